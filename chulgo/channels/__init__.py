@@ -1,0 +1,43 @@
+"""Sales channels: how to recognise and read an order export, and how to write the invoice upload.
+
+Every channel is a TOML template in templates/channels/ read by one generic adapter (template.py).
+A channel the template cannot express gets a small subclass overriding one hook, listed in HOOKS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from chulgo.channels.template import TemplateChannel, courier_names
+from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem, RawTable
+from chulgo.template import load_toml, template_files
+
+HOOKS: dict[str, type[TemplateChannel]] = {}
+
+
+class Channel(Protocol):
+    id: str
+    name: str
+
+    def identify(self, table: RawTable) -> int:
+        """The header row index if this table is this channel's export, else -1. Never raises."""
+
+    def read_orders(self, table: RawTable) -> Iterator[OrderLine | Problem]: ...
+
+    def write_invoices(self, lines: Sequence[InvoiceLine], out_dir: Path, stem: str) -> list[Path]: ...
+
+
+def load_channels(workspace: Path | None) -> dict[str, Channel]:
+    """Every channel template, the workspace's own overriding the repo's by id."""
+    names = courier_names(workspace)
+    channels: dict[str, Channel] = {}
+    for path in template_files("channels", workspace):
+        doc = load_toml(path)
+        cid = doc.get("id")
+        if not cid:
+            raise ChulgoError(f"채널 템플릿 {path}: id 가 없습니다.")
+        cls = HOOKS.get(doc.get("hook", ""), TemplateChannel)
+        channels[cid] = cls(doc, path, names)
+    return channels

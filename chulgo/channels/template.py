@@ -1,0 +1,235 @@
+"""The generic channel adapter: everything a channel needs, driven by its TOML template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from chulgo.files import find_header_row, is_unrepairable, normalise_header
+from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, RawTable, Recipient
+from chulgo.normalise import repair_phone, repair_zip
+from chulgo.sheets import Sheet, write_workbook
+from chulgo.template import REPO_TEMPLATES, column_getter, load_toml, spec_names
+
+FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
+          "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at")
+ID_FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code")
+FIELD_NAMES = {
+    "line_key": "주문 줄 번호", "order_no": "주문번호", "bundle_key": "묶음번호", "product_name": "상품명",
+    "quantity": "수량", "recipient": "수취인", "phone": "수취인 연락처", "address": "주소", "zip": "우편번호",
+}
+STATUS_CLASSES = ("cancelled", "hold", "closed")   # checked in this order: the first that matches wins
+
+
+def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
+    """The courier crosswalk: courier id -> {channel id or 'default': name as that channel spells it}."""
+    table = load_toml(REPO_TEMPLATES / "courier-names.toml")
+    if workspace is not None and (workspace / "templates" / "courier-names.toml").exists():
+        for cid, names in load_toml(workspace / "templates" / "courier-names.toml").items():
+            table.setdefault(cid, {}).update(names)
+    return table
+
+
+class TemplateChannel:
+    """A channel described entirely by its template (see templates/channels/README.md)."""
+
+    def __init__(self, doc: dict, path: Path, names: dict[str, dict[str, str]]) -> None:
+        self.doc = doc
+        self.path = path
+        self.id: str = doc["id"]
+        self.name: str = doc.get("name", self.id)
+        ident = doc.get("identify", {})
+        self.sheets: list[str] = ident.get("sheets", [])
+        self.headers: list[str] = ident.get("headers", [])
+        self.not_headers = {normalise_header(h) for h in ident.get("not_headers", [])}
+        self.data_offset: int = ident.get("data_offset", 0)
+        if not self.headers:
+            raise ChulgoError(f"채널 템플릿 {path}: [identify] headers 가 비어 있습니다.")
+        self.columns: dict = doc.get("columns", {})
+        self.required: list[str] = doc.get("required", ["line_key", "product_name", "quantity", "recipient", "address"])
+        for f in self.required:
+            if f not in self.columns:
+                raise ChulgoError(f"채널 템플릿 {path}: 필수 항목 {f} 의 [columns] 지정이 없습니다.")
+        self.skip = {col: re.compile(rx) for col, rx in doc.get("skip", {}).items()}
+        status = doc.get("status", {})
+        self.status_columns: list[str] = status.get("columns", [])
+        self.status_rules = [(cls, re.compile(status[cls])) for cls in STATUS_CLASSES if status.get(cls)]
+        self.invoice: dict = doc.get("invoice", {})
+        self.crosswalk = names
+        self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def identify(self, table: RawTable) -> int:
+        if self.sheets and table.sheet and table.sheet not in self.sheets:
+            return -1
+        hr = find_header_row(table.rows, set(self.headers))
+        if hr < 0 or (self.not_headers & {normalise_header(c) for c in table.rows[hr]}):
+            return -1
+        return hr
+
+    def courier_name(self, courier: str) -> str:
+        names = self.crosswalk.get(courier, {})
+        return self.name_overrides.get(courier) or names.get(self.id) or names.get("default") or courier
+
+    def _status_class(self, values: list[str]) -> str:
+        for cls, rx in self.status_rules:
+            if any(rx.search(v) for v in values if v):
+                return cls
+        return ""
+
+    def read_orders(self, table: RawTable) -> Iterator[OrderLine | Problem]:
+        """Each data row as an OrderLine, or a Problem naming file, row and column."""
+        hr = table.header_row
+        header = table.rows[hr]
+        fname = table.file.name
+        get = {f: column_getter(self.columns[f], header) for f in FIELDS if f in self.columns}
+        missing = [f for f in self.required if get.get(f) is None]
+        if missing:
+            cols = ", ".join(spec_names(self.columns[f]) for f in missing)
+            yield Problem("missing_column", f"{self.name} 파일에 꼭 필요한 열이 없습니다: {cols}. 채널에서 전체 항목으로 "
+                          "다시 내려받거나 templates/channels/" + self.path.name + " 의 열 이름을 고치세요.",
+                          fname, table.sheet, hr + 1, cols)
+            return
+        status_get = [g for g in (column_getter(c, header) for c in self.status_columns) if g]
+        skip_get = [(g, rx, col) for col, rx in self.skip.items() if (g := column_getter(col, header))]
+        layout = Layout(table.sheet, tuple(tuple(r) for r in table.rows[:hr]), tuple(header),
+                        tuple(tuple(r) for r in table.rows[hr + 1: hr + 1 + self.data_offset]))
+        width = len(header)
+
+        def value(f: str, row: list[str]) -> str:
+            g = get.get(f)
+            return g(row) if g else ""
+
+        for i in range(hr + 1 + self.data_offset, len(table.rows)):
+            row = table.rows[i]
+            if not any(row):
+                continue
+            if any(rx.search(g(row)) for g, rx, _ in skip_get):
+                continue
+            excel_row = i + 1
+            line_key = value("line_key", row)
+            bad = None
+            for f in ID_FIELDS:
+                v = value(f, row)
+                if v and is_unrepairable(v):
+                    bad = Problem("float_id", f"{FIELD_NAMES.get(f, f)}가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 열어 "
+                                  "저장하지 말고 채널에서 받은 파일 그대로 넣으세요.", fname, table.sheet, excel_row,
+                                  spec_names(self.columns[f]), v)
+                    break
+            if bad:
+                yield bad
+                continue
+            empty = [f for f in self.required if f not in ("address", "recipient") and not value(f, row)]
+            if empty:
+                f = empty[0]
+                yield Problem("empty_cell", f"{FIELD_NAMES.get(f, f)} 칸이 비어 있습니다.", fname, table.sheet,
+                              excel_row, spec_names(self.columns[f]))
+                continue
+            qty_text = value("quantity", row).replace(",", "")
+            try:
+                qty = int(float(qty_text))
+                if qty <= 0 or qty != float(qty_text):
+                    raise ValueError
+            except ValueError:
+                yield Problem("bad_quantity", "수량이 1 이상의 정수가 아닙니다.", fname, table.sheet, excel_row,
+                              spec_names(self.columns["quantity"]), qty_text)
+                continue
+            recipient = Recipient(
+                name=value("recipient", row),
+                phone=repair_phone(value("phone", row)),
+                phone2=repair_phone(value("phone2", row)),
+                zip=repair_zip(value("zip", row)),
+                address=" ".join(value("address", row).split()),
+                message=value("message", row),
+            )
+            statuses = [g(row) for g in status_get]
+            raw = tuple(row[:width]) + ("",) * (width - len(row))
+            yield OrderLine(
+                channel=self.id,
+                line_key=line_key,
+                order_no=value("order_no", row) or line_key,
+                bundle_key=value("bundle_key", row) or value("order_no", row) or line_key,
+                product_code=value("product_code", row),
+                option_code=value("option_code", row),
+                product_name=value("product_name", row),
+                option_text=value("option_text", row),
+                quantity=qty,
+                recipient=recipient,
+                status=" / ".join(s for s in statuses if s),
+                status_class=self._status_class(statuses),
+                ordered_at=value("ordered_at", row),
+                layout=layout,
+                raw=raw,
+                source=fname,
+                source_row=excel_row,
+            )
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def _cell(self, spec: dict, line: InvoiceLine, tracking_no: str, layout: Layout | None) -> str:
+        if "text" in spec:
+            return str(spec["text"])
+        what = spec.get("value", "")
+        if what == "line_key":
+            return line.line_key
+        if what == "order_no":
+            return line.order_no
+        if what == "courier_name":
+            return self.courier_name(line.courier)
+        if what == "tracking_no":
+            return tracking_no
+        if what == "split":
+            return "Y" if len(line.tracking_nos) > 1 else "N"
+        if what.startswith("raw:") and layout is not None:
+            getter = column_getter(what[4:], list(layout.header))
+            return getter(list(line.raw)) if getter else ""
+        raise ChulgoError(f"채널 템플릿 {self.path}: [invoice] 값 {what!r} 을(를) 알 수 없습니다.")
+
+    def write_invoices(self, lines: Sequence[InvoiceLine], out_dir: Path, stem: str) -> list[Path]:
+        """The channel's invoice upload file(s) for ``lines``, ready to upload unchanged."""
+        file_stem = f"{self.invoice.get('file', self.name + '_송장업로드')}_{stem}"
+        if self.invoice.get("kind", "columns") == "original":
+            return self._write_original(lines, out_dir, file_stem)
+        cols = self.invoice.get("columns", [])
+        rows: list[list[str | int]] = [[c["header"] for c in cols]]
+        for line in lines:
+            for tracking_no in self._tracking_rows(line):
+                rows.append([self._cell(c, line, tracking_no, line.layout) for c in cols])
+        sheet = Sheet(self.invoice.get("sheet", "Sheet1"), rows, styled=self.invoice.get("styled", True))
+        return [write_workbook(out_dir / f"{file_stem}.xlsx", [sheet])]
+
+    def _tracking_rows(self, line: InvoiceLine) -> tuple[str, ...]:
+        """One upload row per tracking number where the channel takes several, else the first only."""
+        return line.tracking_nos if self.invoice.get("row_per_tracking") else line.tracking_nos[:1]
+
+    def _write_original(self, lines: Sequence[InvoiceLine], out_dir: Path, file_stem: str) -> list[Path]:
+        """The export as downloaded, only the courier cells filled (쿠팡, 토스쇼핑 take their own file back)."""
+        by_layout: dict[Layout, list[InvoiceLine]] = {}
+        for line in lines:
+            if line.layout is None:
+                raise ChulgoError(f"{self.name} {line.line_key}: 원본 엑셀 형식이 장부에 없어 업로드 파일을 만들 수 없습니다.")
+            by_layout.setdefault(line.layout, []).append(line)
+        sets = self.invoice.get("set", [])
+        written = []
+        for n, (layout, group) in enumerate(by_layout.items()):
+            header = list(layout.header)
+            positions = []
+            for spec in sets:
+                try:
+                    positions.append((header.index(spec["header"]), spec))
+                except ValueError:
+                    raise ChulgoError(f"{self.name} 원본 파일에 '{spec['header']}' 열이 없어 송장을 채울 수 없습니다.") from None
+            rows: list[list[str | int]] = [list(r) for r in layout.before] + [header] + [list(r) for r in layout.after]
+            for line in group:
+                for tracking_no in self._tracking_rows(line):
+                    row: list[str | int] = list(line.raw)
+                    for pos, spec in positions:
+                        row[pos] = self._cell(spec, line, tracking_no, layout)
+                    rows.append(row)
+            sheet = Sheet(layout.sheet or "Sheet1", rows, header_rows=len(layout.before) + 1 + len(layout.after),
+                          styled=False)
+            name = file_stem if n == 0 else f"{file_stem}_{n + 1}"
+            written.append(write_workbook(out_dir / f"{name}.xlsx", [sheet]))
+        return written

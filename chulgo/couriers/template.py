@@ -1,0 +1,104 @@
+"""The generic courier adapter: waybill request by column position, result file by header name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from chulgo.files import find_header_row
+from chulgo.model import ChulgoError, Problem, RawTable, Shipment, TrackingResult
+from chulgo.normalise import digits, repair_phone
+from chulgo.settings import Seller
+from chulgo.sheets import Sheet, write_workbook
+from chulgo.template import column_getter, spec_names
+
+RESULT_FIELDS = ("tracking_no", "shipment_ref", "name", "phone", "address")
+
+
+def items_text(shipment: Shipment, limit: int) -> str:
+    """What is in the parcel, as the label prints it: `티셔츠 빨강 L 2개 / 양말 1개`."""
+    text = " / ".join(f"{it.name or it.sku} {it.quantity}개" for it in shipment.items)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class TemplateCourier:
+    def __init__(self, doc: dict, path: Path) -> None:
+        self.doc = doc
+        self.path = path
+        self.id: str = doc["id"]
+        self.name: str = doc.get("name", self.id)
+        self.tracking_digits: list[int] = doc.get("tracking_digits", [])
+        self.waybill: dict = doc.get("waybill", {})
+        self.result: dict = doc.get("result", {})
+        if not self.waybill.get("columns"):
+            raise ChulgoError(f"택배사 템플릿 {path}: [waybill] columns 가 비어 있습니다.")
+        for f in ("tracking_no",):
+            if f not in self.result:
+                raise ChulgoError(f"택배사 템플릿 {path}: [result] {f} 지정이 없습니다.")
+
+    # -- waybill request ---------------------------------------------------------------------------------
+
+    def _cell(self, spec: dict, s: Shipment, sender: Seller) -> str:
+        if "text" in spec:
+            return str(spec["text"])
+        what = spec.get("value", "")
+        r = s.recipient
+        values = {
+            "shipment_id": lambda: s.shipment_id,
+            "sender.name": lambda: sender.name, "sender.phone": lambda: sender.phone,
+            "sender.zip": lambda: sender.zip, "sender.address": lambda: sender.address,
+            "recipient.name": lambda: r.name, "recipient.phone": lambda: r.phone or r.phone2,
+            "recipient.phone2": lambda: r.phone2, "recipient.zip": lambda: r.zip,
+            "recipient.address": lambda: r.address, "recipient.message": lambda: r.message,
+            "items": lambda: items_text(s, self.waybill.get("item_text_max", 100)),
+            "item_count": lambda: str(sum(it.quantity for it in s.items)),
+            "order_nos": lambda: ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
+        }
+        if what not in values:
+            raise ChulgoError(f"택배사 템플릿 {self.path}: [waybill] 값 {what!r} 을(를) 알 수 없습니다. "
+                              f"쓸 수 있는 값: {', '.join(values)}")
+        return values[what]()
+
+    def write_waybills(self, shipments: Sequence[Shipment], sender: Seller, out_dir: Path, stem: str) -> Path:
+        """The courier's upload file: one row per parcel, our parcel id in the customer-order column."""
+        cols = self.waybill["columns"]
+        rows: list[list[str | int]] = [[c["header"] for c in cols]]
+        rows += [[self._cell(c, s, sender) for c in cols] for s in shipments]
+        sheet = Sheet(self.waybill.get("sheet", "Sheet1"), rows, styled=False)
+        return write_workbook(out_dir / f"{self.waybill.get('file', self.name + '_송장요청')}_{stem}.xlsx", [sheet])
+
+    # -- tracking result ---------------------------------------------------------------------------------
+
+    def identify_tracking(self, table: RawTable) -> int:
+        return find_header_row(table.rows, set(self.result.get("identify", [])) or {"운송장번호"})
+
+    def read_tracking(self, table: RawTable) -> Iterator[TrackingResult | Problem]:
+        header = table.rows[table.header_row]
+        get = {f: column_getter(self.result[f], header) for f in RESULT_FIELDS if f in self.result}
+        if get.get("tracking_no") is None:
+            yield Problem("missing_column", f"{self.name} 결과 파일에 운송장번호 열이 없습니다.", table.file.name,
+                          table.sheet, table.header_row + 1, spec_names(self.result["tracking_no"]))
+            return
+
+        def value(f: str, row: list[str]) -> str:
+            g = get.get(f)
+            return g(row) if g else ""
+
+        for i in range(table.header_row + 1, len(table.rows)):
+            row = table.rows[i]
+            if not any(row):
+                continue
+            raw_no = value("tracking_no", row)
+            number = digits(raw_no)
+            if not number:
+                yield Problem("no_tracking", "운송장번호가 비어 있습니다.", table.file.name, table.sheet, i + 1,
+                              spec_names(self.result["tracking_no"]))
+                continue
+            if number != raw_no.replace("-", "").replace(" ", "") or (
+                    self.tracking_digits and len(number) not in self.tracking_digits):
+                allowed = " 또는 ".join(str(n) for n in self.tracking_digits)
+                yield Problem("bad_tracking", f"{self.name} 운송장번호는 숫자 {allowed}자리여야 합니다.", table.file.name,
+                              table.sheet, i + 1, spec_names(self.result["tracking_no"]), raw_no)
+                continue
+            yield TrackingResult(self.id, number, value("shipment_ref", row), value("name", row),
+                                 repair_phone(value("phone", row)), value("address", row), table.file.name, i + 1)

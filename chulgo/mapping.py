@@ -1,0 +1,316 @@
+"""The seller's mapping workbook (mappings/상품매핑.xlsx): products, listing -> SKU rules, sets, and 미매핑.
+
+Read with calamine; the tool edits the workbook (openpyxl) only to rewrite 미매핑 and to move rows the
+seller completed there into 매핑, and never while Excel has it open.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import python_calamine
+
+from chulgo.files import cell_text, normalise_header
+from chulgo.model import ChulgoError, Item, OrderLine, Problem
+from chulgo.sheets import Sheet, is_open_in_excel, write_workbook
+
+PRODUCT_COLUMNS = ("SKU", "상품명", "바코드", "로케이션", "재고", "안전재고", "공급사")
+MAPPING_COLUMNS = ("채널", "채널상품코드", "채널옵션코드", "채널상품명", "채널옵션", "SKU", "수량")
+SET_COLUMNS = ("세트SKU", "구성SKU", "수량")
+UNMAPPED_COLUMNS = MAPPING_COLUMNS + ("주문수", "예시주문번호", "추천SKU")
+SHEETS = {"상품": PRODUCT_COLUMNS, "매핑": MAPPING_COLUMNS, "세트": SET_COLUMNS, "미매핑": UNMAPPED_COLUMNS}
+
+_SEPARATOR = r"\s*[/,|;\n]\s*"
+_PAIR_START = re.compile(_SEPARATOR + r"(?=[^/,|;:=\n]+[:=])")
+_ANY_SEPARATOR = re.compile(_SEPARATOR)
+_SPACE = re.compile(r"\s+")
+
+OptionKey = frozenset
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text).lower()
+
+
+def option_key(text: str) -> OptionKey:
+    """Option text as a set of (name, value) pairs, ignoring order, spaces and separators.
+
+    `색상: 빨강 / 사이즈: L` == `사이즈:L,색상:빨강` == `색상=빨강, 사이즈=L`. A value holding a separator
+    (`사이즈: 90/95`) stays whole because splitting happens only before the next `name:`.
+    """
+    text = text.strip()
+    if not text:
+        return frozenset()
+    has_pairs = ":" in text or "=" in text
+    parts = _PAIR_START.split(text) if has_pairs else _ANY_SEPARATOR.split(text)
+    pairs = set()
+    for part in parts:
+        if not part.strip():
+            continue
+        if has_pairs and re.search(r"[:=]", part):
+            name, value = re.split(r"[:=]", part, maxsplit=1)
+        else:
+            name, value = "", part
+        pairs.add((_squash(name), _squash(value)))
+    return frozenset(pairs)
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    name: str
+    barcode: str
+    location: str
+    stock: str
+    safety_stock: str
+    supplier: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    sku: str
+    quantity: int
+
+
+@dataclass
+class MappingBook:
+    path: Path
+    products: dict[str, Product] = field(default_factory=dict)
+    sets: dict[str, list[Rule]] = field(default_factory=dict)
+    by_option_code: dict[tuple[str, str], list[Rule]] = field(default_factory=lambda: defaultdict(list))
+    by_product: dict[tuple[str, str], dict[OptionKey | None, list[Rule]]] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], dict[OptionKey | None, list[Rule]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
+    unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
+
+    # -- matching ---------------------------------------------------------------------------------------
+
+    def rules_for(self, line: OrderLine) -> list[Rule] | None:
+        """The mapping rules of a line by precedence: option code, product code + option, name + option."""
+        if line.option_code and (rules := self.by_option_code.get((line.channel, line.option_code))):
+            return rules
+        key = option_key(line.option_text)
+        for table, code in ((self.by_product, line.product_code), (self.by_name, _squash(line.product_name))):
+            if code and (options := table.get((line.channel, code))):
+                rules = options.get(key) or options.get(None)
+                if rules:
+                    return rules
+        return None
+
+    def items_for(self, line: OrderLine) -> list[Item] | None:
+        """What to pick for a line (sets expanded, 수량 multiplied), or None when it is unmapped."""
+        rules = self.rules_for(line)
+        if rules is None:
+            return None
+        items: list[Item] = []
+        for rule in rules:
+            items += self._expand(rule.sku, line.quantity * rule.quantity, depth=0)
+        return items
+
+    def _expand(self, sku: str, quantity: int, depth: int) -> list[Item]:
+        if sku in self.sets and depth < 5:
+            return [it for comp in self.sets[sku] for it in self._expand(comp.sku, quantity * comp.quantity, depth + 1)]
+        p = self.products.get(sku)
+        return [Item(sku, quantity, p.name if p else "", p.location if p else "", p.barcode if p else "")]
+
+    def suggest(self, line: OrderLine) -> str:
+        """The SKU whose 상품명 reads most like the listing, for the seller to confirm."""
+        if not self.products:
+            return ""
+        target = _squash(f"{line.product_name} {' '.join(v for _, v in sorted(option_key(line.option_text)))}")
+        names = {_squash(p.name + p.sku): sku for sku, p in self.products.items()}
+        best = difflib.get_close_matches(target, list(names), n=1, cutoff=0.3)
+        return names[best[0]] if best else ""
+
+
+# -- loading -----------------------------------------------------------------------------------------------
+
+
+def create_mapping_workbook(path: Path) -> None:
+    """An empty mapping workbook with the four sheets and their headers."""
+    write_workbook(path, [Sheet(name, [list(cols)]) for name, cols in SHEETS.items()])
+
+
+def _sheet_rows(book: python_calamine.CalamineWorkbook, name: str, path: Path, required: bool) -> list[dict]:
+    if name not in book.sheet_names:
+        if required:
+            raise ChulgoError(f"{path.name}에 '{name}' 시트가 없습니다. 시트 이름을 '{name}'(으)로 고치세요.")
+        return []
+    rows = [[cell_text(c) for c in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+    if not rows:
+        return []
+    header = [normalise_header(h) for h in rows[0]]
+    out = []
+    for i, r in enumerate(rows[1:], start=2):
+        if any(r):
+            d = {h: (r[j] if j < len(r) else "") for j, h in enumerate(header) if h}
+            d["_row"] = i
+            out.append(d)
+    return out
+
+
+def _quantity(text: str, default: int = 1) -> int | None:
+    if not text:
+        return default
+    try:
+        q = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return int(q) if q.is_integer() and q > 0 else None
+
+
+def load_mapping(path: Path, channel_aliases: dict[str, str]) -> MappingBook:
+    """Load (creating if missing) the mapping workbook. Bad rows become Problems; the rest still maps."""
+    if not path.exists():
+        create_mapping_workbook(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as e:
+        raise ChulgoError(f"{path}을(를) 읽을 수 없습니다 ({type(e).__name__}). 엑셀에서 열리는지 확인하세요.") from None
+    mb = MappingBook(path)
+    fname = path.name
+
+    for r in _sheet_rows(book, "상품", path, True):
+        sku = r.get("SKU", "")
+        if not sku:
+            continue
+        if sku in mb.products:
+            mb.problems.append(Problem("dup_sku", "같은 SKU가 두 번 있습니다. 위의 줄만 씁니다.", fname, "상품", r["_row"], "SKU", sku))
+            continue
+        mb.products[sku] = Product(sku, r.get("상품명", ""), r.get("바코드", ""), r.get("로케이션", ""),
+                                   r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""))
+
+    for r in _sheet_rows(book, "세트", path, False):
+        set_sku, comp = r.get("세트SKU", ""), r.get("구성SKU", "")
+        if not set_sku or not comp:
+            continue
+        q = _quantity(r.get("수량", ""))
+        if q is None or comp not in mb.products:
+            msg = "수량이 1 이상의 정수가 아닙니다." if q is None else "구성SKU가 상품 시트에 없습니다."
+            mb.problems.append(Problem("bad_set", msg, fname, "세트", r["_row"], "수량" if q is None else "구성SKU",
+                                       r.get("수량", "") if q is None else comp))
+            continue
+        mb.sets.setdefault(set_sku, []).append(Rule(comp, q))
+
+    def add_rule(r: dict, sheet: str) -> bool:
+        raw_channel, sku = r.get("채널", ""), r.get("SKU", "")
+        channel = channel_aliases.get(raw_channel, channel_aliases.get(raw_channel.lower(), ""))
+        codes = (r.get("채널상품코드", ""), r.get("채널옵션코드", ""), r.get("채널상품명", ""))
+        if not sku:
+            return False
+        if not channel:
+            mb.problems.append(Problem("bad_channel", f"모르는 채널입니다. {', '.join(sorted(set(channel_aliases.values())))} 중 하나를 쓰세요.",
+                                       fname, sheet, r["_row"], "채널", raw_channel))
+            return False
+        if not any(codes):
+            mb.problems.append(Problem("no_listing", "채널상품코드, 채널옵션코드, 채널상품명 중 하나는 있어야 합니다.",
+                                       fname, sheet, r["_row"], "채널상품코드"))
+            return False
+        if sku not in mb.products and sku not in mb.sets:
+            mb.problems.append(Problem("unknown_sku", "SKU가 상품 시트(또는 세트 시트)에 없습니다. 추가하거나 SKU를 고치세요.",
+                                       fname, sheet, r["_row"], "SKU", sku))
+            return False
+        q = _quantity(r.get("수량", ""))
+        if q is None:
+            mb.problems.append(Problem("bad_quantity", "수량이 1 이상의 정수가 아닙니다.", fname, sheet, r["_row"], "수량", r.get("수량", "")))
+            return False
+        rule = Rule(sku, q)
+        product_code, option_code, name = codes
+        option = option_key(r.get("채널옵션", "")) if r.get("채널옵션", "") else None
+        if option_code:
+            mb.by_option_code[(channel, option_code)].append(rule)
+        elif product_code:
+            mb.by_product.setdefault((channel, product_code), {}).setdefault(option, []).append(rule)
+        else:
+            mb.by_name.setdefault((channel, _squash(name)), {}).setdefault(option, []).append(rule)
+        return True
+
+    for r in _sheet_rows(book, "매핑", path, True):
+        add_rule(r, "매핑")
+    for r in _sheet_rows(book, "미매핑", path, False):
+        row = tuple(r.get(c, "") for c in UNMAPPED_COLUMNS)
+        mb.unmapped_rows.append(row)
+        if r.get("SKU") and add_rule(r, "미매핑"):
+            mb.completed_unmapped.append(row)
+    return mb
+
+
+# -- writing 미매핑 --------------------------------------------------------------------------------------------
+
+
+def unmapped_rows(lines: list[OrderLine], book: MappingBook, channel_names: dict[str, str]) -> list[tuple[str, ...]]:
+    """One row per distinct unmapped listing, most-ordered first."""
+    groups: dict[tuple, list[OrderLine]] = {}
+    for line in lines:
+        key = (line.channel, line.product_code, line.option_code, line.product_name, line.option_text)
+        groups.setdefault(key, []).append(line)
+    rows = []
+    for (channel, pcode, ocode, pname, otext), group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        rows.append((channel_names.get(channel, channel), pcode, ocode, pname, otext, "", "",
+                     str(len(group)), group[0].order_no, book.suggest(group[0])))
+    return rows
+
+
+def _write_text(ws, row: int, values: tuple) -> None:
+    for col, v in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=v if v != "" else None)
+        if isinstance(v, str) and v:
+            cell.data_type = "s"    # never a formula, even for '=…'
+            cell.number_format = "@"
+
+
+def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: Path,
+                  touch_workbook: bool = True) -> tuple[Path | None, str]:
+    """Rewrite 미매핑 (moving completed rows into 매핑). Returns (path written, Korean note).
+
+    When Excel has the workbook open (or ``touch_workbook`` is False, as in a dry run), the seller's file
+    is left alone and 미매핑 goes to ``fallback_dir``.
+    """
+    completed = set(book.completed_unmapped)
+    current = [r for r in book.unmapped_rows if r not in completed]
+    if not completed and [r[:5] + r[7:8] for r in current] == [r[:5] + r[7:8] for r in rows]:
+        return None, ""                      # nothing changed: leave the seller's file untouched
+    path = book.path
+    if not touch_workbook:
+        return _fallback(rows, fallback_dir, "미리보기(--dry-run)라")
+    if is_open_in_excel(path):
+        return _fallback(rows, fallback_dir, f"{path.name}이(가) 엑셀에서 열려 있어")
+    wb = openpyxl.load_workbook(path)
+    if completed:
+        ws = wb["매핑"]
+        header = [normalise_header(str(c.value or "")) for c in ws[1]]
+        next_row = ws.max_row + 1
+        for r in book.completed_unmapped:
+            d = dict(zip(UNMAPPED_COLUMNS, r))
+            _write_text(ws, next_row, tuple(d.get(h, "") for h in header))
+            next_row += 1
+    if "미매핑" in wb.sheetnames:
+        ws = wb["미매핑"]
+        ws.delete_rows(2, max(ws.max_row, 2))
+    else:
+        ws = wb.create_sheet("미매핑")
+    _write_text(ws, 1, UNMAPPED_COLUMNS)
+    for i, r in enumerate(rows, start=2):
+        _write_text(ws, i, r)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        tmp.unlink(missing_ok=True)
+        return _fallback(rows, fallback_dir, f"{path.name}에 쓸 수 없어")
+    moved = f" 입력하신 {len(completed)}줄은 '매핑' 시트로 옮겼습니다." if completed else ""
+    return path, f"미매핑 {len(rows)}건을 {path.name} '미매핑' 시트에 적었습니다.{moved}"
+
+
+def _fallback(rows: list[tuple[str, ...]], out_dir: Path, why: str) -> tuple[Path, str]:
+    written = write_workbook(out_dir / "미매핑.xlsx", [Sheet("미매핑", [list(UNMAPPED_COLUMNS)] + [list(r) for r in rows])])
+    return written, (f"{why} 미매핑 {len(rows)}건을 {written}에 따로 적었습니다. 상품매핑.xlsx를 닫은 뒤 "
+                     "SKU를 '매핑' 시트에 옮겨 적으세요. 매핑 파일의 내용은 그대로입니다.")

@@ -1,0 +1,42 @@
+"""Match courier result rows back to our parcels: by our parcel id first; only when the courier dropped it,
+by name + phone digits + address, and only when exactly one untracked parcel fits. Never a guess."""
+
+from __future__ import annotations
+
+import re
+
+from chulgo.model import Shipment, TrackingResult
+from chulgo.normalise import address_key, digits
+
+
+def _phone_fits(result_phone: str, parcel_phones: list[str]) -> bool:
+    """Masked (`010-12**-5678`) or zero-less phones: the digits the courier kept must sit in ours."""
+    if not result_phone:
+        return True
+    visible = [d for d in re.split(r"\*+", result_phone) if digits(d)]
+    for phone in parcel_phones:
+        ours = digits(phone)
+        if ours and all(digits(part) in ours for part in visible):
+            return True
+    return False
+
+
+def _address_fits(result_address: str, parcel_address: str) -> bool:
+    a, b = address_key(result_address), address_key(parcel_address)
+    return bool(a) and (a == b or a.startswith(b) or b.startswith(a))
+
+
+def fallback_match(result: TrackingResult, candidates: list[Shipment]) -> tuple[Shipment | None, str]:
+    """(the one parcel this row fits, "") or (None, why not)."""
+    name = re.sub(r"\s+", "", result.name)
+    if not name:
+        return None, "고객주문번호도 받는분 이름도 없어 맞출 수 없습니다"
+    fits = [s for s in candidates
+            if re.sub(r"\s+", "", s.recipient.name) == name
+            and _phone_fits(result.phone, [s.recipient.phone, s.recipient.phone2])
+            and (not result.address or _address_fits(result.address, s.recipient.address))]
+    if len(fits) == 1:
+        return fits[0], ""
+    if not fits:
+        return None, "이름·연락처·주소가 맞는 송장이 없습니다"
+    return None, f"이름·연락처·주소가 같은 송장이 {len(fits)}건이라 어느 것인지 정할 수 없습니다"

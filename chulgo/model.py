@@ -1,0 +1,166 @@
+"""The domain values that flow from files to the ledger to outputs.
+
+Every id, phone, zip and tracking number is a ``str``: nothing here is ever a float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ChulgoError(Exception):
+    """A fault the seller must fix (bad setting, unreadable file). The message is Korean and says what to do."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bad row or file. It never stops the run; it is reported and the line waits."""
+
+    code: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet) if p]
+        if self.row is not None:
+            parts.append(f"{self.row}행")
+        if self.column:
+            parts.append(f"'{self.column}' 열")
+        return " ".join(parts)
+
+    def text(self) -> str:
+        where = self.where()
+        value = f" (값: {self.value})" if self.value else ""
+        return f"{where}: {self.message}{value}" if where else f"{self.message}{value}"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One sheet of an input file, every cell as text, with the header row located."""
+
+    file: Path
+    sheet: str
+    rows: list[list[str]]          # every row of the sheet, cells as text
+    header_row: int = -1           # 0-based index into rows; -1 = not located yet
+
+    @property
+    def header(self) -> list[str]:
+        return self.rows[self.header_row] if self.header_row >= 0 else []
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a channel's export sheet looked: rows above the header, the header, marker rows below it."""
+
+    sheet: str
+    before: tuple[tuple[str, ...], ...]
+    header: tuple[str, ...]
+    after: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    phone: str
+    phone2: str
+    zip: str
+    address: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of one channel export (a 상품주문번호, a 묶음배송번호+옵션ID, a 품목별 주문번호)."""
+
+    channel: str
+    line_key: str
+    order_no: str
+    bundle_key: str                 # lines with the same key ship in one parcel (배송비 묶음번호, 묶음배송번호, 주문번호)
+    product_code: str
+    option_code: str
+    product_name: str
+    option_text: str
+    quantity: int
+    recipient: Recipient
+    status: str                     # the channel's own status text
+    status_class: str               # "" (active) | "hold" | "cancelled" | "closed"
+    ordered_at: str
+    layout: Layout | None = None    # the export's sheet layout, to write the channel's own file back
+    raw: tuple[str, ...] = ()       # the row's cells as downloaded, in the layout's column order
+    source: str = ""                # file name
+    source_row: int = 0             # 1-based Excel row
+
+
+@dataclass(frozen=True)
+class Item:
+    """One SKU to pick, after mapping and set expansion."""
+
+    sku: str
+    quantity: int
+    name: str = ""
+    location: str = ""
+    barcode: str = ""
+
+
+@dataclass(frozen=True)
+class ParcelLine:
+    channel: str
+    line_key: str
+    order_no: str
+    product_name: str
+    option_text: str
+    quantity: int
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """One parcel: one waybill, one or more channel lines to one recipient."""
+
+    shipment_id: str
+    batch_id: int
+    courier: str
+    recipient: Recipient
+    lines: tuple[ParcelLine, ...]
+
+    @property
+    def items(self) -> list[Item]:
+        merged: dict[str, Item] = {}
+        for line in self.lines:
+            for it in line.items:
+                prev = merged.get(it.sku)
+                merged[it.sku] = it if prev is None else Item(it.sku, prev.quantity + it.quantity,
+                                                               it.name, it.location, it.barcode)
+        return list(merged.values())
+
+
+@dataclass(frozen=True)
+class TrackingResult:
+    """One row of a courier's result file."""
+
+    courier: str
+    tracking_no: str
+    shipment_ref: str               # our shipment id as the courier echoed it ("" when the courier dropped it)
+    name: str
+    phone: str
+    address: str
+    source: str
+    source_row: int
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """A tracked line ready for its channel's invoice upload."""
+
+    channel: str
+    line_key: str
+    order_no: str
+    courier: str
+    tracking_nos: tuple[str, ...]
+    layout: Layout | None = None
+    raw: tuple[str, ...] = ()

@@ -1,0 +1,147 @@
+"""settings.toml -> typed settings, with Korean messages that name the key and say what to do."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chulgo.model import ChulgoError
+
+CHANNEL_IDS = ("smartstore", "coupang", "cafe24", "11st", "esm", "kakao-gift", "ohouse", "toss", "lotteon")
+COURIER_IDS = ("cj", "lotte", "hanjin", "epost", "logen")
+MERGE_SCOPES = ("off", "channel", "all")
+
+DEFAULT_SETTINGS = """\
+# chulgo 설정 — 값을 고친 뒤 저장하면 다음 실행부터 적용됩니다.
+
+[seller]                 # 송장의 보내는분
+name = "하루상점"
+phone = "02-1234-5678"
+zip = "06236"
+address = "서울특별시 강남구 테헤란로 123"
+
+[courier]
+id = "cj"                # cj | lotte | hanjin | epost | logen
+
+[channels.smartstore]
+password = "1234"        # 스마트스토어 엑셀 다운로드 비밀번호 (환경변수 CHULGO_SMARTSTORE_PASSWORD 도 됩니다)
+
+[shipping]
+merge = "all"            # off | channel | all  (합포장: 안 함 / 같은 채널끼리 / 채널 상관없이)
+"""
+
+
+@dataclass(frozen=True)
+class Seller:
+    name: str
+    phone: str
+    zip: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    workspace: Path
+    seller: Seller
+    courier: str
+    merge: str
+    channel_options: dict[str, dict] = field(default_factory=dict)
+    mapping_path: Path = Path()
+    ledger_path: Path = Path()
+
+    @property
+    def inbox(self) -> Path:
+        return self.workspace / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.workspace / "outbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.workspace / "archive"
+
+    @property
+    def data(self) -> Path:
+        return self.workspace / "data"
+
+    def password(self, channel: str) -> str:
+        """The channel's download password: env CHULGO_<CHANNEL>_PASSWORD wins over settings.toml."""
+        env = os.environ.get(f"CHULGO_{channel.upper().replace('-', '_')}_PASSWORD")
+        if env:
+            return env
+        return str(self.channel_options.get(channel, {}).get("password", "") or "")
+
+
+def _bad(key: str, msg: str) -> ChulgoError:
+    return ChulgoError(f"settings.toml {key}: {msg}")
+
+
+def _text(table: dict, section: str, key: str, *, required: bool = True, default: str = "") -> str:
+    value = table.get(key, None)
+    if value is None or value == "":
+        if required:
+            raise _bad(f"[{section}] {key}", "값이 비어 있습니다. 채워 넣고 다시 실행하세요.")
+        return default
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise _bad(f"[{section}] {key}", f'숫자 {value}가 아니라 따옴표로 감싼 글자여야 합니다 (예: {key} = "{value}").')
+    if not isinstance(value, str):
+        raise _bad(f"[{section}] {key}", "글자(따옴표로 감싼 값)여야 합니다.")
+    return value.strip()
+
+
+def _choice(value: str, section: str, key: str, choices: tuple[str, ...], what: str) -> str:
+    if value not in choices:
+        raise _bad(f"[{section}] {key}", f'"{value}"는 없는 {what}입니다. {", ".join(choices)} 중 하나를 쓰세요.')
+    return value
+
+
+def load_settings(workspace: Path) -> Settings:
+    """Read and validate ``workspace/settings.toml``. Raises ChulgoError with a Korean message."""
+    path = workspace / "settings.toml"
+    if not path.exists():
+        raise ChulgoError(f"{path} 가 없습니다. 작업 폴더가 맞는지 확인하거나 'python run.py demo'로 예제를 만들어 보세요.")
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as e:
+        raise ChulgoError(f"settings.toml 형식이 잘못되었습니다: {e}. 따옴표와 [구역] 이름을 확인하세요.") from None
+    except UnicodeDecodeError:
+        raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
+
+    known = {"seller", "courier", "channels", "shipping", "mapping", "ledger"}
+    for section in doc:
+        if section not in known:
+            raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
+
+    seller_t = doc.get("seller", {})
+    seller = Seller(
+        name=_text(seller_t, "seller", "name"),
+        phone=_text(seller_t, "seller", "phone"),
+        zip=_text(seller_t, "seller", "zip"),
+        address=_text(seller_t, "seller", "address"),
+    )
+    courier = _choice(_text(doc.get("courier", {}), "courier", "id"), "courier", "id", COURIER_IDS, "택배사")
+    merge = _choice(_text(doc.get("shipping", {}), "shipping", "merge", required=False, default="all"),
+                    "shipping", "merge", MERGE_SCOPES, "합포장 방식")
+
+    channels = doc.get("channels", {})
+    for cid, opts in channels.items():
+        _choice(cid, "channels", cid, CHANNEL_IDS, "채널")
+        if not isinstance(opts, dict):
+            raise _bad(f"[channels.{cid}]", "구역이어야 합니다 (예: [channels.smartstore] 다음 줄에 password = \"1234\").")
+        if "password" in opts:
+            _text(opts, f"channels.{cid}", "password", required=False)
+
+    mapping_rel = _text(doc.get("mapping", {}), "mapping", "path", required=False, default="mappings/상품매핑.xlsx")
+    ledger_rel = _text(doc.get("ledger", {}), "ledger", "path", required=False, default="data/chulgo.sqlite")
+    return Settings(
+        workspace=workspace,
+        seller=seller,
+        courier=courier,
+        merge=merge,
+        channel_options={k: dict(v) for k, v in channels.items()},
+        mapping_path=workspace / mapping_rel,
+        ledger_path=workspace / ledger_rel,
+    )

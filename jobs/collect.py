@@ -1,0 +1,60 @@
+"""collect: read every channel export in inbox/ into the ledger."""
+
+from __future__ import annotations
+
+from chulgo.model import OrderLine, Problem
+from jobs.context import Context
+from jobs.waiting import sort_open_lines, update_unmapped
+
+
+def collect(ctx: Context) -> None:
+    report, ledger = ctx.report, ctx.ledger
+    files = ctx.inbox_files()
+    book = ctx.mapping()
+    done_files = []
+    with ledger.transaction(commit=not ctx.dry_run):
+        run_id = ledger.start_run("collect")
+        for f in files:
+            if f.error:
+                report.problem(Problem("unreadable", f.error, f.path.name), fatal=True)
+                continue
+            if not f.tables:
+                report.waiting.append(f"{f.path.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
+                                      "주문 엑셀이 맞다면 채널에서 전체 항목으로 다시 내려받으세요.")
+                continue
+            order_tables = [(ch, t) for kind, ch, t in f.tables if kind == "orders"]
+            if not order_tables:
+                continue                      # a courier result: the tracking step reads it
+            if ledger.file_seen(f.sha):
+                report.done.append(f"{f.path.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
+                done_files.append(f.path)
+                continue
+            lines: list[OrderLine] = []
+            problems: list[Problem] = []
+            for channel, table in order_tables:
+                for item in channel.read_orders(table):
+                    (lines if isinstance(item, OrderLine) else problems).append(item)
+            if problems:
+                for p in problems:
+                    report.problem(p, fatal=True)
+                report.waiting.append(f"{f.path.name}: 읽지 못한 줄이 있어 이 파일의 주문은 하나도 넣지 않고 inbox에 둡니다. "
+                                      "위의 행을 고치거나 채널에서 다시 내려받아 넣으세요.")
+                continue
+            result = ledger.upsert_lines(lines)
+            name = order_tables[0][0].name
+            report.done.append(f"{f.path.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
+            for ch, key in result.cancelled:
+                report.waiting.append(f"{ctx.channel_name(ch)} {key}: 채널에서 취소되어 출고하지 않습니다.")
+            for ch, key, claim in result.claim_after_print:
+                report.problem(Problem("claim_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 '{claim}' — "
+                                       "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.",
+                                       f.path.name))
+            for ch, key in result.address_after_print:
+                report.problem(Problem("address_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 배송지가 바뀌었습니다. "
+                                       "택배사에 주소 변경을 요청하세요.", f.path.name))
+            ledger.record_file(f.sha, f.path.name, "orders", name, len(lines), run_id)
+            done_files.append(f.path)
+        update_unmapped(ctx, book, sort_open_lines(ctx, book))
+        ledger.finish_run(run_id, "; ".join(report.done))
+    for path in done_files:
+        ctx.archive(path)

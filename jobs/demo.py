@@ -1,0 +1,81 @@
+"""demo: build a sample workspace with made-up exports from several channels and run a whole day."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+from chulgo import samples
+from chulgo.files import read_tables
+from chulgo.model import ChulgoError
+from chulgo.settings import DEFAULT_SETTINGS
+from jobs.collect import collect
+from jobs.context import Context
+from jobs.invoice import invoice
+from jobs.ship import ship
+from jobs.status import status
+from jobs.tracking import tracking
+
+MARKER = ".chulgo-demo"
+
+
+def prepare(directory: Path) -> None:
+    """An empty demo folder; an earlier demo there is replaced, anything else is refused."""
+    if directory.exists() and any(directory.iterdir()):
+        if not (directory / MARKER).exists():
+            raise ChulgoError(f"{directory} 폴더가 비어 있지 않아 예제를 만들지 않습니다. --dir 로 빈 폴더를 지정하세요.")
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / MARKER).write_text("chulgo demo workspace\n", encoding="utf-8")
+    (directory / "settings.toml").write_text(DEFAULT_SETTINGS, encoding="utf-8")
+
+
+def _first_parcel_id(waybill: Path) -> str:
+    rows = read_tables(waybill, {})[0].rows
+    col = rows[0].index("고객주문번호")
+    return rows[1][col] if len(rows) > 1 else ""
+
+
+def _step(title: str, ctx: Context) -> None:
+    print(f"\n■ {title}")
+    text = ctx.report.text(ctx.workspace)
+    print(text if text else "  (할 일 없음)")
+    ctx.report.__init__()
+
+
+def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
+    started = time.perf_counter()
+    prepare(directory)
+    day = samples.generate_day(seed=seed, lines=lines, day=date.today())
+    exports = samples.write_day(day, directory / "inbox", directory / "mappings" / "상품매핑.xlsx", password="1234")
+    print(f"예제 작업 폴더: {directory}")
+    print(f"inbox에 넣은 주문 파일 {len(exports)}개: " + ", ".join(p.name for p in exports))
+    print("(스마트스토어 파일은 비밀번호 1234로 잠겨 있습니다 — settings.toml [channels.smartstore] password)")
+
+    ctx = Context(directory)
+    collect(ctx)
+    _step("1. 주문 수집 (python run.py collect)", ctx)
+    ship(ctx)
+    waybills = [p for p in ctx.report.outputs if p.name.startswith(ctx.courier(ctx.settings.courier).name)]
+    _step("2. 출고: 피킹리스트 + 송장요청 (python run.py ship)", ctx)
+
+    if waybills:
+        # Play the courier: the result file comes back re-sorted, phones as numbers, one row without our id.
+        first_id = _first_parcel_id(waybills[0])
+        result = directory / "inbox" / f"CJ대한통운_출력자료_{ctx.stamp}.xlsx"
+        samples.write_courier_result(waybills[0], result, seed=seed, drop_order_ref={first_id} if first_id else set())
+        print(f"\n(택배사 역할: {result.name} 을(를) inbox에 넣었습니다 — 행 순서 뒤섞임, 전화번호 앞 0 빠짐, 한 줄은 고객주문번호 없음)")
+    tracking(ctx)
+    _step("3. 운송장번호 붙이기 (python run.py tracking)", ctx)
+    invoice(ctx)
+    _step("4. 채널별 송장 업로드 파일 (python run.py invoice)", ctx)
+    status(ctx)
+    _step("5. 현황 (python run.py status)", ctx)
+
+    print(f"\n끝났습니다 ({time.perf_counter() - started:.1f}초). 결과는 {ctx.out_dir} 에 있습니다.")
+    print("해 볼 것: mappings/상품매핑.xlsx 의 '미매핑' 시트에 SKU를 적고 저장한 뒤")
+    print(f"  python run.py --workspace {directory} daily")
+    print("를 실행하면 기다리던 주문이 출고됩니다.")
+    return 0

@@ -1,0 +1,40 @@
+"""invoice: per-channel invoice upload files for every tracked line not yet invoiced."""
+
+from __future__ import annotations
+
+from chulgo.model import InvoiceLine
+from jobs.context import Context
+
+
+def invoice(ctx: Context) -> None:
+    report, ledger = ctx.report, ctx.ledger
+    with ledger.transaction(commit=not ctx.dry_run):
+        run_id = ledger.start_run("invoice")
+        lines = ledger.lines_to_invoice()
+        _report_claims(ctx)
+        if not lines:
+            report.done.append("새로 올릴 송장이 없습니다.")
+            ledger.finish_run(run_id, "nothing to invoice")
+            return
+        seq = ledger.invoice_seq(ctx.day)
+        by_channel: dict[str, list[InvoiceLine]] = {}
+        for line in lines:
+            by_channel.setdefault(line.channel, []).append(line)
+        for channel_id, group in by_channel.items():
+            channel = ctx.channels.get(channel_id)
+            if channel is None:
+                report.waiting.append(f"'{channel_id}' 채널 템플릿이 없어 송장 {len(group)}줄을 올릴 파일을 만들지 못했습니다.")
+                continue
+            paths = channel.write_invoices(group, ctx.out_dir, f"{ctx.stamp}_{seq}차")
+            ledger.mark_invoiced(group, ctx.day, seq, ", ".join(p.name for p in paths))
+            report.outputs += paths
+            report.done.append(f"{channel.name}: 송장 {len(group)}줄 — {paths[0].name}을(를) 판매자센터에 그대로 올리세요.")
+        ledger.finish_run(run_id, "; ".join(report.done))
+
+
+def _report_claims(ctx: Context) -> None:
+    """Lines the channel cancelled (or put on hold) after their waybill was printed: never uploaded, always listed."""
+    for line, claim, state, shipment_id in ctx.ledger.claims_after_print():
+        if state in ("batched", "tracked"):
+            ctx.report.waiting.append(f"출력 후 취소: {ctx.channel_name(line.channel)} {line.line_key} ({claim}, 송장 "
+                                      f"{shipment_id}) — 송장 업로드에서 뺐습니다. 포장을 빼거나 회수하세요.")

@@ -1,0 +1,83 @@
+"""tracking: read courier result files from inbox/ and attach each tracking number to its parcel."""
+
+from __future__ import annotations
+
+from chulgo.matching import fallback_match
+from chulgo.model import Problem, TrackingResult
+from jobs.context import Context
+
+
+def tracking(ctx: Context) -> None:
+    report, ledger = ctx.report, ctx.ledger
+    files = [f for f in ctx.inbox_files() if any(kind == "tracking" for kind, _, _ in f.tables)]
+    done_files = []
+    with ledger.transaction(commit=not ctx.dry_run):
+        run_id = ledger.start_run("tracking")
+        for f in files:
+            if ledger.file_seen(f.sha):
+                report.done.append(f"{f.path.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
+                done_files.append(f.path)
+                continue
+            results: list[TrackingResult] = []
+            problems: list[Problem] = []
+            courier = None
+            for kind, courier, table in f.tables:
+                if kind == "tracking":
+                    for item in courier.read_tracking(table):
+                        (results if isinstance(item, TrackingResult) else problems).append(item)
+            if not results:
+                for p in problems[:3]:
+                    report.problem(p, fatal=True)
+                report.waiting.append(f"{f.path.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
+                                      "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
+                continue
+            for p in problems:
+                report.problem(p)
+            attached, again, unmatched = _attach(ctx, results)
+            ledger.record_file(f.sha, f.path.name, "tracking", courier.id, len(results), run_id)
+            done_files.append(f.path)
+            report.done.append(f"{f.path.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
+                               + (f", 이미 붙어 있음 {again}" if again else "")
+                               + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
+        ledger.finish_run(run_id, "; ".join(report.done))
+    for path in done_files:
+        ctx.archive(path)
+
+
+def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]:
+    ledger = ctx.ledger
+    attached = again = unmatched = 0
+    candidates: dict[str, list] = {}
+    for r in results:
+        where = f"{r.source} {r.source_row}행"
+        sid, why = r.shipment_ref, ""
+        if sid:
+            state = ledger.shipment_state(sid)
+            if state is None:
+                sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아닙니다"
+            elif state[1] is not None:
+                sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
+        else:
+            if r.courier not in candidates:
+                candidates[r.courier] = ledger.untracked_shipments(r.courier)
+            match, why = fallback_match(r, candidates[r.courier])
+            if match is not None:
+                sid = match.shipment_id
+                candidates[r.courier] = [s for s in candidates[r.courier] if s.shipment_id != sid]
+        if not sid:
+            ledger.record_unmatched(r.courier, r.tracking_no, r.name, r.phone, r.address, r.source, r.source_row, why)
+            ctx.report.problem(Problem("unmatched_tracking", f"운송장 {r.tracking_no} ({r.name}): {why}. 현황.xlsx "
+                                       "'미매칭 운송장'에 남겨 둡니다.", where))
+            unmatched += 1
+            continue
+        owner = ledger.tracking_for(r.courier, r.tracking_no)
+        if owner == sid:
+            again += 1
+        elif owner is not None:
+            ctx.report.problem(Problem("tracking_reused", f"운송장 {r.tracking_no}은(는) 이미 송장 {owner}에 붙어 있어 "
+                                       f"{sid}에는 붙이지 않습니다. 택배사 파일을 확인하세요.", where))
+            unmatched += 1
+        else:
+            ledger.attach_tracking(r.courier, r.tracking_no, sid, r.source)
+            attached += 1
+    return attached, again, unmatched

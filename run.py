@@ -1,0 +1,115 @@
+"""chulgo (출고) — 주문 수집부터 송장 업로드 파일까지. 사용법: python run.py --help"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from filelock import FileLock, Timeout  # noqa: E402
+
+from chulgo.model import ChulgoError  # noqa: E402
+from jobs.context import Context  # noqa: E402
+
+COMMANDS = {
+    "demo": "예제 작업 폴더를 만들고 하루 전체를 돌려 봅니다",
+    "daily": "할 일 전부: 수집 → 출고 → 운송장 → 송장 업로드 파일 → 현황",
+    "collect": "inbox의 주문 파일을 장부에 넣습니다",
+    "ship": "출고할 주문으로 피킹리스트와 택배 송장요청 파일을 만듭니다",
+    "tracking": "inbox의 택배사 결과 파일에서 운송장번호를 붙입니다",
+    "invoice": "채널별 송장 업로드 파일을 만듭니다",
+    "status": "기다리는 것, 늦은 것, 매핑 없는 것을 보여주고 현황.xlsx를 씁니다",
+}
+
+
+class KoreanParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: exit 2, Korean hint
+        self.print_usage(sys.stderr)
+        print(f"사용법이 잘못되었습니다: {message}\n'python run.py --help'로 명령을 확인하세요.", file=sys.stderr)
+        sys.exit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", type=Path, default=argparse.SUPPRESS, help="작업 폴더 (기본: 이 폴더)")
+    common.add_argument("--dry-run", action="store_true", default=argparse.SUPPRESS,
+                        help="장부에 아무것도 쓰지 않고, 결과 파일은 outbox/_dryrun/ 에만 씁니다")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="오류 때 자세한 추적 정보")
+    p = KoreanParser(prog="run.py", description="chulgo (출고) — 주문 수집부터 송장 업로드까지", parents=[common])
+    sub = p.add_subparsers(dest="command", metavar="명령", parser_class=KoreanParser)
+    for name, help_text in COMMANDS.items():
+        c = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        if name == "demo":
+            c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
+        if name == "ship":
+            c.add_argument("--courier", help="이번 출고만 다른 택배사로 (cj, lotte, hanjin, epost, logen)")
+            c.add_argument("--reprint", type=int, metavar="묶음번호", help="이 출고 묶음을 무효로 하고 새 번호로 다시 발행")
+    return p
+
+
+def run_job(ctx: Context, args: argparse.Namespace) -> None:
+    from jobs.collect import collect
+    from jobs.daily import daily
+    from jobs.invoice import invoice
+    from jobs.ship import ship
+    from jobs.status import status
+    from jobs.tracking import tracking
+
+    if args.command == "ship":
+        ship(ctx, args.courier, args.reprint)
+    else:
+        {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status}[args.command](ctx)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    if args.command is None:
+        parser().print_help()
+        return 2
+    try:
+        if args.command == "demo":
+            from jobs.demo import demo
+            return demo(args.dir.resolve())
+        workspace = getattr(args, "workspace", ROOT).resolve()
+        ctx = Context(workspace, dry_run=getattr(args, "dry_run", False))
+        ctx.settings  # validate settings before anything else
+        lock_path = ctx.settings.data / "run.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with FileLock(str(lock_path), timeout=0):
+                run_job(ctx, args)
+        except Timeout:
+            print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
+            return 0
+        print(ctx.report.text(workspace))
+        if ctx.dry_run:
+            print("(미리보기: 장부는 바뀌지 않았고 파일은 outbox/_dryrun/ 에만 썼습니다)")
+        return 1 if ctx.report.failed else 0
+    except ChulgoError as e:
+        if debug:
+            traceback.print_exc()
+        print(f"오류: {e}", file=sys.stderr)
+        return 1
+    except PermissionError as e:
+        print(f"오류: {e.filename or e} 에 쓸 수 없습니다. 엑셀에서 열려 있으면 닫고 다시 실행하세요. "
+              "장부는 이번 단계 전 상태 그대로입니다.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("중단했습니다. 장부는 마지막으로 끝난 단계까지 그대로입니다 — 다시 실행하면 이어서 합니다.", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001 — no traceback reaches a seller without --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"예상하지 못한 오류로 멈췄습니다 ({type(e).__name__}: {e}). 장부는 이번 단계 전 상태 그대로입니다. "
+                  "'--debug'를 붙여 다시 실행한 출력과 함께 알려 주세요.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
