@@ -82,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with FileLock(str(lock_path), timeout=0):
-                run_job(ctx, args)
+                if ctx.dry_run:
+                    with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept
+                        run_job(ctx, args)
+                else:
+                    run_job(ctx, args)
         except Timeout:
             print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
             return 0

@@ -101,7 +101,20 @@ class Ledger:
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[None]:
-        """One run = one transaction. ``commit=False`` (dry run) rolls everything back."""
+        """One run step = one transaction; nested inside another it is a savepoint of the outer one.
+
+        ``commit=False`` rolls everything back at the end (a dry run wraps all its steps in one of these).
+        """
+        if self.db.in_transaction:
+            self.db.execute("SAVEPOINT step")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO step")
+                self.db.execute("RELEASE step")
+                raise
+            self.db.execute("RELEASE step")
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield

@@ -12,7 +12,7 @@ def collect(ctx: Context) -> None:
     files = ctx.inbox_files()
     book = ctx.mapping()
     done_files = []
-    with ledger.transaction(commit=not ctx.dry_run):
+    with ledger.transaction():
         run_id = ledger.start_run("collect")
         for f in files:
             if f.error:

@@ -8,7 +8,7 @@ from jobs.context import Context
 
 def invoice(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
-    with ledger.transaction(commit=not ctx.dry_run):
+    with ledger.transaction():
         run_id = ledger.start_run("invoice")
         lines = ledger.lines_to_invoice()
         _report_claims(ctx)

@@ -13,7 +13,7 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None
     report, ledger, settings = ctx.report, ctx.ledger, ctx.settings
     courier = ctx.courier(courier_id or settings.courier)
     book = ctx.mapping()
-    with ledger.transaction(commit=not ctx.dry_run):
+    with ledger.transaction():
         run_id = ledger.start_run("ship")
         reissue_of, only = None, None
         if reprint is not None:

@@ -11,7 +11,7 @@ def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     files = [f for f in ctx.inbox_files() if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
-    with ledger.transaction(commit=not ctx.dry_run):
+    with ledger.transaction():
         run_id = ledger.start_run("tracking")
         for f in files:
             if ledger.file_seen(f.sha):

@@ -73,11 +73,13 @@ class TemplateChannel:
         names = self.crosswalk.get(courier, {})
         return self.name_overrides.get(courier) or names.get(self.id) or names.get("default") or courier
 
-    def _status_class(self, values: list[str]) -> str:
+    def _status(self, values: list[str]) -> tuple[str, str]:
+        """(class, text): the first status value matching a class, or all values joined when none does."""
         for cls, rx in self.status_rules:
-            if any(rx.search(v) for v in values if v):
-                return cls
-        return ""
+            for v in values:
+                if v and rx.search(v):
+                    return cls, v
+        return "", " / ".join(v for v in values if v)
 
     def read_orders(self, table: RawTable) -> Iterator[OrderLine | Problem]:
         """Each data row as an OrderLine, or a Problem naming file, row and column."""
@@ -144,7 +146,7 @@ class TemplateChannel:
                 address=" ".join(value("address", row).split()),
                 message=value("message", row),
             )
-            statuses = [g(row) for g in status_get]
+            status_class, status = self._status([g(row) for g in status_get])
             raw = tuple(row[:width]) + ("",) * (width - len(row))
             yield OrderLine(
                 channel=self.id,
@@ -157,8 +159,8 @@ class TemplateChannel:
                 option_text=value("option_text", row),
                 quantity=qty,
                 recipient=recipient,
-                status=" / ".join(s for s in statuses if s),
-                status_class=self._status_class(statuses),
+                status=status,
+                status_class=status_class,
                 ordered_at=value("ordered_at", row),
                 layout=layout,
                 raw=raw,
