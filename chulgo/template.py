@@ -72,4 +72,4 @@ def spec_names(spec: object) -> str:
             names.append(candidate)
         elif isinstance(candidate, dict):
             names.append("+".join(candidate.get("join", [])))
-    return " 또는 ".join(f"'{n}'" for n in names)
+    return " 또는 ".join(names)

@@ -89,10 +89,10 @@ class TemplateChannel:
         get = {f: column_getter(self.columns[f], header) for f in FIELDS if f in self.columns}
         missing = [f for f in self.required if get.get(f) is None]
         if missing:
-            cols = ", ".join(spec_names(self.columns[f]) for f in missing)
+            cols = ", ".join(f"'{spec_names(self.columns[f])}'" for f in missing)
             yield Problem("missing_column", f"{self.name} 파일에 꼭 필요한 열이 없습니다: {cols}. 채널에서 전체 항목으로 "
                           "다시 내려받거나 templates/channels/" + self.path.name + " 의 열 이름을 고치세요.",
-                          fname, table.sheet, hr + 1, cols)
+                          fname, table.sheet, hr + 1, spec_names(self.columns[missing[0]]))
             return
         status_get = [g for g in (column_getter(c, header) for c in self.status_columns) if g]
         skip_get = [(g, rx, col) for col, rx in self.skip.items() if (g := column_getter(col, header))]

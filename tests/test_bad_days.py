@@ -1,0 +1,199 @@
+"""The bad days: wrong password, unknown or damaged files, missing columns, cut ids, a crash mid-run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from chulgo import samples
+from chulgo.ledger import Ledger
+from chulgo.settings import DEFAULT_SETTINGS
+from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wrong_password_names_the_setting_and_keeps_the_file(cli, tmp_path, day):
+    ws = make_workspace(tmp_path / "ws", day, DEFAULT_SETTINGS.replace('password = "1234"', 'password = "9999"'))
+    code, out = cli(ws, "collect")
+    assert code == 1
+    assert "비밀번호가 맞지 않습니다" in out and "[channels.smartstore] password" in out
+    assert list((ws / "inbox").glob("스마트스토어*")), "the file stays in inbox"
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'smartstore'")[0][0] == 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'coupang'")[0][0] == len(day.coupang), \
+        "the other channels are still collected"
+
+
+def test_password_from_the_environment(cli, tmp_path, day, monkeypatch):
+    ws = make_workspace(tmp_path / "ws", day, re.sub(r"^password = .*\n", "", DEFAULT_SETTINGS, flags=re.M))
+    code, out = cli(ws, "collect")
+    assert code == 1 and "비밀번호가 걸린 파일" in out
+    monkeypatch.setenv("CHULGO_SMARTSTORE_PASSWORD", "1234")
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'smartstore'")[0][0] == len(day.smartstore)
+
+
+def test_unknown_file_stays_in_inbox_and_is_named(cli, ws):
+    book = xlsxwriter.Workbook(str(ws / "inbox" / "가계부.xlsx"))
+    book.add_worksheet("지출").write_row(0, 0, ["날짜", "항목", "금액"])
+    book.close()
+    (ws / "inbox" / "메모.txt").write_text("택배 아저씨 오후 3시", encoding="utf-8")
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    assert "가계부.xlsx" in out and "메모.txt" in out and "알 수 없어" in out
+    assert sorted(p.name for p in (ws / "inbox").iterdir()) == ["가계부.xlsx", "메모.txt"]
+
+
+def test_truncated_download_is_reported_and_nothing_of_it_is_read(cli, ws):
+    coupang = next((ws / "inbox").glob("DeliveryList*"))
+    data = coupang.read_bytes()
+    coupang.write_bytes(data[: len(data) // 2])
+    code, out = cli(ws, "collect")
+    assert code == 1
+    assert coupang.name in out and "끝까지 내려받지 못했습니다" in out
+    assert coupang.exists()
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'coupang'")[0][0] == 0
+
+
+def test_missing_required_column_names_file_row_and_column(cli, ws, day):
+    for p in (ws / "inbox").glob("order_list*"):
+        p.unlink()
+    headers = tuple(h for h in samples.CAFE24_HEADERS if h != "수량")
+    samples.write_cafe24_export(ws / "inbox" / "cafe24.xlsx", day.cafe24, headers=headers)
+    code, out = cli(ws, "collect")
+    assert code == 1
+    assert "cafe24.xlsx" in out and "1행" in out and "'수량'" in out
+    assert (ws / "inbox" / "cafe24.xlsx").exists()
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'cafe24'")[0][0] == 0
+
+
+def test_an_order_id_excel_cut_is_refused_with_its_row(cli, ws, day, tmp_path):
+    """A 16-digit 상품주문번호 saved as a number has lost digits: refuse the file, name row and column."""
+    for p in (ws / "inbox").glob("스마트스토어*"):
+        p.unlink()
+    path = ws / "inbox" / "resaved.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("발주발송관리")
+    sheet.write_string(0, 0, samples.SMARTSTORE_INSTRUCTION)
+    sheet.write_row(1, 0, samples.SMARTSTORE_HEADERS)
+    col = {h: i for i, h in enumerate(samples.SMARTSTORE_HEADERS)}
+    for r, row in enumerate(day.smartstore[:3], start=2):
+        for h, v in row.items():
+            if h in col:
+                sheet.write(r, col[h], v)
+        sheet.write_number(r, col["상품주문번호"], float(row["상품주문번호"]))   # what Excel does on re-save
+    book.close()
+    code, out = cli(ws, "collect")
+    assert code == 1
+    assert "resaved.xlsx 발주발송관리 3행 '상품주문번호' 열" in out and "뒷자리가 사라졌습니다" in out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'smartstore'")[0][0] == 0
+
+
+def test_a_crash_after_writing_outputs_leaves_nothing_half_done(cli, ws, monkeypatch):
+    """Outputs are written, then the process dies before the ledger commits: the rerun ships each line once."""
+    cli(ws, "collect")
+    real = Ledger.set_batch_files
+
+    def crash(self, *args):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Ledger, "set_batch_files", crash)
+    code, out = cli(ws, "ship")
+    assert code == 1 and "예상하지 못한 오류" in out and "Traceback" not in out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM shipments")[0][0] == 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'batched'")[0][0] == 0
+
+    monkeypatch.setattr(Ledger, "set_batch_files", real)
+    code, out = cli(ws, "ship")
+    assert code == 0, out
+    ready = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'batched'")[0][0]
+    assert ready > 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM shipment_lines")[0][0] == ready
+    waybills = outputs(ws, "CJ대한통운_송장요청")
+    assert len(waybills) == 1, "the rerun wrote the same batch again, not a second one"
+    parcels = {r["고객주문번호"] for r in as_dicts(sheet_rows(waybills[0]))}
+    assert parcels == {sid for (sid,) in ledger_rows(ws, "SELECT shipment_id FROM shipments")}
+
+
+def test_a_crash_before_archiving_is_completed_by_the_rerun(cli, ws, monkeypatch):
+    from jobs.context import Context
+    monkeypatch.setattr(Context, "archive", lambda self, path: (_ for _ in ()).throw(OSError("disk gone")))
+    code, out = cli(ws, "collect")
+    assert code == 1
+    lines = ledger_rows(ws, "SELECT COUNT(*) FROM lines")[0][0]
+    assert lines > 0 and len(list((ws / "inbox").iterdir())) == 3
+    monkeypatch.undo()
+    code, out = cli(ws, "collect")
+    assert code == 0 and out.count("이미 읽은 파일") == 3
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines")[0][0] == lines
+    assert not list((ws / "inbox").iterdir())
+
+
+def test_tracking_without_our_id_falls_back_only_when_exactly_one_parcel_fits(cli, tmp_path):
+    # Two checkouts on one channel to the same person, merge off: two parcels that look alike.
+    day = samples.generate_day(seed=5, lines=12, unmapped_share=0, cancelled_share=0)
+    first = day.cafe24[0]
+    twin_order = "20261122-0099999"
+    twin = dict(first, **{"주문번호": twin_order, "품목별 주문번호": twin_order + "-01"})
+    day = samples.SampleDay(day.products, day.mappings, day.sets, day.smartstore, day.coupang,
+                            day.cafe24 + [twin], 0, day.day)
+    ws = make_workspace(tmp_path / "ws", day, DEFAULT_SETTINGS.replace('merge = "all"', 'merge = "off"'))
+    cli(ws, "collect")
+    cli(ws, "ship")
+    waybill = outputs(ws, "CJ대한통운_송장요청")[0]
+    rows = as_dicts(sheet_rows(waybill))
+    twins = [r["고객주문번호"] for r in rows if r["받는분성명"] == first["수령인"]]
+    single = next(r["고객주문번호"] for r in rows if r["받는분성명"] != first["수령인"])
+    assert len(twins) == 2
+    assigned = samples.write_courier_result(waybill, ws / "inbox" / "result.xlsx", drop_order_ref={*twins, single})
+    code, out = cli(ws, "tracking")
+    attached = dict(ledger_rows(ws, "SELECT shipment_id, tracking_no FROM tracking"))
+    assert attached[single] == assigned[single], "a unique name+phone+address match is attached"
+    assert not set(twins) & set(attached), "look-alike parcels are not guessed"
+    assert "정할 수 없습니다" in out
+    assert len(ledger_rows(ws, "SELECT * FROM unmatched_tracking")) == 2
+    code, out = cli(ws, "status")
+    dash = as_dicts(sheet_rows(outputs(ws, "현황")[0], "미매칭 운송장"))
+    assert {r["운송장번호"] for r in dash} == {assigned[t] for t in twins}
+
+
+def test_request_file_dropped_back_in_inbox_is_not_taken_for_a_result(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    waybill = outputs(ws, "CJ대한통운_송장요청")[0]
+    (ws / "inbox" / waybill.name).write_bytes(waybill.read_bytes())
+    code, out = cli(ws, "tracking")
+    assert code == 1 and "송장요청 파일 같습니다" in out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0] == 0
+
+
+@pytest.mark.parametrize("settings, expected", [
+    (DEFAULT_SETTINGS.replace('id = "cj"', 'id = "cjj"'), '[courier] id: "cjj"는 없는 택배사입니다. cj, lotte, hanjin, epost, logen'),
+    (DEFAULT_SETTINGS.replace('merge = "all"', 'merge = "yes"'), "[shipping] merge"),
+    (DEFAULT_SETTINGS.replace('zip = "06236"', "zip = 6236"), "[seller] zip: 숫자 6236가 아니라 따옴표"),
+    (DEFAULT_SETTINGS.replace("[seller]", "[seler]"), "[seler]: 모르는 구역"),
+    (DEFAULT_SETTINGS + "\n[channels.naver]\npassword = \"1\"\n", '"naver"는 없는 채널'),
+    ('[seller\nname = "x"', "settings.toml 형식이 잘못되었습니다"),
+])
+def test_bad_settings_stop_before_anything_is_written(tmp_path, settings, expected):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "settings.toml").write_text(settings, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "daily", "--workspace", str(ws)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert proc.returncode == 1
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert sorted(p.name for p in ws.iterdir()) == ["settings.toml"], "nothing written"
+
+
+def test_usage_errors_exit_2():
+    proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "shipp"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "사용법" in proc.stderr
