@@ -1,0 +1,83 @@
+"""Mapping rules a seller relies on: option text compared loosely, precedence, sets, 수량, bad rows named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chulgo import samples
+from chulgo.mapping import load_mapping, option_key
+from chulgo.model import OrderLine, Recipient
+
+ALIASES = {"smartstore": "smartstore", "스마트스토어": "smartstore", "coupang": "coupang"}
+
+
+@pytest.mark.parametrize("a, b", [
+    ("색상: 빨강 / 사이즈: L", "사이즈:L,색상:빨강"),
+    ("색상: 빨강 / 사이즈: L", "색상=빨강, 사이즈=L"),
+    ("색상 : 빨 강/사이즈 : l", "사이즈: L / 색상: 빨강"),
+    ("빨강, L", "L / 빨강"),
+    ("사이즈: 90/95 / 색상: 검정", "색상:검정, 사이즈:90/95"),
+])
+def test_equivalent_options_compare_equal(a, b):
+    assert option_key(a) == option_key(b)
+
+
+@pytest.mark.parametrize("a, b", [("색상: 빨강 / 사이즈: L", "색상: 빨강 / 사이즈: M"), ("사이즈: 90/95", "사이즈: 90")])
+def test_different_options_stay_different(a, b):
+    assert option_key(a) != option_key(b)
+
+
+def line(**kw) -> OrderLine:
+    base = dict(channel="smartstore", line_key="1", order_no="1", bundle_key="1", product_code="P1", option_code="",
+                product_name="티셔츠", option_text="색상: 빨강 / 사이즈: L", quantity=2,
+                recipient=Recipient("가나다", "010-1234-5678", "", "06236", "서울 강남구 테헤란로 1"),
+                status="", status_class="", ordered_at="")
+    return OrderLine(**{**base, **kw})
+
+
+@pytest.fixture
+def book(tmp_path: Path):
+    products = [{"SKU": s, "상품명": n, "로케이션": loc} for s, n, loc in
+                [("TEE-R-L", "티셔츠 빨강 L", "A-1"), ("TEE-R-M", "티셔츠 빨강 M", "A-2"), ("SOCK", "양말", "B-1"),
+                 ("MUG", "머그컵", "C-1")]]
+    mappings = [
+        {"채널": "스마트스토어", "채널상품코드": "P1", "채널옵션": "사이즈:L,색상:빨강", "SKU": "TEE-R-L"},
+        {"채널": "smartstore", "채널상품코드": "P1", "채널옵션": "", "SKU": "TEE-R-M"},     # any other option of P1
+        {"채널": "smartstore", "채널옵션코드": "OPT-9", "SKU": "MUG"},                      # wins over product code
+        {"채널": "smartstore", "채널상품명": "양말 3개입", "SKU": "SOCK", "수량": 3},
+        {"채널": "smartstore", "채널상품코드": "GIFT", "SKU": "SET-1"},
+        {"채널": "naver", "채널상품코드": "X", "SKU": "SOCK"},
+        {"채널": "smartstore", "채널상품코드": "Y", "SKU": "NOPE"},
+        {"채널": "smartstore", "채널상품코드": "Z", "SKU": "SOCK", "수량": "두개"},
+    ]
+    sets = [{"세트SKU": "SET-1", "구성SKU": "MUG", "수량": 1}, {"세트SKU": "SET-1", "구성SKU": "SOCK", "수량": 2}]
+    path = samples.write_mapping_workbook(tmp_path / "m.xlsx", products, mappings, sets)
+    return load_mapping(path, ALIASES)
+
+
+def test_precedence_option_code_then_product_and_option_then_name(book):
+    assert [(i.sku, i.quantity) for i in book.items_for(line())] == [("TEE-R-L", 2)]
+    assert [i.sku for i in book.items_for(line(option_text="색상: 파랑 / 사이즈: S"))] == ["TEE-R-M"]
+    assert [i.sku for i in book.items_for(line(option_code="OPT-9"))] == ["MUG"]
+    assert book.items_for(line(product_code="P2", product_name="모르는 상품")) is None
+
+
+def test_quantity_multiplies_and_sets_ship_their_components(book):
+    socks = book.items_for(line(product_code="", product_name="양말  3개입", option_text="", quantity=2))
+    assert [(i.sku, i.quantity, i.location) for i in socks] == [("SOCK", 6, "B-1")]
+    gift = book.items_for(line(product_code="GIFT", option_text="", quantity=3))
+    assert sorted((i.sku, i.quantity) for i in gift) == [("MUG", 3), ("SOCK", 6)]
+
+
+def test_bad_mapping_rows_are_named_and_skipped(book):
+    found = {(p.sheet, p.row, p.column, p.value) for p in book.problems}
+    assert ("매핑", 7, "채널", "naver") in found
+    assert ("매핑", 8, "SKU", "NOPE") in found
+    assert ("매핑", 9, "수량", "두개") in found
+    assert book.items_for(line(product_code="Y", option_text="")) is None
+
+
+def test_suggestion_reads_like_the_listing(book):
+    assert book.suggest(line(product_code="", product_name="티셔츠 (기획전)", option_text="색상: 빨강 / 사이즈: M")) == "TEE-R-M"
