@@ -66,6 +66,9 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):   # a Windows console in cp949 must not crash on '✔'
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     if args.command is None:

@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 
 from chulgo.model import ChulgoError, InvoiceLine, Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
-from chulgo.normalise import recipient_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -383,7 +382,3 @@ class Ledger:
     def tracked_not_invoiced(self) -> list[tuple]:
         return self.db.execute("SELECT channel, line_key, order_no, updated_at FROM lines WHERE state = 'tracked' "
                                "ORDER BY updated_at").fetchall()
-
-
-def same_recipient(a: Recipient, b: Recipient) -> bool:
-    return recipient_key(a) == recipient_key(b)

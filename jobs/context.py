@@ -17,6 +17,9 @@ from chulgo.model import ChulgoError, Problem, RawTable
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 
 
+PARTIAL_DOWNLOADS = {".crdownload", ".part", ".partial", ".download", ".tmp"}   # a browser still writing it
+
+
 @dataclass
 class Report:
     """What a run did, in Korean, for the seller: done, outputs, waiting, problems."""
@@ -120,7 +123,7 @@ class Context:
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
         files = []
         for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
-            if not path.is_file() or path.name.startswith(("~$", ".")):
+            if not path.is_file() or path.name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_DOWNLOADS:
                 continue
             if path not in self._scanned:
                 self._scanned[path] = self._identify(path, passwords)

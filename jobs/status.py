@@ -44,7 +44,7 @@ def status(ctx: Context) -> None:
     no_tracking = [["송장묶음", "출고일", "수취인"]] + [list(r) for r in ledger.waiting_for_tracking()]
     unmatched = [["택배사", "운송장번호", "받는분", "파일", "행", "사유", "읽은 때"]]
     unmatched += [[c, no, name, src, str(row or ""), why, at] for c, no, name, src, row, why, at in ledger.unmatched_tracking()]
-    problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in report.problems + book.problems]
+    problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 
     path = write_workbook(ctx.out_dir / "현황.xlsx", [
         Sheet("요약", summary), Sheet("대기", waiting), Sheet("출력후취소", claims), Sheet("업로드 전 송장", not_uploaded),

@@ -197,3 +197,16 @@ def test_bad_settings_stop_before_anything_is_written(tmp_path, settings, expect
 def test_usage_errors_exit_2():
     proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "shipp"], capture_output=True, text=True)
     assert proc.returncode == 2 and "사용법" in proc.stderr
+
+
+def test_the_repository_is_a_working_default_workspace():
+    from chulgo.settings import DEFAULT_SETTINGS, load_settings
+    assert (ROOT / "settings.toml").read_text(encoding="utf-8") == DEFAULT_SETTINGS
+    assert load_settings(ROOT).courier == "cj"
+
+
+def test_a_download_still_in_progress_is_left_alone(cli, ws):
+    (ws / "inbox" / "DeliveryList.xlsx.crdownload").write_bytes(b"PK\x03\x04partial")
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    assert (ws / "inbox" / "DeliveryList.xlsx.crdownload").exists() and "crdownload" not in out
