@@ -1,0 +1,236 @@
+"""A seller's day at scale: collect → ship → (courier result) → tracking → invoice, each as its own process.
+
+    uv run python benchmarks/day.py [--lines 2000 10000] [--seed 7] [--keep DIR] [--profile]
+
+For each line count: wall time and peak RSS of every `run.py` step, the floor (calamine read + XlsxWriter
+write of the same cells) and the ratio ours/floor. See benchmarks/README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import msoffcrypto  # noqa: E402
+import python_calamine  # noqa: E402
+import xlsxwriter  # noqa: E402
+
+from chulgo import samples  # noqa: E402
+from chulgo.settings import DEFAULT_SETTINGS  # noqa: E402
+
+RUN = ROOT / "run.py"
+STEPS = ("collect", "ship", "tracking", "invoice")
+PASSWORD = "1234"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CHILD_ENV = dict(os.environ)   # main() gives the children a bytecode cache, as a seller's install has
+
+
+@dataclass
+class Timed:
+    name: str
+    wall: float       # seconds, process start included
+    peak_mib: float   # the child's ru_maxrss
+
+
+@dataclass
+class Day:
+    lines: int
+    steps: list[Timed]
+    read: float
+    write: float
+
+    @property
+    def total(self) -> float:
+        return sum(s.wall for s in self.steps)
+
+    @property
+    def floor(self) -> float:
+        return self.read + self.write
+
+
+def run_child(name: str, cmd: list[str], env: dict[str, str] | None = None) -> Timed:
+    """Run one process; wall time around it and its own peak RSS via wait4. Exits loudly on failure."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env or CHILD_ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here; keep Popen from waiting again
+        if proc.returncode != 0:
+            out.seek(0)
+            print(out.read().decode("utf-8", "replace"), file=sys.stderr)
+            sys.exit(f"step {name!r} failed with exit code {proc.returncode}: {' '.join(cmd)}")
+    return Timed(name, wall, usage.ru_maxrss / 1024)   # KiB on Linux
+
+
+def step_cmd(ws: Path, step: str, profile_to: Path | None = None) -> list[str]:
+    prof = ["-m", "cProfile", "-o", str(profile_to)] if profile_to else []
+    return [sys.executable, *prof, str(RUN), "--workspace", str(ws), step]
+
+
+def make_workspace(ws: Path, day: samples.SampleDay) -> list[Path]:
+    """A fresh workspace with the day's exports in inbox/; returns the input files (exports + mapping book)."""
+    if ws.exists():
+        shutil.rmtree(ws)
+    ws.mkdir(parents=True)
+    (ws / "settings.toml").write_text(DEFAULT_SETTINGS, encoding="utf-8")
+    mapping = ws / "mappings" / "상품매핑.xlsx"
+    return [*samples.write_day(day, ws / "inbox", mapping, password=PASSWORD), mapping]
+
+
+def outbox_files(ws: Path) -> set[Path]:
+    return set((ws / "outbox").rglob("*.xlsx"))
+
+
+def courier_result(ws: Path, before_ship: set[Path]) -> Path:
+    """Play the courier: a result file for the waybill request `ship` just wrote (not measured)."""
+    new = sorted(p for p in outbox_files(ws) - before_ship if not p.name.startswith("피킹리스트"))
+    if len(new) != 1:
+        sys.exit(f"expected one waybill request file from ship, found {[p.name for p in new]}")
+    result = ws / "inbox" / "result.xlsx"
+    samples.write_courier_result(new[0], result)
+    return result
+
+
+def read_floor(paths: list[Path]) -> float:
+    """Seconds to read every sheet of every file with calamine alone (decrypting in memory first)."""
+    started = time.perf_counter()
+    for path in paths:
+        data = path.read_bytes()
+        if data.startswith(OLE_MAGIC):
+            office = msoffcrypto.OfficeFile(io.BytesIO(data))
+            office.load_key(password=PASSWORD)
+            plain = io.BytesIO()
+            office.decrypt(plain)
+            data = plain.getvalue()
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for index in range(len(book.sheet_names)):
+            book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    return time.perf_counter() - started
+
+
+def write_floor(outputs: list[Path], scratch: Path) -> float:
+    """Seconds to write the same cells as our output workbooks with plain XlsxWriter (re-reading is not timed)."""
+    books = []
+    for path in outputs:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        books.append([(name, book.get_sheet_by_index(i).to_python(skip_empty_area=False))
+                      for i, name in enumerate(book.sheet_names)])
+    scratch.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for i, sheets in enumerate(books):
+        wb = xlsxwriter.Workbook(str(scratch / f"floor_{i}.xlsx"), {"strings_to_formulas": False, "strings_to_urls": False})
+        for name, rows in sheets:
+            sheet = wb.add_worksheet(name)
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        wb.close()
+    return time.perf_counter() - started
+
+
+def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, quiet: bool = False) -> Day:
+    """One day through run.py; with profile_dir each step runs under cProfile and nothing is measured for the floor."""
+    log = (lambda *a: None) if quiet else print
+    started = time.perf_counter()
+    day = samples.generate_day(seed=seed, lines=lines)
+    inputs = make_workspace(ws, day)
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in inputs)
+    log(f"  generated {len(day.smartstore)}/{len(day.coupang)}/{len(day.cafe24)} lines "
+        f"(smartstore/coupang/cafe24) in {time.perf_counter() - started:.1f}s (not measured): {sizes}")
+    read = read_floor(inputs) if profile_dir is None else 0.0     # before collect moves them to archive/
+    steps: list[Timed] = []
+    before_ship: set[Path] = set()
+    for step in STEPS:
+        if step == "ship":
+            before_ship = outbox_files(ws)
+        if step == "tracking":
+            started = time.perf_counter()
+            result = courier_result(ws, before_ship)
+            log(f"  courier result written in {time.perf_counter() - started:.1f}s (not measured)")
+            if profile_dir is None:
+                read += read_floor([result])
+        prof = profile_dir / f"{step}.prof" if profile_dir else None
+        steps.append(run_child(step, step_cmd(ws, step, prof)))
+    write = write_floor(sorted(outbox_files(ws)), ws.parent / f"{ws.name}-floor") if profile_dir is None else 0.0
+    return Day(lines, steps, read, write)
+
+
+def print_table(d: Day) -> None:
+    print(f"  {'step':<10}{'wall s':>9}{'peak MiB':>10}{'µs/line':>9}")
+    for s in d.steps:
+        print(f"  {s.name:<10}{s.wall:>9.2f}{s.peak_mib:>10.0f}{s.wall / d.lines * 1e6:>9.0f}")
+    print(f"  {'total':<10}{d.total:>9.2f}{'':>10}{d.total / d.lines * 1e6:>9.0f}")
+    print(f"  floor {d.floor:.2f}s (read {d.read:.2f} + write {d.write:.2f}); ratio ours/floor {d.total / d.floor:.1f}x")
+
+
+def summary(d: Day, start: float) -> str:
+    steps = ", ".join(f"{s.name} {s.wall:.1f}s/{s.peak_mib:.0f}MiB" for s in d.steps)
+    return (f"lines={d.lines}: {steps}; total {d.total:.1f}s; floor {d.floor:.1f}s "
+            f"(read {d.read:.1f} + write {d.write:.1f}); ratio {d.total / d.floor:.1f}x; start {start:.2f}s")
+
+
+def print_profiles(profile_dir: Path, top: int = 15) -> None:
+    for step in STEPS:
+        print(f"\n--- cProfile: {step} (top {top} by cumulative time) ---")
+        pstats.Stats(str(profile_dir / f"{step}.prof"), stream=sys.stdout).strip_dirs() \
+            .sort_stats("cumulative").print_stats(top)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, nargs="+", default=[2000, 10000], help="order lines per day (default: 2000 10000)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", type=Path, help="keep the workspaces under this folder instead of a temp dir")
+    ap.add_argument("--profile", action="store_true", help="also run the largest day under cProfile")
+    args = ap.parse_args()
+
+    base = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="chulgo-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        # This shell may set PYTHONDONTWRITEBYTECODE (then every process compiles openpyxl & co. from source).
+        # A seller's install has .pyc files, so the children get a bytecode cache under the bench folder,
+        # filled by an unmeasured 50-line warm-up day.
+        CHILD_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(base / "pycache")
+        cold = run_child("start", [sys.executable, "-c", "import run"], env=dict(os.environ))
+        run_day(50, args.seed, base / "warm-up", quiet=True)
+        start = run_child("start", [sys.executable, "-c", "import run"])
+        print(f"process start (python -c 'import run'): {start.wall:.2f}s, {start.peak_mib:.0f} MiB with .pyc cache; "
+              f"{cold.wall:.2f}s without (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
+        days = []
+        for lines in args.lines:
+            print(f"\n=== {lines} lines (seed {args.seed}) — workspace {base / f'lines-{lines}'} ===")
+            days.append(run_day(lines, args.seed, base / f"lines-{lines}"))
+            print_table(days[-1])
+        if args.profile:
+            largest = max(args.lines)
+            print(f"\n=== cProfile run: {largest} lines (separate fresh workspace; timings include profiler overhead) ===")
+            ws = base / f"lines-{largest}-profile"
+            prof_dir = base / "profiles"
+            prof_dir.mkdir(exist_ok=True)
+            profiled = run_day(largest, args.seed, ws, prof_dir)
+            print("  " + ", ".join(f"{s.name} {s.wall:.1f}s" for s in profiled.steps) + " (under cProfile)")
+            print_profiles(prof_dir)
+        print("\nsummary:")
+        for d in days:
+            print(summary(d, start.wall))
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
