@@ -131,7 +131,7 @@ def _workbook_tables(data: bytes, path: Path) -> list[RawTable]:
         tables = []
         for index, sheet_name in enumerate(book.sheet_names):
             rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
-            tables.append(RawTable(path, sheet_name, [[cell_text(c) for c in row] for row in rows]))
+            tables.append(RawTable(path, sheet_name, [[c.strip() if type(c) is str else cell_text(c) for c in row] for row in rows]))
         return tables
     except InputFileError:
         raise

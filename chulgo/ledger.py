@@ -235,7 +235,9 @@ class Ledger:
                          tuple(json.loads(raw)) if raw else (), source or "", source_row or 0)
 
     def lines_in_state(self, *states: str) -> list[OrderLine]:
-        q = f"SELECT {', '.join(LINE_COLUMNS)} FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
+        """Lines in the given states, oldest first, without their raw export row (not needed before invoicing)."""
+        columns = ", ".join("NULL" if c == "raw" else c for c in LINE_COLUMNS)
+        q = f"SELECT {columns} FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
             "ORDER BY ordered_at, channel, line_key"
         return [self._line(r) for r in self.db.execute(q, states)]
 

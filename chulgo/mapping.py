@@ -30,6 +30,7 @@ _SEPARATOR = r"\s*[/,|;\n]\s*"
 _PAIR_START = re.compile(_SEPARATOR + r"(?=[^/,|;:=\n]+[:=])")
 _ANY_SEPARATOR = re.compile(_SEPARATOR)
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[0-9a-z가-힣]{2,}")
 
 OptionKey = frozenset
 
@@ -89,6 +90,7 @@ class MappingBook:
     problems: list[Problem] = field(default_factory=list)
     completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
     unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
+    _words: dict[str, set[str]] | None = field(default=None, repr=False)      # word -> SKUs, for suggest()
 
     # -- matching ---------------------------------------------------------------------------------------
 
@@ -121,12 +123,22 @@ class MappingBook:
         return [Item(sku, quantity, p.name if p else "", p.location if p else "", p.barcode if p else "")]
 
     def suggest(self, line: OrderLine) -> str:
-        """The SKU whose 상품명 reads most like the listing, for the seller to confirm."""
+        """The SKU whose 상품명 reads most like the listing, for the seller to confirm.
+
+        Only products sharing a word with the listing are compared, so the cost stays flat as the catalogue grows.
+        """
         if not self.products:
             return ""
-        target = _squash(f"{line.product_name} {' '.join(v for _, v in sorted(option_key(line.option_text)))}")
-        names = {_squash(p.name + p.sku): sku for sku, p in self.products.items()}
-        best = difflib.get_close_matches(target, list(names), n=1, cutoff=0.3)
+        if self._words is None:
+            self._words = defaultdict(set)
+            for sku, p in self.products.items():
+                for word in _WORD.findall(f"{p.name} {sku}".lower()):
+                    self._words[word].add(sku)
+        values = " ".join(v for _, v in sorted(option_key(line.option_text)))
+        text = f"{line.product_name} {values}".lower()
+        shared = set().union(*(self._words.get(w, set()) for w in _WORD.findall(text)))
+        names = {_squash(self.products[sku].name + sku): sku for sku in sorted(shared or self.products)}
+        best = difflib.get_close_matches(_squash(text), list(names), n=1, cutoff=0.3)
         return names[best[0]] if best else ""
 
 
