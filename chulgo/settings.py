@@ -48,6 +48,7 @@ class Settings:
     courier: str
     merge: str
     channel_options: dict[str, dict] = field(default_factory=dict)
+    courier_layout: str = ""
     mapping_path: Path = Path()
     ledger_path: Path = Path()
 
@@ -66,6 +67,14 @@ class Settings:
     @property
     def data(self) -> Path:
         return self.workspace / "data"
+
+    def courier_for(self, channel: str) -> str:
+        """The courier a channel's parcels go with: [channels.<id>] courier, else [courier] id."""
+        return str(self.channel_options.get(channel, {}).get("courier", "") or self.courier)
+
+    def gift_days(self, channel: str, default: int) -> int:
+        """Days a gift may wait for its address before the channel cancels it ([channels.<id>] gift_days)."""
+        return int(self.channel_options.get(channel, {}).get("gift_days", default))
 
     def password(self, channel: str) -> str:
         """The channel's download password: env CHULGO_<CHANNEL>_PASSWORD wins over settings.toml."""
@@ -98,6 +107,20 @@ def _choice(value: str, section: str, key: str, choices: tuple[str, ...], what: 
     return value
 
 
+def _own_template_ids(workspace: Path) -> tuple[set[str], set[str]]:
+    """Ids of the channel and courier templates the seller added to the workspace's templates/ folder."""
+    found: list[set[str]] = []
+    for kind in ("channels", "couriers"):
+        ids = set()
+        for path in sorted((workspace / "templates" / kind).glob("*.toml")):
+            try:
+                ids.add(str(tomllib.loads(path.read_text(encoding="utf-8")).get("id", path.stem)))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                raise ChulgoError(f"템플릿 {path} 형식이 잘못되었습니다: {e}") from None
+        found.append(ids)
+    return found[0], found[1]
+
+
 def load_settings(workspace: Path) -> Settings:
     """Read and validate ``workspace/settings.toml``. Raises ChulgoError with a Korean message."""
     path = workspace / "settings.toml"
@@ -122,17 +145,31 @@ def load_settings(workspace: Path) -> Settings:
         zip=_text(seller_t, "seller", "zip"),
         address=_text(seller_t, "seller", "address"),
     )
-    courier = _choice(_text(doc.get("courier", {}), "courier", "id"), "courier", "id", COURIER_IDS, "택배사")
+    own_channels, own_couriers = _own_template_ids(workspace)
+    couriers = COURIER_IDS + tuple(sorted(own_couriers - set(COURIER_IDS)))
+    channel_ids = CHANNEL_IDS + tuple(sorted(own_channels - set(CHANNEL_IDS)))
+    courier_t = doc.get("courier", {})
+    courier = _choice(_text(courier_t, "courier", "id"), "courier", "id", couriers, "택배사")
+    layout = _text(courier_t, "courier", "layout", required=False)
     merge = _choice(_text(doc.get("shipping", {}), "shipping", "merge", required=False, default="all"),
                     "shipping", "merge", MERGE_SCOPES, "합포장 방식")
 
     channels = doc.get("channels", {})
     for cid, opts in channels.items():
-        _choice(cid, "channels", cid, CHANNEL_IDS, "채널")
+        _choice(cid, "channels", cid, channel_ids, "채널")
         if not isinstance(opts, dict):
             raise _bad(f"[channels.{cid}]", "구역이어야 합니다 (예: [channels.smartstore] 다음 줄에 password = \"1234\").")
+        section = f"channels.{cid}"
+        for key in opts:
+            if key not in ("password", "courier", "gift_days"):
+                raise _bad(f"[{section}] {key}", "모르는 항목입니다. password, courier, gift_days 중 하나를 쓰세요.")
         if "password" in opts:
-            _text(opts, f"channels.{cid}", "password", required=False)
+            _text(opts, section, "password", required=False)
+        if "courier" in opts:
+            _choice(_text(opts, section, "courier"), section, "courier", couriers, "택배사")
+        if "gift_days" in opts and (not isinstance(opts["gift_days"], int) or isinstance(opts["gift_days"], bool)
+                                    or opts["gift_days"] < 1):
+            raise _bad(f"[{section}] gift_days", "1 이상의 정수여야 합니다 (예: gift_days = 7).")
 
     mapping_rel = _text(doc.get("mapping", {}), "mapping", "path", required=False, default="mappings/상품매핑.xlsx")
     ledger_rel = _text(doc.get("ledger", {}), "ledger", "path", required=False, default="data/chulgo.sqlite")
@@ -142,6 +179,7 @@ def load_settings(workspace: Path) -> Settings:
         courier=courier,
         merge=merge,
         channel_options={k: dict(v) for k, v in channels.items()},
+        courier_layout=layout,
         mapping_path=workspace / mapping_rel,
         ledger_path=workspace / ledger_rel,
     )

@@ -84,7 +84,7 @@ class Context:
 
     @cached_property
     def couriers(self) -> dict[str, Courier]:
-        return load_couriers(self.workspace)
+        return load_couriers(self.workspace, {self.settings.courier: self.settings.courier_layout})
 
     @property
     def day(self) -> str:

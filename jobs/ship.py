@@ -10,14 +10,17 @@ from jobs.waiting import sort_open_lines, update_unmapped
 
 
 def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None) -> None:
+    """Ship every ready line: one batch per courier (``--courier`` sends everything with one courier)."""
     report, ledger, settings = ctx.report, ctx.ledger, ctx.settings
-    courier = ctx.courier(courier_id or settings.courier)
+    if courier_id is not None:
+        ctx.courier(courier_id)            # a wrong --courier fails before anything is written
     book = ctx.mapping()
     with ledger.transaction():
         run_id = ledger.start_run("ship")
-        reissue_of, only = None, None
+        only = None
         if reprint is not None:
-            reissue_of, only = reprint, _void_batch(ctx, reprint)
+            only = _void_batch(ctx, reprint)
+            courier_id = courier_id or ledger.batch(reprint)[3]
         open_lines = sort_open_lines(ctx, book)
         update_unmapped(ctx, book, open_lines)
         ready: list[tuple[OrderLine, list[Item]]] = open_lines.ready
@@ -27,21 +30,31 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None
             report.done.append("새로 출고할 주문이 없습니다.")
             ledger.finish_run(run_id, "nothing to ship")
             return
-        batch_id, seq = ledger.new_batch(ctx.day, courier.id, reissue_of)
-        shipments = make_shipments(group_parcels(ready, settings.merge), ctx.today, batch_id, courier.id)
-        stem = f"{ctx.stamp}_{seq}차"
-        title = f"{ctx.day} {seq}차 출고 ({courier.name})" + (f" — {reissue_of}번 묶음 재발행" if reissue_of else "")
-        names = {cid: ch.name for cid, ch in ctx.channels.items()}
-        picking = write_picking_list(ctx.out_dir / f"피킹리스트_{stem}.xlsx", shipments, book.products, title, names)
-        waybill = courier.write_waybills(shipments, settings.seller, ctx.out_dir, stem)
-        ledger.add_shipments(shipments)
-        ledger.set_batch_files(batch_id, [picking.name, waybill.name])
-        merged = len(ready) - len(shipments)
-        report.outputs += [picking, waybill]
-        report.done.append(f"{seq}차 출고 (묶음번호 {batch_id}): 주문 {len(ready)}줄 → 송장 {len(shipments)}건"
-                           + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
-                           + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
-        ledger.finish_run(run_id, report.done[-1])
+        by_courier: dict[str, list[tuple[OrderLine, list[Item]]]] = {}
+        for line, items in ready:
+            by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
+        for cid, group in by_courier.items():
+            _ship_batch(ctx, ctx.courier(cid), group, book.products, reprint)
+        ledger.finish_run(run_id, "; ".join(report.done))
+
+
+def _ship_batch(ctx: Context, courier, ready: list[tuple[OrderLine, list[Item]]], products, reissue_of) -> None:
+    """One batch: parcels for one courier, its picking list and its waybill request."""
+    report, ledger = ctx.report, ctx.ledger
+    batch_id, seq = ledger.new_batch(ctx.day, courier.id, reissue_of)
+    shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch_id, courier.id)
+    stem = f"{ctx.stamp}_{seq}차"
+    title = f"{ctx.day} {seq}차 출고 ({courier.name})" + (f" — {reissue_of}번 묶음 재발행" if reissue_of else "")
+    names = {cid: ch.name for cid, ch in ctx.channels.items()}
+    picking = write_picking_list(ctx.out_dir / f"피킹리스트_{stem}.xlsx", shipments, products, title, names)
+    waybill = courier.write_waybills(shipments, ctx.settings.seller, ctx.out_dir, stem)
+    ledger.add_shipments(shipments)
+    ledger.set_batch_files(batch_id, [picking.name, waybill.name])
+    merged = len(ready) - len(shipments)
+    report.outputs += [picking, waybill]
+    report.done.append(f"{seq}차 출고 (묶음번호 {batch_id}, {courier.name}): 주문 {len(ready)}줄 → 송장 {len(shipments)}건"
+                       + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
+                       + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
 
 
 def _void_batch(ctx: Context, batch_id: int) -> set[tuple[str, str]]:

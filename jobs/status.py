@@ -6,7 +6,7 @@ from datetime import datetime
 
 from chulgo.sheets import Sheet, write_workbook
 from jobs.context import Context
-from jobs.waiting import sort_open_lines
+from jobs.waiting import gift_deadline, order_age, report_gifts, sort_open_lines
 
 STATE_NAMES = {"new": "출고 전", "batched": "송장 출력, 운송장 대기", "tracked": "운송장 받음, 업로드 전",
                "invoiced": "송장 업로드 파일 만듦", "confirmed": "채널 발송 확인", "cancelled": "취소", "closed": "우리 출고 아님"}
@@ -29,12 +29,17 @@ def status(ctx: Context) -> None:
     summary += [[STATE_NAMES.get(s, s), n] for s, n in sorted(counts.items(), key=lambda kv: list(STATE_NAMES).index(kv[0])
                                                                if kv[0] in STATE_NAMES else 99)]
     summary += [["", ""], ["출고 전 — 출고 가능", len(open_lines.ready)], ["출고 전 — 매핑 없음", len(open_lines.unmapped)],
-                ["출고 전 — 채널 보류", len(open_lines.held)], ["출고 전 — 배송지 없음", len(open_lines.no_address)]]
+                ["출고 전 — 채널 보류", len(open_lines.held)], ["출고 전 — 배송지 대기", len(open_lines.waiting_address)]]
 
-    waiting = [["사유", "채널", "주문 줄 번호", "주문번호", "상품명", "옵션", "수량", "수취인", "주문일시"]]
-    for reason, lines in (("매핑 없음", open_lines.unmapped), ("채널 보류", open_lines.held), ("배송지 없음", open_lines.no_address)):
-        waiting += [[reason, ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.option_text,
-                     l.quantity, l.recipient.name, l.ordered_at] for l in lines]
+    waiting = [["사유", "채널", "주문 줄 번호", "주문번호", "상품명", "옵션", "수량", "수취인", "주문일시", "지난 날", "자동취소까지"]]
+    for reason, lines in (("매핑 없음", open_lines.unmapped), ("채널 보류", open_lines.held),
+                          ("배송지 대기", open_lines.waiting_address)):
+        for l in lines:
+            age = order_age(l, ctx.today)
+            left = gift_deadline(ctx, l)[0] if reason == "배송지 대기" else None
+            waiting.append([reason, ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.option_text,
+                            l.quantity, l.recipient.name, l.ordered_at, "" if age is None else f"{age}일",
+                            "" if left is None else (f"D-{left}" if left >= 0 else f"{-left}일 지남")])
 
     claims = [["채널", "주문 줄 번호", "주문번호", "클레임", "단계", "송장묶음"]]
     claims += [[ctx.channel_name(l.channel), l.line_key, l.order_no, claim, STATE_NAMES.get(state, state), sid or ""]
@@ -57,6 +62,7 @@ def status(ctx: Context) -> None:
         report.waiting.append(f"매핑 없음 {len(open_lines.unmapped)}줄 — 상품매핑.xlsx '미매핑' 시트에 SKU를 적으세요.")
     if open_lines.held:
         report.waiting.append(f"채널 보류 {len(open_lines.held)}줄.")
+    report_gifts(ctx, open_lines.waiting_address)
     if len(claims) > 1:
         report.waiting.append(f"출력 후 취소·보류 {len(claims) - 1}줄 — 현황.xlsx '출력후취소' 시트를 보세요.")
     if len(not_uploaded) > 1:

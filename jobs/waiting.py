@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from chulgo.mapping import MappingBook, save_unmapped, unmapped_rows
 from chulgo.model import Item, OrderLine
+from chulgo.normalise import digits
 from jobs.context import Context
+
+PLACEHOLDER_PHONES = {"01000000000"}    # 선물하기 orders whose recipient has not given a number yet
+DEFAULT_GIFT_DAYS = 7
+WARN_DAYS = 2
+_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 
 
 @dataclass
@@ -14,7 +22,32 @@ class OpenLines:
     ready: list[tuple[OrderLine, list[Item]]] = field(default_factory=list)
     unmapped: list[OrderLine] = field(default_factory=list)
     held: list[OrderLine] = field(default_factory=list)
-    no_address: list[OrderLine] = field(default_factory=list)
+    waiting_address: list[OrderLine] = field(default_factory=list)
+
+
+def needs_address(line: OrderLine) -> bool:
+    """A gift whose recipient has not entered the address (or only a placeholder phone) cannot ship yet."""
+    r = line.recipient
+    return not r.address or not r.name or digits(r.phone) in PLACEHOLDER_PHONES
+
+
+def order_age(line: OrderLine, today: date) -> int | None:
+    """Days since the order, from its 주문일시; None when the channel gave no readable date."""
+    m = _DATE.search(line.ordered_at)
+    if not m:
+        return None
+    try:
+        return (today - date(int(m[1]), int(m[2]), int(m[3]))).days
+    except ValueError:
+        return None
+
+
+def gift_deadline(ctx: Context, line: OrderLine) -> tuple[int | None, int]:
+    """(days left before the channel auto-cancels, the channel's limit in days)."""
+    channel = ctx.channels.get(line.channel)
+    limit = ctx.settings.gift_days(line.channel, getattr(channel, "gift_days", None) or DEFAULT_GIFT_DAYS)
+    age = order_age(line, ctx.today)
+    return (None if age is None else limit - age), limit
 
 
 def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
@@ -27,8 +60,8 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
         items = book.items_for(line)
         if items is None:
             out.unmapped.append(line)
-        elif not line.recipient.address or not line.recipient.name:
-            out.no_address.append(line)
+        elif needs_address(line):
+            out.waiting_address.append(line)
         else:
             out.ready.append((line, items))
     return out
@@ -52,5 +85,22 @@ def update_unmapped(ctx: Context, book: MappingBook, lines: OpenLines) -> None:
             "적고 다시 실행하면 출고됩니다.")
     if lines.held:
         ctx.report.waiting.append(f"채널에서 보류(취소·반품 요청 등) 중인 주문 {len(lines.held)}줄 — 클레임이 끝나면 다음 수집 때 풀립니다.")
-    if lines.no_address:
-        ctx.report.waiting.append(f"배송지가 없는 주문 {len(lines.no_address)}줄 — 주소가 들어오면 다음 수집 때 출고됩니다.")
+    report_gifts(ctx, lines.waiting_address)
+
+
+def report_gifts(ctx: Context, lines: list[OrderLine]) -> None:
+    """Gifts waiting for an address: how many, and loudly the ones near or past the auto-cancel deadline."""
+    if not lines:
+        return
+    ctx.report.waiting.append(f"배송지 대기(선물하기) {len(lines)}줄 — 받는 분이 주소를 넣으면 다음 수집 때 출고됩니다.")
+    for line in lines:
+        left, limit = gift_deadline(ctx, line)
+        if left is None or left > WARN_DAYS:
+            continue
+        name = ctx.channel_name(line.channel)
+        if left >= 0:
+            ctx.report.waiting.append(f"  자동취소 D-{left}: {name} {line.line_key} ({line.ordered_at} 주문, {limit}일 안에 "
+                                      "주소가 없으면 채널이 취소) — 받는 분께 주소 입력을 안내하세요.")
+        else:
+            ctx.report.waiting.append(f"  기한 지남: {name} {line.line_key} ({line.ordered_at} 주문) — 채널에서 취소되었는지 "
+                                      "확인하세요. 취소가 담긴 새 주문 파일을 넣으면 목록에서 빠집니다.")

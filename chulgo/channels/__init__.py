@@ -20,6 +20,7 @@ HOOKS: dict[str, type[TemplateChannel]] = {}
 class Channel(Protocol):
     id: str
     name: str
+    gift_days: int | None          # gifts wait this many days for an address before the channel cancels them
 
     def identify(self, table: RawTable) -> int:
         """The header row index if this table is this channel's export, else -1. Never raises."""

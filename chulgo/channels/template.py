@@ -10,7 +10,7 @@ from chulgo.files import find_header_row, is_unrepairable, normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, RawTable, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import REPO_TEMPLATES, column_getter, load_toml, spec_names
+from chulgo.template import REPO_TEMPLATES, column_getter, load_toml, spec_names, template_files
 
 FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
           "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at")
@@ -25,6 +25,10 @@ STATUS_CLASSES = ("cancelled", "hold", "closed")   # checked in this order: the 
 def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
     """The courier crosswalk: courier id -> {channel id or 'default': name as that channel spells it}."""
     table = load_toml(REPO_TEMPLATES / "courier-names.toml")
+    for path in template_files("couriers", workspace):     # a courier nobody listed goes by its template's name
+        doc = load_toml(path)
+        if doc.get("id") and doc.get("name"):
+            table.setdefault(doc["id"], {}).setdefault("default", doc["name"])
     if workspace is not None and (workspace / "templates" / "courier-names.toml").exists():
         for cid, names in load_toml(workspace / "templates" / "courier-names.toml").items():
             table.setdefault(cid, {}).update(names)
@@ -56,6 +60,7 @@ class TemplateChannel:
         self.status_columns: list[str] = status.get("columns", [])
         self.status_rules = [(cls, re.compile(status[cls])) for cls in STATUS_CLASSES if status.get(cls)]
         self.invoice: dict = doc.get("invoice", {})
+        self.gift_days: int | None = doc.get("gift", {}).get("days")
         self.crosswalk = names
         self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
 

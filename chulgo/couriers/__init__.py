@@ -27,12 +27,13 @@ class Courier(Protocol):
     def read_tracking(self, table: RawTable) -> Iterator[TrackingResult | Problem]: ...
 
 
-def load_couriers(workspace: Path | None) -> dict[str, Courier]:
-    """Every courier template, the workspace's own overriding the repo's by id."""
+def load_couriers(workspace: Path | None, layouts: dict[str, str] | None = None) -> dict[str, Courier]:
+    """Every courier template, the workspace's own overriding the repo's by id; ``layouts`` picks a courier's
+    alternative waybill layout (settings.toml [courier] layout)."""
     couriers: dict[str, Courier] = {}
     for path in template_files("couriers", workspace):
         doc = load_toml(path)
         if not doc.get("id"):
             raise ChulgoError(f"택배사 템플릿 {path}: id 가 없습니다.")
-        couriers[doc["id"]] = TemplateCourier(doc, path)
+        couriers[doc["id"]] = TemplateCourier(doc, path, (layouts or {}).get(doc["id"], ""))
     return couriers

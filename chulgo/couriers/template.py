@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 from chulgo.files import find_header_row
@@ -22,13 +23,18 @@ def items_text(shipment: Shipment, limit: int) -> str:
 
 
 class TemplateCourier:
-    def __init__(self, doc: dict, path: Path) -> None:
+    def __init__(self, doc: dict, path: Path, layout: str = "") -> None:
         self.doc = doc
         self.path = path
         self.id: str = doc["id"]
         self.name: str = doc.get("name", self.id)
         self.tracking_digits: list[int] = doc.get("tracking_digits", [])
-        self.waybill: dict = doc.get("waybill", {})
+        self.layouts: dict[str, dict] = doc.get("layouts", {})
+        if layout and layout not in self.layouts:
+            choices = ", ".join(sorted(self.layouts)) or "없음"
+            raise ChulgoError(f'settings.toml [courier] layout: "{layout}"은(는) {self.name} 템플릿에 없는 양식입니다. '
+                              f"쓸 수 있는 양식: {choices} (비우면 기본 양식)")
+        self.waybill: dict = self.layouts[layout] if layout else doc.get("waybill", {})
         self.result: dict = doc.get("result", {})
         if not self.waybill.get("columns"):
             raise ChulgoError(f"택배사 템플릿 {path}: [waybill] columns 가 비어 있습니다.")
@@ -53,6 +59,7 @@ class TemplateCourier:
             "items": lambda: items_text(s, self.waybill.get("item_text_max", 100)),
             "item_count": lambda: str(sum(it.quantity for it in s.items)),
             "order_nos": lambda: ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
+            "today": lambda: date.today().isoformat(),
         }
         if what not in values:
             raise ChulgoError(f"택배사 템플릿 {self.path}: [waybill] 값 {what!r} 을(를) 알 수 없습니다. "
