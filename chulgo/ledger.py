@@ -318,20 +318,32 @@ class Ledger:
 
     # -- tracking ----------------------------------------------------------------------------------------
 
-    def tracking_for(self, courier: str, tracking_no: str) -> str | None:
-        row = self.db.execute("SELECT shipment_id FROM tracking WHERE courier = ? AND tracking_no = ?",
-                              (courier, tracking_no)).fetchone()
-        return row[0] if row else None
+    def _lookup(self, sql: str, keys: list[str], fixed: tuple = ()) -> list[tuple]:
+        """Run ``sql`` (with an IN (...) placeholder `{in}`) over ``keys`` in chunks SQLite accepts."""
+        rows: list[tuple] = []
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            rows += self.db.execute(sql.format(**{"in": ", ".join("?" * len(part))}), fixed + tuple(part)).fetchall()
+        return rows
 
-    def shipment_state(self, shipment_id: str) -> tuple[str, str | None] | None:
-        """(courier, voided_at) of a parcel, or None when the id is not ours."""
-        return self.db.execute("SELECT courier, voided_at FROM shipments WHERE shipment_id = ?", (shipment_id,)).fetchone()
+    def shipment_states(self, shipment_ids: list[str]) -> dict[str, str | None]:
+        """{parcel id: voided_at} for those of ``shipment_ids`` that are ours."""
+        return dict(self._lookup("SELECT shipment_id, voided_at FROM shipments WHERE shipment_id IN ({in})",
+                                 sorted(set(shipment_ids))))
 
-    def attach_tracking(self, courier: str, tracking_no: str, shipment_id: str, source: str) -> None:
-        self.db.execute("INSERT INTO tracking VALUES (?, ?, ?, ?, ?)", (courier, tracking_no, shipment_id, source, now()))
-        self.db.execute("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
-                        (now(), shipment_id))
-        self.db.execute("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?", (courier, tracking_no))
+    def tracking_owners(self, courier: str, tracking_nos: list[str]) -> dict[str, str]:
+        """{tracking number: parcel id} for the numbers already attached."""
+        return dict(self._lookup("SELECT tracking_no, shipment_id FROM tracking WHERE courier = ? AND tracking_no IN ({in})",
+                                 sorted(set(tracking_nos)), (courier,)))
+
+    def attach_tracking(self, attachments: list[tuple[str, str, str, str]]) -> None:
+        """Attach (courier, tracking no, parcel id, source file) rows; their lines become 'tracked'."""
+        stamp = now()
+        self.db.executemany("INSERT INTO tracking VALUES (?, ?, ?, ?, ?)", [a + (stamp,) for a in attachments])
+        self.db.executemany("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
+                            [(stamp, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
+        self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
+                            [(a[0], a[1]) for a in attachments])
 
     def record_unmatched(self, courier: str, tracking_no: str, name: str, phone: str, address: str, source: str,
                          row: int, reason: str) -> None:

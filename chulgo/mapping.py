@@ -263,10 +263,13 @@ def unmapped_rows(lines: list[OrderLine], book: MappingBook, channel_names: dict
     for line in lines:
         key = (line.channel, line.product_code, line.option_code, line.product_name, line.option_text)
         groups.setdefault(key, []).append(line)
+    # A listing already on the sheet keeps its suggestion: suggesting is the slow part, and the seller has seen it.
+    known = {r[:5]: r[9] for r in book.unmapped_rows if len(r) > 9}
     rows = []
     for (channel, pcode, ocode, pname, otext), group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        rows.append((channel_names.get(channel, channel), pcode, ocode, pname, otext, "", "",
-                     str(len(group)), group[0].order_no, book.suggest(group[0])))
+        shown = channel_names.get(channel, channel)
+        suggestion = known.get((shown, pcode, ocode, pname, otext)) or book.suggest(group[0])
+        rows.append((shown, pcode, ocode, pname, otext, "", "", str(len(group)), group[0].order_no, suggestion))
     return rows
 
 

@@ -45,17 +45,23 @@ def tracking(ctx: Context) -> None:
 
 
 def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]:
+    """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest."""
     ledger = ctx.ledger
     attached = again = unmatched = 0
+    states = ledger.shipment_states([r.shipment_ref for r in results if r.shipment_ref])
+    owners: dict[tuple[str, str], str] = {}
+    for courier in {r.courier for r in results}:
+        numbers = [r.tracking_no for r in results if r.courier == courier]
+        owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
     candidates: dict[str, list] = {}
+    attachments: list[tuple[str, str, str, str]] = []
     for r in results:
         where = f"{r.source} {r.source_row}행"
         sid, why = r.shipment_ref, ""
         if sid:
-            state = ledger.shipment_state(sid)
-            if state is None:
+            if sid not in states:
                 sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아닙니다"
-            elif state[1] is not None:
+            elif states[sid] is not None:
                 sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
         else:
             if r.courier not in candidates:
@@ -70,7 +76,7 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
                                        "'미매칭 운송장'에 남겨 둡니다.", where))
             unmatched += 1
             continue
-        owner = ledger.tracking_for(r.courier, r.tracking_no)
+        owner = owners.get((r.courier, r.tracking_no))
         if owner == sid:
             again += 1
         elif owner is not None:
@@ -78,6 +84,8 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
                                        f"{sid}에는 붙이지 않습니다. 택배사 파일을 확인하세요.", where))
             unmatched += 1
         else:
-            ledger.attach_tracking(r.courier, r.tracking_no, sid, r.source)
+            owners[(r.courier, r.tracking_no)] = sid
+            attachments.append((r.courier, r.tracking_no, sid, r.source))
             attached += 1
+    ledger.attach_tracking(attachments)
     return attached, again, unmatched
