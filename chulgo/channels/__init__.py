@@ -10,11 +10,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from chulgo.channels.esm import EsmChannel
 from chulgo.channels.template import TemplateChannel, courier_names
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem, RawTable
 from chulgo.template import load_toml, template_files
 
-HOOKS: dict[str, type[TemplateChannel]] = {}
+HOOKS: dict[str, type[TemplateChannel]] = {"esm": EsmChannel}
 
 
 class Channel(Protocol):
