@@ -359,6 +359,14 @@ class Ledger:
         return self.shipments("s.courier = ? AND s.voided_at IS NULL AND NOT EXISTS "
                               "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (courier,))
 
+    def recent_shipments(self, courier: str, since_day: str) -> tuple[list[Shipment], set[str]]:
+        """Live parcels of a courier printed since ``since_day``, and the ids of those already tracked."""
+        ships = self.shipments("s.courier = ? AND s.voided_at IS NULL AND s.batch_id IN "
+                               "(SELECT batch_id FROM batches WHERE day >= ?)", (courier, since_day))
+        tracked = {sid for (sid,) in self._lookup("SELECT DISTINCT shipment_id FROM tracking WHERE shipment_id IN ({in})",
+                                                   [s.shipment_id for s in ships])}
+        return ships, tracked
+
     def untracked_shipments_in_batch(self, batch_id: int) -> list[Shipment]:
         return self.shipments("s.batch_id = ? AND s.voided_at IS NULL AND NOT EXISTS "
                               "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (batch_id,))

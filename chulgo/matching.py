@@ -26,6 +26,9 @@ def _address_fits(result_address: str, parcel_address: str) -> bool:
     return bool(a) and (a == b or a.startswith(b) or b.startswith(a))
 
 
+NO_FIT = "이름·연락처·주소가 맞는 송장이 없습니다"
+
+
 def fallback_match(result: TrackingResult, candidates: list[Shipment]) -> tuple[Shipment | None, str]:
     """(the one parcel this row fits, "") or (None, why not)."""
     name = re.sub(r"\s+", "", result.name)
@@ -38,5 +41,5 @@ def fallback_match(result: TrackingResult, candidates: list[Shipment]) -> tuple[
     if len(fits) == 1:
         return fits[0], ""
     if not fits:
-        return None, "이름·연락처·주소가 맞는 송장이 없습니다"
+        return None, NO_FIT
     return None, f"이름·연락처·주소가 같은 송장이 {len(fits)}건이라 어느 것인지 정할 수 없습니다"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from chulgo.matching import fallback_match
+from datetime import timedelta
+
+from chulgo.matching import NO_FIT, fallback_match
 from chulgo.model import Problem, TrackingResult
 from jobs.context import Context
+
+
+FALLBACK_DAYS = 14      # results without our id are matched against parcels printed this recently
 
 
 def tracking(ctx: Context) -> None:
@@ -44,6 +49,14 @@ def tracking(ctx: Context) -> None:
         ctx.archive(path)
 
 
+def _fallback(r: TrackingResult, parcels: list, tracked: set[str]):
+    """The one look-alike parcel: an untracked one first (its first box), else a tracked one (a further box)."""
+    match, why = fallback_match(r, [p for p in parcels if p.shipment_id not in tracked])
+    if match is None and why == NO_FIT:
+        return fallback_match(r, [p for p in parcels if p.shipment_id in tracked])
+    return match, why
+
+
 def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]:
     """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest."""
     ledger = ctx.ledger
@@ -53,23 +66,25 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
     for courier in {r.courier for r in results}:
         numbers = [r.tracking_no for r in results if r.courier == courier]
         owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
-    candidates: dict[str, list] = {}
+    candidates: dict[str, tuple[list, set[str]]] = {}
     attachments: list[tuple[str, str, str, str]] = []
+    since = (ctx.today - timedelta(days=FALLBACK_DAYS)).isoformat()
     for r in results:
         where = f"{r.source} {r.source_row}행"
         sid, why = r.shipment_ref, ""
-        if sid:
-            if sid not in states:
-                sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아닙니다"
-            elif states[sid] is not None:
-                sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
-        else:
+        if sid in states and states[sid] is not None:
+            sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
+        elif not sid or sid not in states:
+            # The courier dropped our id (or the column holds something else): match on the recipient instead.
             if r.courier not in candidates:
-                candidates[r.courier] = ledger.untracked_shipments(r.courier)
-            match, why = fallback_match(r, candidates[r.courier])
+                candidates[r.courier] = ledger.recent_shipments(r.courier, since)
+            parcels, tracked = candidates[r.courier]
+            match, why = _fallback(r, parcels, tracked)
+            sid = match.shipment_id if match is not None else ""
             if match is not None:
-                sid = match.shipment_id
-                candidates[r.courier] = [s for s in candidates[r.courier] if s.shipment_id != sid]
+                tracked.add(sid)
+            elif r.shipment_ref:
+                why = f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아니고, {why}"
         if not sid:
             ledger.record_unmatched(r.courier, r.tracking_no, r.name, r.phone, r.address, r.source, r.source_row, why)
             ctx.report.problem(Problem("unmatched_tracking", f"운송장 {r.tracking_no} ({r.name}): {why}. 현황.xlsx "

@@ -210,3 +210,21 @@ def test_a_download_still_in_progress_is_left_alone(cli, ws):
     code, out = cli(ws, "collect")
     assert code == 0, out
     assert (ws / "inbox" / "DeliveryList.xlsx.crdownload").exists() and "crdownload" not in out
+
+
+def test_a_foreign_order_number_in_the_result_falls_back_to_the_recipient(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    rows = sheet_rows(outputs(ws, "CJ대한통운_송장요청")[0])
+    header, first = rows[0], list(rows[1])
+    first[header.index("고객주문번호")] = "쇼핑몰-0001"          # the seller's own number, not ours
+    first[header.index("운송장번호")] = "612345678901"
+    book = xlsxwriter.Workbook(str(ws / "inbox" / "result.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, first)
+    book.close()
+    code, out = cli(ws, "tracking")
+    assert code == 0, out
+    assert ledger_rows(ws, "SELECT shipment_id FROM tracking WHERE tracking_no = '612345678901'") == \
+        [(rows[1][header.index("고객주문번호")],)]

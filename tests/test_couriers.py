@@ -337,10 +337,7 @@ def test_a_whole_day_with_each_courier_puts_every_number_on_its_parcel(cli, tmp_
     assert all(set(r["송장번호"].split(",")) <= set(by_number(truth)) for r in upload)
 
 
-@pytest.mark.xfail(strict=True, reason="core gap: jobs/tracking._attach drops a parcel from the fallback candidates "
-                                       "once one row matched it, so the second box of a split parcel whose result "
-                                       "carries no id (로젠 15-column form) is reported unmatched")
-def test_logen_split_parcel_without_our_id_loses_its_second_box(cli, tmp_path, day):
+def test_logen_split_parcel_without_our_id_gets_both_boxes(cli, tmp_path, day):
     from tests.conftest import ledger_rows
 
     ws, request, ids = _day_with(cli, tmp_path, day, "logen", "")
