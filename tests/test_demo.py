@@ -19,7 +19,7 @@ def test_demo_runs_a_whole_day_over_nine_channels_and_two_couriers(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     out_dir = next((target / "outbox").iterdir())
-    names = {p.name.split("_")[0] for p in out_dir.glob("*.xlsx")}
+    names = {p.stem.split("_")[0] for p in out_dir.glob("*.xlsx")}
     assert {"CJ대한통운", "롯데택배", "피킹리스트", "현황"} <= names
     invoiced = {ch for (ch,) in ledger_rows(target, "SELECT DISTINCT channel FROM lines WHERE state = 'invoiced'")}
     assert invoiced == {"smartstore", "coupang", "cafe24", "11st", "esm", "toss", "ohouse", "lotteon", "kakao-gift"}
