@@ -41,7 +41,7 @@ CHILD_ENV = dict(os.environ)   # main() gives the children a bytecode cache, as 
 class Timed:
     name: str
     wall: float       # seconds, process start included
-    peak_mib: float   # the child's ru_maxrss
+    peak_mib: float   # the child's own VmHWM
 
 
 @dataclass
@@ -60,19 +60,38 @@ class Day:
         return self.read + self.write
 
 
+# Peak memory is read by the child itself from /proc/self/status VmHWM at exit: the rusage ru_maxrss that wait4
+# reports for a child on Linux starts from the parent's RSS at fork (carried over exec), and this parent holds
+# the whole generated day, so it would report the benchmark's own memory instead of the step's.
+PEAK_WRAPPER = (
+    "import atexit, os, runpy, sys\n"
+    "def _peak():\n"
+    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "    open(os.environ['CHULGO_PEAK_FILE'], 'w').write(hwm[0].split()[1] if hwm else '0')\n"
+    "atexit.register(_peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "if sys.argv[0] == '-c':\n"
+    "    sys.argv = sys.argv[1:]; exec(sys.argv[0])\n"
+    "else:\n"
+    "    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
 def run_child(name: str, cmd: list[str], env: dict[str, str] | None = None) -> Timed:
-    """Run one process; wall time around it and its own peak RSS via wait4. Exits loudly on failure."""
-    with tempfile.TemporaryFile() as out:
+    """Run one process; wall time around it and its own peak RSS (VmHWM). Exits loudly on failure."""
+    if cmd[1:2] != ["-m"]:                                # cProfile runs are timed, not weighed
+        cmd = [cmd[0], "-c", PEAK_WRAPPER, *cmd[1:]]
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile(suffix=".peak") as peak:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env or CHILD_ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                              env={**(env or CHILD_ENV), "CHULGO_PEAK_FILE": peak.name})
         wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here; keep Popen from waiting again
         if proc.returncode != 0:
             out.seek(0)
             print(out.read().decode("utf-8", "replace"), file=sys.stderr)
             sys.exit(f"step {name!r} failed with exit code {proc.returncode}: {' '.join(cmd)}")
-    return Timed(name, wall, usage.ru_maxrss / 1024)   # KiB on Linux
+        kib = Path(peak.name).read_text() or "0"
+    return Timed(name, wall, int(kib) / 1024)
 
 
 def step_cmd(ws: Path, step: str, profile_to: Path | None = None) -> list[str]:

@@ -223,24 +223,8 @@ def write_smartstore_export(
     With a password (the default, like the real download) the workbook is encrypted with
     msoffcrypto-tool, so the file is an OLE container (``D0 CF 11 E0``) rather than a zip.
     """
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, _WORKBOOK_OPTIONS)
-    ws = wb.add_worksheet("발주발송관리")
-    ws.write_string(0, 0, SMARTSTORE_INSTRUCTION)
-    bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2"})
-    for c, h in enumerate(headers):
-        ws.write_string(1, c, h, bold)
-    _set_widths(ws, headers, _ADDRESS_WIDTHS)
-    _write_rows(ws, headers, rows, 2, _SMARTSTORE_NUMERIC)
-    wb.close()
-    plain = buf.getvalue()
-    if password is None:
-        return _save(path, plain)
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    out = io.BytesIO()
-    OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
-    return _save(path, out.getvalue())
+    return _simple_export(path, rows, headers, "발주발송관리", _SMARTSTORE_NUMERIC, title=SMARTSTORE_INSTRUCTION,
+                          password=password)
 
 
 def write_coupang_export(
@@ -253,15 +237,7 @@ def write_coupang_export(
 
     ``번호`` is filled with 1..n when a row has none.
     """
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, _WORKBOOK_OPTIONS)
-    ws = wb.add_worksheet("Delivery")
-    for c, h in enumerate(headers):
-        ws.write_string(0, c, h)
-    _set_widths(ws, headers, _ADDRESS_WIDTHS)
-    _write_rows(ws, headers, rows, 1, _COUPANG_NUMERIC, auto_number="번호")
-    wb.close()
-    return _save(path, buf.getvalue())
+    return _simple_export(path, rows, headers, "Delivery", _COUPANG_NUMERIC, auto_number="번호")
 
 
 def write_cafe24_export(
@@ -271,15 +247,7 @@ def write_cafe24_export(
     headers: Sequence[str] = CAFE24_HEADERS,
 ) -> Path:
     """Write a Cafe24 order download (seller template): one sheet ``Sheet1``, header row 1."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, _WORKBOOK_OPTIONS)
-    ws = wb.add_worksheet("Sheet1")
-    for c, h in enumerate(headers):
-        ws.write_string(0, c, h)
-    _set_widths(ws, headers, _ADDRESS_WIDTHS)
-    _write_rows(ws, headers, rows, 1, _CAFE24_NUMERIC)
-    wb.close()
-    return _save(path, buf.getvalue())
+    return _simple_export(path, rows, headers, "Sheet1", _CAFE24_NUMERIC)
 
 
 _MAPPING_WIDTHS = {
