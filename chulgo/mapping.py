@@ -7,6 +7,7 @@ seller completed there into 매핑, and never while Excel has it open.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections import defaultdict
@@ -39,6 +40,7 @@ def _squash(text: str) -> str:
     return _SPACE.sub("", text).lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def option_key(text: str) -> OptionKey:
     """Option text as a set of (name, value) pairs, ignoring order, spaces and separators.
 
@@ -91,11 +93,21 @@ class MappingBook:
     completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
     unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
     _words: dict[str, set[str]] | None = field(default=None, repr=False)      # word -> SKUs, for suggest()
+    _rules_memo: dict[tuple, list[Rule] | None] = field(default_factory=dict, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------------
 
     def rules_for(self, line: OrderLine) -> list[Rule] | None:
-        """The mapping rules of a line by precedence: option code, product code + option, name + option."""
+        """The mapping rules of a line by precedence: option code, product code + option, name + option.
+
+        Remembered per listing: a day's lines repeat a few hundred listings many times over.
+        """
+        listing = (line.channel, line.option_code, line.product_code, line.product_name, line.option_text)
+        if listing not in self._rules_memo:
+            self._rules_memo[listing] = self._find_rules(line)
+        return self._rules_memo[listing]
+
+    def _find_rules(self, line: OrderLine) -> list[Rule] | None:
         if line.option_code and (rules := self.by_option_code.get((line.channel, line.option_code))):
             return rules
         key = option_key(line.option_text)

@@ -44,33 +44,34 @@ class TemplateCourier:
 
     # -- waybill request ---------------------------------------------------------------------------------
 
-    def _cell(self, spec: dict, s: Shipment, sender: Seller) -> str:
-        if "text" in spec:
-            return str(spec["text"])
-        what = spec.get("value", "")
+    def _values(self, s: Shipment, sender: Seller) -> dict[str, str]:
+        """Every value a waybill column can name, for one parcel."""
         r = s.recipient
-        values = {
-            "shipment_id": lambda: s.shipment_id,
-            "sender.name": lambda: sender.name, "sender.phone": lambda: sender.phone,
-            "sender.zip": lambda: sender.zip, "sender.address": lambda: sender.address,
-            "recipient.name": lambda: r.name, "recipient.phone": lambda: r.phone or r.phone2,
-            "recipient.phone2": lambda: r.phone2, "recipient.zip": lambda: r.zip,
-            "recipient.address": lambda: r.address, "recipient.message": lambda: r.message,
-            "items": lambda: items_text(s, self.waybill.get("item_text_max", 100)),
-            "item_count": lambda: str(sum(it.quantity for it in s.items)),
-            "order_nos": lambda: ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
-            "today": lambda: date.today().isoformat(),
+        return {
+            "shipment_id": s.shipment_id,
+            "sender.name": sender.name, "sender.phone": sender.phone,
+            "sender.zip": sender.zip, "sender.address": sender.address,
+            "recipient.name": r.name, "recipient.phone": r.phone or r.phone2,
+            "recipient.phone2": r.phone2, "recipient.zip": r.zip,
+            "recipient.address": r.address, "recipient.message": r.message,
+            "items": items_text(s, self.waybill.get("item_text_max", 100)),
+            "item_count": str(sum(it.quantity for it in s.items)),
+            "order_nos": ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
+            "today": date.today().isoformat(),
         }
-        if what not in values:
-            raise ChulgoError(f"택배사 템플릿 {self.path}: [waybill] 값 {what!r} 을(를) 알 수 없습니다. "
-                              f"쓸 수 있는 값: {', '.join(values)}")
-        return values[what]()
 
     def write_waybills(self, shipments: Sequence[Shipment], sender: Seller, out_dir: Path, stem: str) -> Path:
         """The courier's upload file: one row per parcel, our parcel id in the customer-order column."""
         cols = self.waybill["columns"]
+        known = self._values(shipments[0], sender) if shipments else {}
+        for c in cols:
+            if "text" not in c and c.get("value", "") not in known and shipments:
+                raise ChulgoError(f"택배사 템플릿 {self.path}: [waybill] 값 {c.get('value')!r} 을(를) 알 수 없습니다. "
+                                  f"쓸 수 있는 값: {', '.join(known)}")
         rows: list[list[str | int]] = [[c["header"] for c in cols]]
-        rows += [[self._cell(c, s, sender) for c in cols] for s in shipments]
+        for s in shipments:
+            values = self._values(s, sender)
+            rows.append([str(c["text"]) if "text" in c else values[c["value"]] for c in cols])
         sheet = Sheet(self.waybill.get("sheet", "Sheet1"), rows, styled=False)
         return write_workbook(out_dir / f"{self.waybill.get('file', self.name + '_송장요청')}_{stem}.xlsx", [sheet])
 
