@@ -342,8 +342,9 @@ class Ledger:
         self.db.executemany("INSERT INTO tracking VALUES (?, ?, ?, ?, ?)", [a + (stamp,) for a in attachments])
         self.db.executemany("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
                             [(stamp, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
-        self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
-                            [(a[0], a[1]) for a in attachments])
+        if self.db.execute("SELECT 1 FROM unmatched_tracking LIMIT 1").fetchone():
+            self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
+                                [(a[0], a[1]) for a in attachments])
 
     def record_unmatched(self, courier: str, tracking_no: str, name: str, phone: str, address: str, source: str,
                          row: int, reason: str) -> None:

@@ -1,0 +1,75 @@
+"""How fast could the outputs be written? XlsxWriter (what chulgo uses) against faster writers, same cells.
+
+Not a dependency of the project: run it in a throwaway environment,
+
+    uv run --no-project --with xlsxwriter --with rustpy-xlsxwriter --with pyexcelerate python benchmarks/writers.py
+
+It writes a peak day's biggest output, a 100,000-row × 40-column text sheet (the 쿠팡 upload shape), every
+cell a string, with each writer, and checks that a cell starting with '=' stayed text.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+ROWS, COLS = 100_000, 40
+HEADER = [f"열{c}" for c in range(COLS)]
+DATA = [[f"{r:08d}-{c}" if c else "=경비실" for c in range(COLS)] for r in range(ROWS)]
+
+
+def xlsxwriter_write() -> bytes:
+    import xlsxwriter
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    sheet = book.add_worksheet("Delivery")
+    sheet.write_row(0, 0, HEADER)
+    for r, row in enumerate(DATA, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buf.getvalue()
+
+
+def rustpy_write() -> bytes:
+    import rustpy_xlsxwriter
+    buf = io.BytesIO()
+    rustpy_xlsxwriter.write_worksheet([dict(zip(HEADER, row)) for row in DATA], buf, sheet_name="Delivery")
+    return buf.getvalue()
+
+
+def pyexcelerate_write() -> bytes:
+    from pyexcelerate import Workbook
+    book = Workbook()
+    book.new_sheet("Delivery", data=[HEADER] + DATA)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def first_data_cell_is_text(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        xml = z.read(sheet).decode()
+    return "<f>" not in xml[:20000]
+
+
+def main() -> None:
+    print(f"{ROWS:,} rows × {COLS} text cells")
+    base = None
+    for name, write in (("xlsxwriter", xlsxwriter_write), ("rustpy-xlsxwriter", rustpy_write),
+                        ("pyexcelerate", pyexcelerate_write)):
+        try:
+            started = time.perf_counter()
+            data = write()
+            took = time.perf_counter() - started
+        except ImportError as e:
+            print(f"  {name:<18} not installed ({e})")
+            continue
+        base = base or took
+        print(f"  {name:<18} {took:6.2f} s  {len(data) / 1e6:5.1f} MB  {base / took:4.1f}× xlsxwriter  "
+              f"'=' stays text: {first_data_cell_is_text(data)}")
+
+
+if __name__ == "__main__":
+    main()
