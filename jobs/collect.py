@@ -14,13 +14,9 @@ def collect(ctx: Context) -> None:
     done_files = []
     with ledger.transaction():
         run_id = ledger.start_run("collect")
+        ctx.report_unusable(files)
         for f in files:
-            if f.error:
-                report.problem(Problem("unreadable", f.error, f.path.name), fatal=True)
-                continue
-            if not f.tables:
-                report.waiting.append(f"{f.path.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
-                                      "주문 엑셀이 맞다면 채널에서 전체 항목으로 다시 내려받으세요.")
+            if f.error or not f.tables:
                 continue
             order_tables = [(ch, t) for kind, ch, t in f.tables if kind == "orders"]
             if not order_tables:

@@ -69,6 +69,7 @@ class Context:
     today: date = field(default_factory=date.today)
     report: Report = field(default_factory=Report)
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
+    _reported: set[Path] = field(default_factory=set, init=False, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -148,6 +149,18 @@ class Context:
                 kind, adapter, hr = claims[0]
                 found.append((kind, adapter, RawTable(table.file, table.sheet, table.rows, hr)))
         return InboxFile(path, sha, found)
+
+    def report_unusable(self, files: list[InboxFile]) -> None:
+        """Name, once per run, each inbox file that cannot be read (exit 1) or that nobody recognises (it stays)."""
+        for f in files:
+            if f.path in self._reported or (f.tables and not f.error):
+                continue
+            self._reported.add(f.path)
+            if f.error:
+                self.report.problem(Problem("unreadable", f.error, f.path.name), fatal=True)
+            else:
+                self.report.waiting.append(f"{f.path.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
+                                           "주문 엑셀이 맞다면 채널에서 전체 항목으로 다시 내려받으세요.")
 
     def archive(self, path: Path) -> None:
         """Move a fully read input to archive/YYYY-MM-DD/ (never deleted; a dry run leaves it)."""

@@ -14,7 +14,9 @@ FALLBACK_DAYS = 14      # results without our id are matched against parcels pri
 
 def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
-    files = [f for f in ctx.inbox_files() if any(kind == "tracking" for kind, _, _ in f.tables)]
+    inbox = ctx.inbox_files()
+    ctx.report_unusable(inbox)
+    files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
     with ledger.transaction():
         run_id = ledger.start_run("tracking")
@@ -25,22 +27,27 @@ def tracking(ctx: Context) -> None:
                 continue
             results: list[TrackingResult] = []
             problems: list[Problem] = []
-            courier = None
-            for kind, courier, table in f.tables:
-                if kind == "tracking":
-                    for item in courier.read_tracking(table):
-                        (results if isinstance(item, TrackingResult) else problems).append(item)
+            tables = [(courier, table) for kind, courier, table in f.tables if kind == "tracking"]
+            courier = tables[0][0]
+            for adapter, table in tables:
+                for item in adapter.read_tracking(table):
+                    (results if isinstance(item, TrackingResult) else problems).append(item)
             if not results:
                 for p in problems[:3]:
                     report.problem(p, fatal=True)
                 report.waiting.append(f"{f.path.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
                                       "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
                 continue
-            for p in problems:
-                report.problem(p)
             attached, again, unmatched = _attach(ctx, results)
-            ledger.record_file(f.sha, f.path.name, "tracking", courier.id, len(results), run_id)
-            done_files.append(f.path)
+            if problems:
+                # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
+                for p in problems:
+                    report.problem(p, fatal=True)
+                report.waiting.append(f"{f.path.name}: 읽지 못한 행이 있어 파일을 inbox에 둡니다. 위의 행을 고친 파일을 "
+                                      "다시 넣거나 templates/couriers/ 의 설정을 고치세요.")
+            else:
+                ledger.record_file(f.sha, f.path.name, "tracking", courier.id, len(results), run_id)
+                done_files.append(f.path)
             report.done.append(f"{f.path.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
                                + (f", 이미 붙어 있음 {again}" if again else "")
                                + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
@@ -49,16 +56,12 @@ def tracking(ctx: Context) -> None:
         ctx.archive(path)
 
 
-def _fallback(r: TrackingResult, parcels: list, tracked: set[str]):
-    """The one look-alike parcel: an untracked one first (its first box), else a tracked one (a further box)."""
-    match, why = fallback_match(r, [p for p in parcels if p.shipment_id not in tracked])
-    if match is None and why == NO_FIT:
-        return fallback_match(r, [p for p in parcels if p.shipment_id in tracked])
-    return match, why
-
-
 def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]:
-    """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest."""
+    """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest.
+
+    A number already attached is never matched again. Without our id, a row goes to the one untracked look-alike
+    parcel; only a parcel matched earlier in the same file (its other boxes) may take a second number.
+    """
     ledger = ctx.ledger
     attached = again = unmatched = 0
     states = ledger.shipment_states([r.shipment_ref for r in results if r.shipment_ref])
@@ -67,10 +70,20 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
         numbers = [r.tracking_no for r in results if r.courier == courier]
         owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
     candidates: dict[str, tuple[list, set[str]]] = {}
+    matched_here: set[str] = set()
     attachments: list[tuple[str, str, str, str]] = []
     since = (ctx.today - timedelta(days=FALLBACK_DAYS)).isoformat()
     for r in results:
         where = f"{r.source} {r.source_row}행"
+        owner = owners.get((r.courier, r.tracking_no))
+        if owner is not None and (not r.shipment_ref or r.shipment_ref == owner or r.shipment_ref not in states):
+            again += 1                       # an old row listed again (courier lists cover date ranges)
+            continue
+        if owner is not None:
+            ctx.report.problem(Problem("tracking_reused", f"운송장 {r.tracking_no}은(는) 이미 송장 {owner}에 붙어 있어 "
+                                       f"{r.shipment_ref}에는 붙이지 않습니다. 택배사 파일을 확인하세요.", where))
+            unmatched += 1
+            continue
         sid, why = r.shipment_ref, ""
         if sid in states and states[sid] is not None:
             sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
@@ -78,12 +91,13 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
             # The courier dropped our id (or the column holds something else): match on the recipient instead.
             if r.courier not in candidates:
                 candidates[r.courier] = ledger.recent_shipments(r.courier, since)
-            parcels, tracked = candidates[r.courier]
-            match, why = _fallback(r, parcels, tracked)
+            parcels, tracked_before = candidates[r.courier]
+            match, why = fallback_match(r, [p for p in parcels
+                                            if p.shipment_id not in tracked_before and p.shipment_id not in matched_here])
+            if match is None and why == NO_FIT:
+                match, why = fallback_match(r, [p for p in parcels if p.shipment_id in matched_here])
             sid = match.shipment_id if match is not None else ""
-            if match is not None:
-                tracked.add(sid)
-            elif r.shipment_ref:
+            if match is None and r.shipment_ref:
                 why = f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아니고, {why}"
         if not sid:
             ledger.record_unmatched(r.courier, r.tracking_no, r.name, r.phone, r.address, r.source, r.source_row, why)
@@ -91,16 +105,9 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
                                        "'미매칭 운송장'에 남겨 둡니다.", where))
             unmatched += 1
             continue
-        owner = owners.get((r.courier, r.tracking_no))
-        if owner == sid:
-            again += 1
-        elif owner is not None:
-            ctx.report.problem(Problem("tracking_reused", f"운송장 {r.tracking_no}은(는) 이미 송장 {owner}에 붙어 있어 "
-                                       f"{sid}에는 붙이지 않습니다. 택배사 파일을 확인하세요.", where))
-            unmatched += 1
-        else:
-            owners[(r.courier, r.tracking_no)] = sid
-            attachments.append((r.courier, r.tracking_no, sid, r.source))
-            attached += 1
+        matched_here.add(sid)
+        owners[(r.courier, r.tracking_no)] = sid
+        attachments.append((r.courier, r.tracking_no, sid, r.source))
+        attached += 1
     ledger.attach_tracking(attachments)
     return attached, again, unmatched

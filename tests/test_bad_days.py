@@ -228,3 +228,44 @@ def test_a_foreign_order_number_in_the_result_falls_back_to_the_recipient(cli, w
     assert code == 0, out
     assert ledger_rows(ws, "SELECT shipment_id FROM tracking WHERE tracking_no = '612345678901'") == \
         [(rows[1][header.index("고객주문번호")],)]
+
+
+def _result_without_ids(path: Path, header: list[str], rows: list[tuple[list[str], str]]) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    for r, (row, number) in enumerate(rows, start=1):
+        row = list(row)
+        row[header.index("고객주문번호")] = ""
+        row[header.index("운송장번호")] = number
+        sheet.write_row(r, 0, row)
+    book.close()
+
+
+def test_a_repeat_customer_listed_again_does_not_steal_the_new_parcels_number(cli, tmp_path):
+    day = samples.generate_day(seed=5, lines=12, unmapped_share=0, cancelled_share=0)
+    ws = make_workspace(tmp_path / "ws", day)
+    cli(ws, "collect")
+    cli(ws, "ship")
+    first = sheet_rows(outputs(ws, "CJ대한통운_송장요청")[0])
+    header = first[0]
+    old_row = next(r for r in first[1:] if r[header.index("받는분성명")] == day.cafe24[0]["수령인"])
+    _result_without_ids(ws / "inbox" / "day1.xlsx", header, [(old_row, "611111111111")])
+    cli(ws, "tracking")
+    old_parcel = old_row[header.index("고객주문번호")]
+    assert ledger_rows(ws, "SELECT shipment_id FROM tracking") == [(old_parcel,)]
+
+    # Next day the same person orders again; the courier's list covers both days, old row first.
+    again = dict(day.cafe24[0], **{"주문번호": "20261123-0000001", "품목별 주문번호": "20261123-0000001-01"})
+    samples.write_cafe24_export(ws / "inbox" / "day2.xlsx", [again])
+    cli(ws, "collect")
+    cli(ws, "ship")
+    second = sheet_rows(outputs(ws, "CJ대한통운_송장요청")[-1])
+    new_row = second[1]
+    _result_without_ids(ws / "inbox" / "day2_result.xlsx", header,
+                        [(old_row, "611111111111"), (new_row, "622222222222")])
+    code, out = cli(ws, "tracking")
+    assert code == 0, out
+    assert dict(ledger_rows(ws, "SELECT tracking_no, shipment_id FROM tracking")) == {
+        "611111111111": old_parcel, "622222222222": new_row[header.index("고객주문번호")]}
+    assert "이미 붙어 있음 1" in out and "맞추지 못함" not in out
