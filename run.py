@@ -65,6 +65,17 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
         {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status}[args.command](ctx)
 
 
+STEP_KEPT = "멈춘 단계가 장부에 쓰던 것은 모두 취소했고, 앞서 끝난 단계는 그대로 둡니다 — 다시 실행하면 이어서 합니다."
+
+
+def _print_partial(ctx: Context | None) -> None:
+    """What the steps before a failure did (a daily run may have shipped before invoice failed)."""
+    if ctx is not None:
+        text = ctx.report.text(ctx.workspace)
+        if text:
+            print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):   # a Windows console in cp949 must not crash on '✔'
         if hasattr(stream, "reconfigure"):
@@ -74,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser().print_help()
         return 2
+    ctx = None
     try:
         if args.command == "demo":
             from jobs.demo import demo
@@ -100,20 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     except ChulgoError as e:
         if debug:
             traceback.print_exc()
+        _print_partial(ctx)
         print(f"오류: {e}", file=sys.stderr)
         return 1
     except PermissionError as e:
-        print(f"오류: {e.filename or e} 에 쓸 수 없습니다. 엑셀에서 열려 있으면 닫고 다시 실행하세요. "
-              "장부는 이번 단계 전 상태 그대로입니다.", file=sys.stderr)
+        _print_partial(ctx)
+        what = f"{e.filename} 에 쓸 수 없습니다. 엑셀에서 열려 있으면 닫고 다시 실행하세요." if e.filename else str(e)
+        print(f"오류: {what} {STEP_KEPT}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("중단했습니다. 장부는 마지막으로 끝난 단계까지 그대로입니다 — 다시 실행하면 이어서 합니다.", file=sys.stderr)
+        _print_partial(ctx)
+        print(f"중단했습니다. {STEP_KEPT}", file=sys.stderr)
         return 1
     except Exception as e:  # noqa: BLE001 — no traceback reaches a seller without --debug
+        _print_partial(ctx)
         if debug:
             traceback.print_exc()
         else:
-            print(f"예상하지 못한 오류로 멈췄습니다 ({type(e).__name__}: {e}). 장부는 이번 단계 전 상태 그대로입니다. "
+            print(f"예상하지 못한 오류로 멈췄습니다 ({type(e).__name__}: {e}). {STEP_KEPT} "
                   "'--debug'를 붙여 다시 실행한 출력과 함께 알려 주세요.", file=sys.stderr)
         return 1
 

@@ -30,6 +30,8 @@ def collect(ctx: Context) -> None:
             for channel, table in order_tables:
                 for item in channel.read_orders(table):
                     (lines if isinstance(item, OrderLine) else problems).append(item)
+            problems += _conflicting_keys(lines)
+            lines = list({(line.channel, line.line_key): line for line in lines}.values())
             if problems:
                 for p in problems:
                     report.problem(p, fatal=True)
@@ -54,3 +56,17 @@ def collect(ctx: Context) -> None:
         ledger.finish_run(run_id, "; ".join(report.done))
     for path in done_files:
         ctx.archive(path)
+
+
+def _conflicting_keys(lines: list[OrderLine]) -> list[Problem]:
+    """A line key twice in one file with different content: the key does not tell lines apart, so nothing is guessed."""
+    seen: dict[tuple[str, str], OrderLine] = {}
+    out = []
+    for line in lines:
+        key = (line.channel, line.line_key)
+        first = seen.setdefault(key, line)
+        if first is not line and first.raw != line.raw:
+            out.append(Problem("duplicate_key", f"주문 줄 번호 {line.line_key}이(가) {first.source_row}행과 겹치는데 내용이 "
+                               "다릅니다. 줄을 구별하는 열이 빠진 다운로드인지 확인하고 채널에서 전체 항목으로 다시 내려받으세요.",
+                               line.source, line.layout.sheet if line.layout else "", line.source_row))
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -173,5 +173,10 @@ class Context:
         while target.exists():
             target = target_dir / f"{path.stem} ({n}){path.suffix}"
             n += 1
-        shutil.move(str(path), target)
+        try:
+            os.replace(path, target)
+        except OSError:   # open in Excel (Windows) or another drive: the ledger knows it was read; next run moves it
+            self.report.waiting.append(f"{path.name}: 다 읽었지만 열려 있어 보관함으로 옮기지 못했습니다 — 닫으면 다음 실행 때 "
+                                       "옮깁니다 (다시 읽지는 않습니다).")
+            return
         self._scanned.pop(path, None)

@@ -269,3 +269,59 @@ def test_a_repeat_customer_listed_again_does_not_steal_the_new_parcels_number(cl
     assert dict(ledger_rows(ws, "SELECT tracking_no, shipment_id FROM tracking")) == {
         "611111111111": old_parcel, "622222222222": new_row[header.index("고객주문번호")]}
     assert "이미 붙어 있음 1" in out and "맞추지 못함" not in out
+
+
+def test_a_joined_line_key_needs_every_part_and_a_repeated_key_stops_the_file(cli, ws):
+    rows, _ = samples.generate_channel_rows("lotteon", 1, 3)
+    without = tuple(h for h in samples.LOTTEON_HEADERS if h != "주문순번")
+    samples.write_lotteon_export(ws / "inbox" / "lotteon.xlsx", rows, headers=without)
+    code, out = cli(ws, "collect")
+    assert code == 1 and "lotteon.xlsx" in out and "주문순번" in out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'lotteon'")[0][0] == 0
+
+    (ws / "inbox" / "lotteon.xlsx").unlink()
+    clash = [rows[0], dict(rows[1], **{"주문번호": rows[0]["주문번호"], "주문순번": rows[0]["주문순번"]})]
+    samples.write_lotteon_export(ws / "inbox" / "lotteon2.xlsx", clash)
+    code, out = cli(ws, "collect")
+    assert code == 1 and "겹치는데 내용이 다릅니다" in out
+    assert (ws / "inbox" / "lotteon2.xlsx").exists()
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'lotteon'")[0][0] == 0
+
+
+def test_an_input_open_in_excel_is_archived_by_the_next_run(cli, ws, monkeypatch):
+    import jobs.context
+
+    real = jobs.context.os.replace
+
+    def locked(src, dst):
+        if "archive" in str(dst):
+            raise PermissionError(13, "used by another process", str(src))
+        return real(src, dst)
+
+    monkeypatch.setattr(jobs.context.os, "replace", locked)
+    code, out = cli(ws, "daily")
+    assert code == 0, out
+    assert "열려 있어 보관함으로 옮기지 못했습니다" in out and "1차 출고" in out, "the day goes on"
+    monkeypatch.undo()
+    lines = ledger_rows(ws, "SELECT COUNT(*) FROM lines")[0][0]
+    code, out = cli(ws, "collect")
+    assert code == 0 and out.count("이미 읽은 파일") == 3
+    assert not list((ws / "inbox").iterdir()) and ledger_rows(ws, "SELECT COUNT(*) FROM lines")[0][0] == lines
+
+
+def test_one_channels_broken_upload_template_does_not_hold_back_the_others(cli, ws):
+    broken = (ROOT / "templates" / "channels" / "cafe24.toml").read_text(encoding="utf-8")
+    broken = broken.replace('{ header = "송장번호", value = "tracking_no" }', '{ header = "송장번호", value = "tracking" }')
+    (ws / "templates" / "channels").mkdir(parents=True)
+    (ws / "templates" / "channels" / "cafe24.toml").write_text(broken, encoding="utf-8")
+    cli(ws, "collect")
+    cli(ws, "ship")
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "r.xlsx")
+    cli(ws, "tracking")
+    code, out = cli(ws, "invoice")
+    assert code == 1 and "카페24 송장" in out and "'tracking'" in out
+    assert outputs(ws, "스마트스토어_발송처리") and outputs(ws, "쿠팡_송장업로드") and not outputs(ws, "카페24")
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE channel = 'cafe24' AND state = 'tracked'")[0][0] > 0
+    (ws / "templates" / "channels" / "cafe24.toml").unlink()
+    code, out = cli(ws, "invoice")
+    assert code == 0 and outputs(ws, "카페24_송장등록")

@@ -93,6 +93,11 @@ class TemplateChannel:
         fname = table.file.name
         get = {f: column_getter(self.columns[f], header) for f in FIELDS if f in self.columns}
         missing = [f for f in self.required if get.get(f) is None]
+        key_spec = self.columns["line_key"]
+        if isinstance(key_spec, dict) and "line_key" not in missing:   # every part of a joined key, or keys collide
+            present = {normalise_header(h) for h in header}
+            if any(normalise_header(h) not in present for h in key_spec.get("join", [])):
+                missing.append("line_key")
         if missing:
             cols = ", ".join(f"'{spec_names(self.columns[f])}'" for f in missing)
             yield Problem("missing_column", f"{self.name} 파일에 꼭 필요한 열이 없습니다: {cols}. 채널에서 전체 항목으로 "
@@ -139,7 +144,7 @@ class TemplateChannel:
                 qty = int(float(qty_text))
                 if qty <= 0 or qty != float(qty_text):
                     raise ValueError
-            except ValueError:
+            except (ValueError, OverflowError):
                 yield Problem("bad_quantity", "수량이 1 이상의 정수가 아닙니다.", fname, table.sheet, excel_row,
                               spec_names(self.columns["quantity"]), qty_text)
                 continue
