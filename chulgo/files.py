@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
@@ -184,6 +185,14 @@ def _decode_text(data: bytes, name: str) -> str:
     raise InputFileError(f"{name}: 글자 인코딩을 알 수 없습니다 (UTF-8, CP949 모두 아님). 엑셀에서 xlsx로 저장해 넣으세요.")
 
 
+def _decodes(data: bytes) -> bool:
+    try:
+        _decode_text(data, "")
+        return True
+    except InputFileError:
+        return False
+
+
 def _text_tables(data: bytes, path: Path) -> list[RawTable]:
     text = _decode_text(data, path.name)
     first = text.split("\n", 1)[0]
@@ -210,10 +219,20 @@ def read_tables(path: Path, passwords: Mapping[str, str]) -> list[RawTable]:
         except InputFileError:
             raise
         except Exception:
-            pass  # not an Office container msoffcrypto knows: let calamine try it as BIFF .xls
+            return []   # an OLE file that is no Office document (Thumbs.db, .msg …): nobody's format
         return _workbook_tables(data, path)
     if kind == "xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "xl/workbook.xml" not in z.namelist():
+                    return []          # a .docx, .pptx or plain zip: not a spreadsheet
+        except zipfile.BadZipFile:
+            pass                       # a cut-off download: calamine names the damage below
         return _workbook_tables(data, path)
+    if b"\x00" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return []                      # binary (pdf, png …): not a table
+    if kind == "text" and not _decodes(data):
+        return []
     if kind == "html":
         return _html_tables(data, path)
     if kind == "xml":

@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS runs (
 LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
                 "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
                 "status_class", "ordered_at", "layout_id", "raw", "source", "source_row")
+COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
+RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
 SHIPPED_STATES = ("batched", "tracked", "invoiced", "confirmed")
 
 
@@ -94,9 +96,6 @@ class Ledger:
             raise ChulgoError(f"장부 파일 {path}을(를) 열 수 없습니다 ({e}). 다른 프로그램이 쓰고 있지 않은지 확인하세요.") from None
         self._layouts: dict[str, int] = {}
         self._layout_cache: dict[int, Layout] = {}
-
-    def close(self) -> None:
-        self.db.close()
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[None]:
@@ -168,56 +167,59 @@ class Ledger:
         """Store lines from an export: new ones are added, known ones updated as their state allows."""
         report = CollectReport()
         lines = list(lines)
-        existing: dict[tuple[str, str], tuple] = {}
-        channels = {line.channel for line in lines}
-        for ch in channels:
-            for row in self.db.execute(
-                    "SELECT line_key, state, status_class, claim_after_print, name, phone, address, status, quantity "
-                    "FROM lines WHERE channel = ?", (ch,)):
-                existing[(ch, row[0])] = row[1:]
+        compared = ", ".join(COMPARED)
+        existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
+        for ch in {line.channel for line in lines}:
+            for row in self.db.execute(f"SELECT line_key, state, claim_after_print, {compared} FROM lines "
+                                       "WHERE channel = ?", (ch,)):
+                existing[(ch, row[0])] = (row[1], row[2], tuple(row[3:]))
         stamp = now()
         inserts, updates = [], []
+        set_all = ", ".join(f"{c} = ?" for c in LINE_COLUMNS[2:])
+        set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
         for line in lines:
             key = (line.channel, line.line_key)
+            values = self._values(line)
+            fields = values[2:2 + len(COMPARED)]
             old = existing.get(key)
             if old is None:
                 state = {"cancelled": "cancelled", "closed": "closed"}.get(line.status_class, "new")
-                inserts.append(self._values(line) + (state, stamp, stamp))
-                existing[key] = (state, line.status_class, "", line.recipient.name, line.recipient.phone,
-                                 line.recipient.address, line.status, line.quantity)
+                inserts.append(values + (state, stamp, stamp))
+                existing[key] = (state, "", fields)
                 report.new += 1
                 continue
-            state, old_class, old_claim, name, phone, address, status, quantity = old
-            r = line.recipient
+            state, old_claim, old_fields = old
             if state == "new":
                 new_state = {"cancelled": "cancelled", "closed": "closed"}.get(line.status_class, "new")
-                changed = (status, old_class, name, phone, address, quantity) != (
-                    line.status, line.status_class, r.name, r.phone, r.address, line.quantity)
                 if new_state == "cancelled":
                     report.cancelled.append(key)
-                if changed:
-                    updates.append(("UPDATE lines SET " + ", ".join(f"{c} = ?" for c in LINE_COLUMNS[2:]) +
-                                    ", state = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    self._values(line)[2:] + (new_state, stamp) + key))
+                if fields != old_fields:
+                    updates.append((f"UPDATE lines SET {set_all}, state = ?, updated_at = ? "
+                                    "WHERE channel = ? AND line_key = ?", values[2:] + (new_state, stamp) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
-                existing[key] = (new_state, line.status_class, "", r.name, r.phone, r.address, line.status, line.quantity)
+                existing[key] = (new_state, "", fields)
             elif state in SHIPPED_STATES:
                 claim = line.status if line.status_class in ("cancelled", "hold") else ""
                 new_state = "confirmed" if state == "invoiced" and line.status_class == "closed" else state
+                recipient = tuple(values[LINE_COLUMNS.index(c)] for c in RECIPIENT_COLUMNS)
+                old_recipient = tuple(old_fields[COMPARED.index(c)] for c in RECIPIENT_COLUMNS)
+                moved = recipient != old_recipient and bool(line.recipient.address)
                 if claim and claim != old_claim:
                     report.claim_after_print.append(key + (claim,))
-                if (name, address) != (r.name, r.address) and r.address:
-                    report.address_after_print.append(key)
-                if claim != old_claim or new_state != state or status != line.status:
-                    updates.append(("UPDATE lines SET status = ?, status_class = ?, claim_after_print = ?, state = ?, "
-                                    "updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    (line.status, line.status_class, claim, new_state, stamp) + key))
+                if moved:
+                    report.address_after_print.append(key)   # said once: the new address is stored below
+                old_status = old_fields[COMPARED.index("status")]
+                if claim != old_claim or new_state != state or old_status != line.status or moved:
+                    now_recipient = recipient if moved else old_recipient
+                    updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim_after_print = ?, state = ?, "
+                                    f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
+                                    (line.status, line.status_class, claim, new_state) + now_recipient + (stamp,) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
-                existing[key] = (new_state, line.status_class, claim, name, phone, address, line.status, quantity)
+                existing[key] = (new_state, claim, fields)
             else:
                 report.unchanged += 1     # cancelled / closed lines stay as they are
         self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, first_seen, updated_at) "
@@ -354,11 +356,6 @@ class Ledger:
     def unmatched_tracking(self) -> list[tuple]:
         return self.db.execute("SELECT courier, tracking_no, name, source, source_row, reason, read_at "
                                "FROM unmatched_tracking ORDER BY read_at").fetchall()
-
-    def untracked_shipments(self, courier: str) -> list[Shipment]:
-        """Live parcels of a courier that have no tracking number yet (candidates for fallback matching)."""
-        return self.shipments("s.courier = ? AND s.voided_at IS NULL AND NOT EXISTS "
-                              "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (courier,))
 
     def recent_shipments(self, courier: str, since_day: str) -> tuple[list[Shipment], set[str]]:
         """Live parcels of a courier printed since ``since_day``, and the ids of those already tracked."""

@@ -276,12 +276,14 @@ def unmapped_rows(lines: list[OrderLine], book: MappingBook, channel_names: dict
         key = (line.channel, line.product_code, line.option_code, line.product_name, line.option_text)
         groups.setdefault(key, []).append(line)
     # A listing already on the sheet keeps its suggestion: suggesting is the slow part, and the seller has seen it.
-    known = {r[:5]: r[9] for r in book.unmapped_rows if len(r) > 9}
+    # What the seller typed into a row that could not be used yet (a SKU typo, a bad 수량) stays for them to fix.
+    known = {r[:5]: r for r in book.unmapped_rows if len(r) > 9}
     rows = []
     for (channel, pcode, ocode, pname, otext), group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         shown = channel_names.get(channel, channel)
-        suggestion = known.get((shown, pcode, ocode, pname, otext)) or book.suggest(group[0])
-        rows.append((shown, pcode, ocode, pname, otext, "", "", str(len(group)), group[0].order_no, suggestion))
+        before = known.get((shown, pcode, ocode, pname, otext), ("",) * 10)
+        rows.append((shown, pcode, ocode, pname, otext, before[5], before[6], str(len(group)), group[0].order_no,
+                     before[9] or book.suggest(group[0])))
     return rows
 
 
@@ -302,7 +304,7 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     """
     completed = set(book.completed_unmapped)
     current = [r for r in book.unmapped_rows if r not in completed]
-    if not completed and [r[:5] + r[7:8] for r in current] == [r[:5] + r[7:8] for r in rows]:
+    if not completed and [r[:8] for r in current] == [r[:8] for r in rows]:
         return None, ""                      # nothing changed: leave the seller's file untouched
     path = book.path
     if not touch_workbook:
@@ -310,6 +312,10 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     if is_open_in_excel(path):
         return _fallback(rows, fallback_dir, f"{path.name}이(가) 엑셀에서 열려 있어")
     wb = openpyxl.load_workbook(path)
+    if any(cell.data_type == "f" for name in ("상품", "매핑", "세트") if name in wb.sheetnames
+           for row in wb[name].iter_rows() for cell in row):
+        # openpyxl would save the formulas without their values, and the next read would find those cells empty.
+        return _fallback(rows, fallback_dir, f"{path.name}에 수식이 있어 (저장하면 값이 사라지므로) 손대지 않고")
     if completed:
         ws = wb["매핑"]
         header = [normalise_header(str(c.value or "")) for c in ws[1]]

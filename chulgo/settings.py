@@ -114,7 +114,7 @@ def _own_template_ids(workspace: Path) -> tuple[set[str], set[str]]:
         ids = set()
         for path in sorted((workspace / "templates" / kind).glob("*.toml")):
             try:
-                ids.add(str(tomllib.loads(path.read_text(encoding="utf-8")).get("id", path.stem)))
+                ids.add(str(tomllib.loads(path.read_text(encoding="utf-8-sig")).get("id", path.stem)))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
                 raise ChulgoError(f"템플릿 {path} 형식이 잘못되었습니다: {e}") from None
         found.append(ids)
@@ -134,9 +134,11 @@ def load_settings(workspace: Path) -> Settings:
         raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
 
     known = {"seller", "courier", "channels", "shipping", "mapping", "ledger"}
-    for section in doc:
+    for section, value in doc.items():
         if section not in known:
             raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
+        if not isinstance(value, dict):
+            raise _bad(section, f"구역이어야 합니다. '{section} = ...' 대신 [{section}] 줄 아래에 항목을 적으세요.")
 
     seller_t = doc.get("seller", {})
     seller = Seller(

@@ -23,7 +23,7 @@ Getter = Callable[[list[str]], str]
 
 def load_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ChulgoError(f"템플릿 {path} 형식이 잘못되었습니다: {e}") from None
 

@@ -18,6 +18,7 @@ from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 
 
 PARTIAL_DOWNLOADS = {".crdownload", ".part", ".partial", ".download", ".tmp"}   # a browser still writing it
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Report:
                 except ValueError:
                     shown = p
                 out.append(f"  - {shown}")
-        out += [f"… {w}" for w in self.waiting]
+        out += [f"… {w}" for w in dict.fromkeys(self.waiting)]
         if self.problems:
             out.append(f"확인할 것 {len(self.problems)}건:")
             out += [f"  ! {p.text()}" for p in self.problems[:50]]
@@ -124,7 +125,8 @@ class Context:
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
         files = []
         for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
-            if not path.is_file() or path.name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_DOWNLOADS:
+            if (not path.is_file() or path.name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_DOWNLOADS
+                    or path.name.lower() in SYSTEM_FILES):
                 continue
             if path not in self._scanned:
                 self._scanned[path] = self._identify(path, passwords)

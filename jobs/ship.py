@@ -42,7 +42,8 @@ def _ship_batch(ctx: Context, courier, ready: list[tuple[OrderLine, list[Item]]]
     """One batch: parcels for one courier, its picking list and its waybill request."""
     report, ledger = ctx.report, ctx.ledger
     batch_id, seq = ledger.new_batch(ctx.day, courier.id, reissue_of)
-    shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch_id, courier.id)
+    shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch_id, courier.id,
+                               prefix="T" if ctx.dry_run else "S")
     stem = f"{ctx.stamp}_{seq}차"
     title = f"{ctx.day} {seq}차 출고 ({courier.name})" + (f" — {reissue_of}번 묶음 재발행" if reissue_of else "")
     names = {cid: ch.name for cid, ch in ctx.channels.items()}

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from chulgo.sheets import Sheet, write_workbook
 from jobs.context import Context
-from jobs.waiting import gift_deadline, order_age, report_gifts, sort_open_lines
+from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
 
 STATE_NAMES = {"new": "출고 전", "batched": "송장 출력, 운송장 대기", "tracked": "운송장 받음, 업로드 전",
                "invoiced": "송장 업로드 파일 만듦", "confirmed": "채널 발송 확인", "cancelled": "취소", "closed": "우리 출고 아님"}
@@ -58,11 +58,7 @@ def status(ctx: Context) -> None:
 
     parts = [f"{STATE_NAMES.get(s, s)} {n}" for s, n in counts.items()]
     report.done.append("장부: " + (", ".join(parts) if parts else "아직 주문이 없습니다"))
-    if open_lines.unmapped:
-        report.waiting.append(f"매핑 없음 {len(open_lines.unmapped)}줄 — 상품매핑.xlsx '미매핑' 시트에 SKU를 적으세요.")
-    if open_lines.held:
-        report.waiting.append(f"채널 보류 {len(open_lines.held)}줄.")
-    report_gifts(ctx, open_lines.waiting_address)
+    report_waiting(ctx, open_lines)
     if len(claims) > 1:
         report.waiting.append(f"출력 후 취소·보류 {len(claims) - 1}줄 — 현황.xlsx '출력후취소' 시트를 보세요.")
     if len(not_uploaded) > 1:

@@ -79,9 +79,15 @@ def update_unmapped(ctx: Context, book: MappingBook, lines: OpenLines) -> None:
     elif written is not None:
         ctx.report.waiting.append(note)
         ctx.report.outputs.append(written)
+    report_waiting(ctx, lines)
+
+
+def report_waiting(ctx: Context, lines: OpenLines) -> None:
+    """What waits before shipping and why (said once per run however many steps ask)."""
     if lines.unmapped:
+        listings = len({(l.channel, l.product_code, l.option_code, l.product_name, l.option_text) for l in lines.unmapped})
         ctx.report.waiting.append(
-            f"상품 매핑이 없는 주문 {len(lines.unmapped)}줄 ({len(rows)}개 상품) — 상품매핑.xlsx '미매핑' 시트에 SKU를 "
+            f"상품 매핑이 없는 주문 {len(lines.unmapped)}줄 ({listings}개 상품) — 상품매핑.xlsx '미매핑' 시트에 SKU를 "
             "적고 다시 실행하면 출고됩니다.")
     if lines.held:
         ctx.report.waiting.append(f"채널에서 보류(취소·반품 요청 등) 중인 주문 {len(lines.held)}줄 — 클레임이 끝나면 다음 수집 때 풀립니다.")

@@ -181,6 +181,8 @@ def test_request_file_dropped_back_in_inbox_is_not_taken_for_a_result(cli, ws):
     (DEFAULT_SETTINGS.replace("[seller]", "[seler]"), "[seler]: 모르는 구역"),
     (DEFAULT_SETTINGS + "\n[channels.naver]\npassword = \"1\"\n", '"naver"는 없는 채널'),
     ('[seller\nname = "x"', "settings.toml 형식이 잘못되었습니다"),
+    ('seller = "하루상점"\n' + DEFAULT_SETTINGS.split("[courier]")[1].join(["[courier]", ""]),
+     "settings.toml seller: 구역이어야 합니다"),
 ])
 def test_bad_settings_stop_before_anything_is_written(tmp_path, settings, expected):
     ws = tmp_path / "ws"
@@ -325,3 +327,65 @@ def test_one_channels_broken_upload_template_does_not_hold_back_the_others(cli, 
     (ws / "templates" / "channels" / "cafe24.toml").unlink()
     code, out = cli(ws, "invoice")
     assert code == 0 and outputs(ws, "카페24_송장등록")
+
+
+def test_pdfs_pictures_and_word_files_are_unrecognised_not_errors(cli, ws):
+    import zipfile
+    (ws / "inbox" / "세금계산서.pdf").write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    (ws / "inbox" / "사진.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with zipfile.ZipFile(ws / "inbox" / "메모.docx", "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    (ws / "inbox" / "Thumbs.db").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 600)
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    for name in ("세금계산서.pdf", "사진.png", "메모.docx"):
+        assert name in out and (ws / "inbox" / name).exists()
+    assert "Thumbs.db" not in out
+
+
+def test_a_sku_typed_with_a_typo_survives_the_next_rewrite_of_unmapped(cli, ws, day):
+    import openpyxl
+    cli(ws, "collect")
+    path = ws / "mappings" / "상품매핑.xlsx"
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["미매핑"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("SKU") + 1, value="SKU-TYPO")
+    typed_listing = sheet.cell(row=2, column=header.index("채널상품명") + 1).value
+    wb.save(path)
+    # Something else changes in 미매핑: a new unmapped order arrives.
+    extra = dict(day.cafe24[0], **{"주문번호": "20261122-0777777", "품목별 주문번호": "20261122-0777777-01",
+                                   "상품품목코드": "P0000ZZZ000A", "상품번호": "999", "주문상품명": "처음 보는 상품"})
+    samples.write_cafe24_export(ws / "inbox" / "more.xlsx", [extra])
+    code, out = cli(ws, "collect")
+    assert "SKU가 상품 시트" in out and "SKU-TYPO" in out
+    rows = as_dicts(sheet_rows(path, "미매핑"))
+    assert any(r["채널상품명"] == "처음 보는 상품" for r in rows)
+    assert next(r for r in rows if r["채널상품명"] == typed_listing)["SKU"] == "SKU-TYPO"
+
+
+def test_a_mapping_workbook_with_formulas_is_not_rewritten(cli, ws):
+    import openpyxl
+    path = ws / "mappings" / "상품매핑.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["상품"]["H1"] = "메모"
+    wb["상품"]["H2"] = '=B2&" 확인"'
+    wb.save(path)
+    before = path.read_bytes()
+    code, out = cli(ws, "collect")
+    assert code == 0 and "수식이 있어" in out
+    assert path.read_bytes() == before and outputs(ws, "미매핑")
+
+
+def test_an_address_changed_after_print_is_said_once(cli, ws, day):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    key = ledger_rows(ws, "SELECT line_key FROM lines WHERE channel = 'smartstore' AND state = 'batched'")[0][0]
+    moved = [dict(r, 통합배송지="부산광역시 해운대구 센텀중앙로 79 1001호") if r["상품주문번호"] == key else r
+             for r in day.smartstore]
+    samples.write_smartstore_export(ws / "inbox" / "a.xlsx", moved, password="1234")
+    code, out = cli(ws, "collect")
+    assert "배송지가 바뀌었습니다" in out and key in out
+    samples.write_smartstore_export(ws / "inbox" / "b.xlsx", moved + [], password="1234")
+    code, out = cli(ws, "collect")
+    assert "배송지가 바뀌었습니다" not in out

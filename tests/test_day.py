@@ -258,5 +258,7 @@ def test_dry_run_writes_nothing_to_the_ledger(cli, ws):
     code, out = cli(ws, "daily", "--dry-run")
     assert code == 0, out
     assert ledger_rows(ws, "SELECT COUNT(*) FROM shipments")[0][0] == 0
-    assert list((ws / "outbox" / "_dryrun").rglob("CJ*.xlsx"))
+    preview = list((ws / "outbox" / "_dryrun").rglob("CJ*.xlsx"))
+    assert preview and all(r["고객주문번호"].startswith("T") for r in as_dicts(sheet_rows(preview[0]))), \
+        "preview waybills never carry the ids a real batch will use"
     assert not outputs(ws, "CJ")

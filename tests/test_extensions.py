@@ -50,7 +50,8 @@ def test_a_seller_defined_channel_and_courier_run_a_whole_day(cli, tmp_path, day
     ws = make_workspace(tmp_path / "ws", day, settings)
     (ws / "templates" / "channels").mkdir(parents=True)
     (ws / "templates" / "couriers").mkdir(parents=True)
-    (ws / "templates" / "channels" / "myshop.toml").write_text(readme_template(), encoding="utf-8")
+    # Saved by Notepad as "UTF-8 with BOM": still read.
+    (ws / "templates" / "channels" / "myshop.toml").write_text(readme_template(), encoding="utf-8-sig")
     (ws / "templates" / "couriers" / "dongne.toml").write_text(MY_COURIER, encoding="utf-8")
 
     # The seller's own mall exports CP949 CSV; two orders, one cancelled. Its listings map by 상품코드.
