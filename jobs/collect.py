@@ -18,18 +18,13 @@ def collect(ctx: Context) -> None:
         for f in files:
             if f.error or not f.tables:
                 continue
-            order_tables = [(ch, t) for kind, ch, t in f.tables if kind == "orders"]
-            if not order_tables:
+            if not any(kind == "orders" for kind, _, _ in f.tables):
                 continue                      # a courier result: the tracking step reads it
             if ledger.file_seen(f.sha):
                 report.done.append(f"{f.path.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
                 done_files.append(f.path)
                 continue
-            lines: list[OrderLine] = []
-            problems: list[Problem] = []
-            for channel, table in order_tables:
-                for item in channel.read_orders(table):
-                    (lines if isinstance(item, OrderLine) else problems).append(item)
+            channel, lines, problems = f.read("orders")
             problems += _conflicting_keys(lines)
             lines = list({(line.channel, line.line_key): line for line in lines}.values())
             if problems:
@@ -39,7 +34,7 @@ def collect(ctx: Context) -> None:
                                       "위의 행을 고치거나 채널에서 다시 내려받아 넣으세요.")
                 continue
             result = ledger.upsert_lines(lines)
-            name = order_tables[0][0].name
+            name = channel.name
             report.done.append(f"{f.path.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
             for ch, key in result.cancelled:
                 report.waiting.append(f"{ctx.channel_name(ch)} {key}: 채널에서 취소되어 출고하지 않습니다.")

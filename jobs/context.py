@@ -62,6 +62,17 @@ class InboxFile:
     tables: list[tuple[str, object, RawTable]]    # (kind 'orders' | 'tracking', adapter, table with header row)
     error: str = ""                                 # unreadable, or claimed by two formats
 
+    def read(self, kind: str) -> tuple[object, list, list[Problem]]:
+        """Every row of this file's tables of ``kind`` through their adapter: (first adapter, values, problems)."""
+        values: list = []
+        problems: list[Problem] = []
+        tables = [(adapter, table) for k, adapter, table in self.tables if k == kind]
+        for adapter, table in tables:
+            rows = adapter.read_orders(table) if kind == "orders" else adapter.read_tracking(table)
+            for item in rows:
+                (problems if isinstance(item, Problem) else values).append(item)
+        return (tables[0][0] if tables else None), values, problems
+
 
 @dataclass
 class Context:

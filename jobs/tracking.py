@@ -25,13 +25,7 @@ def tracking(ctx: Context) -> None:
                 report.done.append(f"{f.path.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
                 done_files.append(f.path)
                 continue
-            results: list[TrackingResult] = []
-            problems: list[Problem] = []
-            tables = [(courier, table) for kind, courier, table in f.tables if kind == "tracking"]
-            courier = tables[0][0]
-            for adapter, table in tables:
-                for item in adapter.read_tracking(table):
-                    (results if isinstance(item, TrackingResult) else problems).append(item)
+            courier, results, problems = f.read("tracking")
             if not results:
                 for p in problems[:3]:
                     report.problem(p, fatal=True)

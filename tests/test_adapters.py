@@ -23,19 +23,24 @@ GOLDEN = Path(__file__).parent / "golden"
 SELLER = Seller("하루상점", "02-1234-5678", "06236", "서울특별시 강남구 테헤란로 123")
 
 
-@pytest.fixture(scope="module")
-def fixtures(tmp_path_factory) -> dict[str, Path]:
-    """One file of every format, generated with a fixed seed."""
-    d = tmp_path_factory.mktemp("fixtures")
+def core_files(d: Path) -> tuple[samples.SampleDay, dict[str, Path]]:
+    """The three core channels' exports (both 스마트스토어 layouts), generated with a fixed seed."""
     day = samples.generate_day(seed=3, lines=16)
-    files = {
+    return day, {
         "smartstore": samples.write_smartstore_export(d / "a.xlsx", day.smartstore, password="1234"),
         "smartstore_short": samples.write_smartstore_export(d / "b.xlsx", day.smartstore, password=None,
                                                             headers=samples.SMARTSTORE_SHORT_HEADERS),
         "coupang": samples.write_coupang_export(d / "c.xlsx", day.coupang),
         "cafe24": samples.write_cafe24_export(d / "d.xlsx", day.cafe24),
-        "mapping": samples.write_mapping_workbook(d / "e.xlsx", day.products, day.mappings, day.sets),
     }
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory) -> dict[str, Path]:
+    """One file of every format, generated with a fixed seed."""
+    d = tmp_path_factory.mktemp("fixtures")
+    day, files = core_files(d)
+    files["mapping"] = samples.write_mapping_workbook(d / "e.xlsx", day.products, day.mappings, day.sets)
     return files
 
 

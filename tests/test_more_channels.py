@@ -19,7 +19,7 @@ from chulgo.files import InputFileError, read_tables
 from chulgo.model import ChulgoError, OrderLine, RawTable
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
-from tests.test_adapters import _dump_lines, _dump_workbook, _golden, _invoiced
+from tests.test_adapters import _dump_lines, _dump_workbook, _golden, _invoiced, core_files
 
 NEW = samples.MORE_CHANNEL_IDS
 OHOUSE_PASSWORD = "oh-2580"
@@ -45,14 +45,7 @@ def _rows(cid: str, seed: int = 3, n: int = 10) -> tuple[list[dict], list[dict]]
 def fixtures(tmp_path_factory) -> dict[str, Path]:
     """One file of every channel format (the core three too), generated with fixed seeds."""
     d = tmp_path_factory.mktemp("more")
-    day = samples.generate_day(seed=3, lines=16)
-    files = {
-        "smartstore": samples.write_smartstore_export(d / "a.xlsx", day.smartstore, password="1234"),
-        "smartstore_short": samples.write_smartstore_export(d / "b.xlsx", day.smartstore, password=None,
-                                                            headers=samples.SMARTSTORE_SHORT_HEADERS),
-        "coupang": samples.write_coupang_export(d / "c.xlsx", day.coupang),
-        "cafe24": samples.write_cafe24_export(d / "d.xlsx", day.cafe24),
-    }
+    day, files = core_files(d)
     mappings = list(day.mappings)
     for cid in NEW:
         rows, maps = _rows(cid)
