@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import re
 import zipfile
@@ -30,10 +29,6 @@ UNREPAIRABLE = re.compile(r"^\d(\.\d+)?e\+\d+$", re.IGNORECASE)
 
 class InputFileError(ChulgoError):
     """An input file cannot be read at all (wrong password, damaged, unknown encoding)."""
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def cell_text(value: object) -> str:
@@ -207,9 +202,10 @@ def _html_tables(data: bytes, path: Path) -> list[RawTable]:
     return [RawTable(path, f"table{i + 1}", rows) for i, rows in enumerate(parser.tables) if rows]
 
 
-def read_tables(path: Path, passwords: Mapping[str, str]) -> list[RawTable]:
-    """Every sheet (or table) of an input file as text rows. Raises InputFileError when unreadable."""
-    data = path.read_bytes()
+def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = None) -> list[RawTable]:
+    """Every sheet (or table) of an input file as text rows (``data``: its bytes, if already read).
+    Raises InputFileError when unreadable."""
+    data = path.read_bytes() if data is None else data
     if not data:
         raise InputFileError(f"{path.name}: 빈 파일입니다. 채널에서 다시 내려받으세요.")
     kind = sniff(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from chulgo.channels import Channel, load_channels
 from chulgo.couriers import Courier, load_couriers
-from chulgo.files import InputFileError, read_tables, sha256_of
+from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, load_mapping
 from chulgo.model import ChulgoError, Problem, RawTable
@@ -145,9 +146,10 @@ class Context:
         return files
 
     def _identify(self, path: Path, passwords: dict[str, str]) -> InboxFile:
-        sha = sha256_of(path)
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
         try:
-            tables = read_tables(path, passwords)
+            tables = read_tables(path, passwords, data)
         except InputFileError as e:
             return InboxFile(path, sha, [], str(e))
         found = []
