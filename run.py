@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -23,6 +25,7 @@ COMMANDS = {
     "tracking": "inbox의 택배사 결과 파일에서 운송장번호를 붙입니다",
     "invoice": "채널별 송장 업로드 파일을 만듭니다",
     "status": "기다리는 것, 늦은 것, 매핑 없는 것을 보여주고 현황.xlsx를 씁니다",
+    "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
 }
 
 
@@ -47,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
         if name == "ship":
             c.add_argument("--courier", help="이번 출고만 다른 택배사로 (cj, lotte, hanjin, epost, logen)")
-            c.add_argument("--reprint", type=int, metavar="묶음번호", help="이 출고 묶음을 무효로 하고 새 번호로 다시 발행")
+            c.add_argument("--reprint", metavar="날짜_N차",
+                           help="이 출고 묶음(파일 이름의 날짜_차수, 예: 20261124_1차; 오늘 것은 1)을 무효로 하고 새 번호로 다시 발행")
     return p
 
 
@@ -55,6 +59,7 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
     from jobs.collect import collect
     from jobs.daily import daily
     from jobs.invoice import invoice
+    from jobs.purge import purge
     from jobs.ship import ship
     from jobs.status import status
     from jobs.tracking import tracking
@@ -62,7 +67,8 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
     if args.command == "ship":
         ship(ctx, args.courier, args.reprint)
     else:
-        {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status}[args.command](ctx)
+        {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status,
+         "purge": purge}[args.command](ctx)
 
 
 STEP_KEPT = "멈춘 단계가 장부에 쓰던 것은 모두 취소했고, 앞서 끝난 단계는 그대로 둡니다 — 다시 실행하면 이어서 합니다."
@@ -74,6 +80,17 @@ def _print_partial(ctx: Context | None) -> None:
         text = ctx.report.text(ctx.workspace)
         if text:
             print(text)
+
+
+def _today() -> date:
+    """The business day: today, or CHULGO_TODAY=YYYY-MM-DD (to redo a missed day's run, and for tests)."""
+    value = os.environ.get("CHULGO_TODAY", "")
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ChulgoError(f"환경변수 CHULGO_TODAY={value!r} 는 날짜(YYYY-MM-DD)가 아닙니다. 지우거나 고치세요.") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,20 +108,22 @@ def main(argv: list[str] | None = None) -> int:
             from jobs.demo import demo
             return demo(args.dir.resolve())
         workspace = getattr(args, "workspace", ROOT).resolve()
-        ctx = Context(workspace, dry_run=getattr(args, "dry_run", False))
+        ctx = Context(workspace, dry_run=getattr(args, "dry_run", False), today=_today())
         ctx.settings  # validate settings before anything else
-        lock_path = ctx.settings.data / "run.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with FileLock(str(lock_path), timeout=0):
-                if ctx.dry_run:
-                    with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept
-                        run_job(ctx, args)
-                else:
+        if ctx.dry_run:
+            # An in-memory copy of the ledger, no lock, nothing written but outbox/_dryrun/.
+            with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept
+                run_job(ctx, args)
+        else:
+            lock_path = ctx.settings.data / "run.lock"
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with FileLock(str(lock_path), timeout=0):
+                    ctx.recover()                          # a killed run's outputs: finished or discarded
                     run_job(ctx, args)
-        except Timeout:
-            print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
-            return 0
+            except Timeout:
+                print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
+                return 0
         print(ctx.report.text(workspace))
         if ctx.dry_run:
             print("(미리보기: 장부는 바뀌지 않았고 파일은 outbox/_dryrun/ 에만 썼습니다)")

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,11 +20,14 @@ import msoffcrypto.exceptions
 import python_calamine
 
 from chulgo.model import ChulgoError, RawTable
+from chulgo.settings import password_env_var
 
 HEADER_SCAN_ROWS = 20
 # Excel keeps 15 significant digits: a number at or above this was cut before we ever saw it.
 FLOAT_EXACT_LIMIT = 1e15
 UNREPAIRABLE = re.compile(r"^\d(\.\d+)?e\+\d+$", re.IGNORECASE)
+# Channels whose order downloads come password-protected (see templates/channels/*.toml), by Korean name.
+ENCRYPTED_DOWNLOADS = {"smartstore": "스마트스토어", "ohouse": "오늘의집"}
 
 
 class InputFileError(ChulgoError):
@@ -93,16 +96,15 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def decrypt(data: bytes, passwords: Mapping[str, str], name: str) -> bytes:
-    """Decrypt an encrypted Office file in memory, trying each channel's password."""
+def decrypt(data: bytes, passwords: Mapping[str, str], name: str, from_env: Collection[str] = ()) -> bytes:
+    """Decrypt an encrypted Office file in memory, trying each channel's password.
+
+    ``from_env``: the channels whose password came from CHULGO_<CHANNEL>_PASSWORD (named as such when wrong).
+    """
     office = msoffcrypto.OfficeFile(io.BytesIO(data))
     if not office.is_encrypted():
         return data
     tried = [(ch, pw) for ch, pw in passwords.items() if pw]
-    if not tried:
-        raise InputFileError(
-            f"{name}: 비밀번호가 걸린 파일입니다. settings.toml [channels.smartstore] password 에 "
-            "엑셀 다운로드 때 정한 비밀번호를 넣고 다시 실행하세요.")
     for _channel, password in tried:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
         try:
@@ -114,11 +116,28 @@ def decrypt(data: bytes, passwords: Mapping[str, str], name: str) -> bytes:
             continue
         except Exception as e:  # msoffcrypto raises several types for damaged containers
             raise InputFileError(f"{name}: 암호 파일을 풀 수 없습니다 ({type(e).__name__}). 채널에서 다시 내려받으세요.") from None
-    keys = ", ".join(f"[channels.{ch}] password" for ch, _ in tried)
-    envs = ", ".join(f"CHULGO_{ch.upper().replace('-', '_')}_PASSWORD" for ch, _ in tried)
-    raise InputFileError(
-        f"{name}: 엑셀 비밀번호가 맞지 않습니다. settings.toml {keys} (또는 환경변수 {envs})를 "
-        "다운로드 때 정한 비밀번호로 고치고 다시 실행하세요. 파일은 inbox에 그대로 둡니다.")
+    raise InputFileError(_password_message(name, [ch for ch, _ in tried], set(from_env), set(passwords)))
+
+
+def _password_message(name: str, tried: list[str], from_env: set[str], known: set[str]) -> str:
+    """What to fix when no configured password opens ``name``. Channels that send encrypted downloads but
+    have no password yet are named too: the file may be theirs."""
+    # A bare read_tables(path, {}) knows no channels: then every channel that encrypts is a candidate.
+    missing = [ch for ch in ENCRYPTED_DOWNLOADS if ch not in tried and (ch in known or not known)]
+    fill = ", ".join(f"{ENCRYPTED_DOWNLOADS[ch]} 파일이면 settings.toml [channels.{ch}] password" for ch in missing)
+    if not tried:
+        return (f"{name}: 비밀번호가 걸린 파일입니다. {fill or 'settings.toml [channels.<채널>] password'}에 "
+                "엑셀 다운로드 때 정한 비밀번호를 넣고 다시 실행하세요.")
+    envs = [password_env_var(ch) for ch in tried if ch in from_env]
+    keys = [f"[channels.{ch}] password" for ch in tried if ch not in from_env]
+    text = f"{name}: 엑셀 비밀번호가 맞지 않습니다. "
+    if envs:
+        text += f"환경변수 {', '.join(envs)}이(가) settings.toml보다 우선합니다 (settings.toml을 고쳐도 소용없습니다). "
+    fix = " 또는 ".join(([f"settings.toml {', '.join(keys)}"] if keys else []) + [f"환경변수 {v}" for v in envs])
+    text += f"{fix}를 다운로드 때 정한 비밀번호로 고치고 다시 실행하세요."
+    if fill:
+        text += f" {fill}에 비밀번호를 넣으세요."
+    return text + " 파일은 inbox에 그대로 둡니다."
 
 
 def _workbook_tables(data: bytes, path: Path) -> list[RawTable]:
@@ -202,8 +221,10 @@ def _html_tables(data: bytes, path: Path) -> list[RawTable]:
     return [RawTable(path, f"table{i + 1}", rows) for i, rows in enumerate(parser.tables) if rows]
 
 
-def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = None) -> list[RawTable]:
+def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = None, *,
+                from_env: Collection[str] = ()) -> list[RawTable]:
     """Every sheet (or table) of an input file as text rows (``data``: its bytes, if already read).
+    ``from_env``: channels whose password came from the environment (see ``decrypt``).
     Raises InputFileError when unreadable."""
     data = path.read_bytes() if data is None else data
     if not data:
@@ -211,7 +232,7 @@ def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = N
     kind = sniff(data)
     if kind == "ole":
         try:
-            data = decrypt(data, passwords, path.name)
+            data = decrypt(data, passwords, path.name, from_env)
         except InputFileError:
             raise
         except Exception:

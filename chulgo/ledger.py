@@ -1,15 +1,20 @@
 """The ledger: what was read, every line and its state, batches, parcels, tracking numbers, invoices.
 
-A line moves forward only: new -> batched -> tracked -> invoiced -> confirmed, or new -> cancelled / closed.
-A claim after printing (취소, 취소요청) does not move it back; it raises `claim_after_print` so the line is
-kept out of invoice uploads and listed until the seller deals with it. Natural keys make re-reading a file,
-or an overlapping export, an update instead of a duplicate.
+Lines move through the state machine of chulgo/states.py, which the ledger stores and enforces (a CHECK on the
+state, a trigger on every state change). Natural keys make re-reading a file, or an overlapping export, an update
+instead of a duplicate. The schema carries a version (PRAGMA user_version) and MIGRATIONS bring an older ledger up
+to date inside one transaction. The SQL is plain enough for PostgreSQL except PRAGMAs, `INSERT OR …` and the
+trigger syntax.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,8 +22,20 @@ from datetime import datetime
 from pathlib import Path
 
 from chulgo.model import ChulgoError, InvoiceLine, Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
+from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VANISHED, INVOICED, NEW, RETURNED,
+                           PRINTED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state, on_export)
 
-SCHEMA = """
+SCHEMA_VERSION = 1      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+
+_STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
+_FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS line_states (state TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state_transitions (
+    from_state TEXT NOT NULL REFERENCES line_states, to_state TEXT NOT NULL REFERENCES line_states,
+    PRIMARY KEY (from_state, to_state));
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT NOT NULL,
     rows INTEGER NOT NULL, run_id INTEGER, read_at TEXT NOT NULL);
@@ -30,11 +47,14 @@ CREATE TABLE IF NOT EXISTS lines (
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
     status TEXT, status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
     layout_id INTEGER REFERENCES layouts, raw TEXT, source TEXT, source_row INTEGER,
-    state TEXT NOT NULL DEFAULT 'new', claim_after_print TEXT NOT NULL DEFAULT '',
-    shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
+    hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
+    last_file TEXT NOT NULL DEFAULT '',
+    shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
+CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
     created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]');
@@ -57,6 +77,15 @@ CREATE TABLE IF NOT EXISTS invoices (
     written_at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
+CREATE TABLE IF NOT EXISTS pending_outputs (
+    staged TEXT PRIMARY KEY, final TEXT NOT NULL, run_id INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS lines_state_move BEFORE UPDATE OF state ON lines
+    WHEN NEW.state != OLD.state AND NOT EXISTS
+        (SELECT 1 FROM state_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
+    BEGIN SELECT RAISE(ABORT, 'chulgo: line state move not allowed'); END;
+CREATE TRIGGER IF NOT EXISTS lines_state_first BEFORE INSERT ON lines
+    WHEN NEW.state NOT IN ({_FIRST_STATES})
+    BEGIN SELECT RAISE(ABORT, 'chulgo: a line must start open, cancelled or closed'); END;
 """
 
 LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
@@ -64,7 +93,56 @@ LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code",
                 "status_class", "ordered_at", "layout_id", "raw", "source", "source_row")
 COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
 RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
-SHIPPED_STATES = ("batched", "tracked", "invoiced", "confirmed")
+PARCEL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no I, O, 0, 1: read aloud over the phone
+
+
+def statements(script: str) -> list[str]:
+    """A SQL script cut into statements (triggers keep their inner `;`), to run inside one transaction."""
+    out, part = [], ""
+    for piece in script.split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            if part.strip(" \n;"):
+                out.append(part.strip())
+            part = ""
+    return out
+
+
+def _migrate_to_1(db: sqlite3.Connection) -> None:
+    """v0 (no version) → v1: explicit states with a CHECK and a move trigger, hold reasons, claims for every
+    shipped state, a sortable order time, a parcel code for this workspace, staged outputs."""
+    db.execute("ALTER TABLE lines RENAME TO lines_v0")
+    db.execute("DROP INDEX IF EXISTS lines_state")
+    db.execute("DROP INDEX IF EXISTS lines_shipment")
+    for statement in statements(SCHEMA.split("CREATE TRIGGER")[0]):     # the new tables; triggers after the copy
+        db.execute(statement)
+    columns = ", ".join(LINE_COLUMNS)
+    db.execute(
+        f"INSERT INTO lines ({columns}, state, hold_reason, claim, ordered_key, shipment_id, first_seen, updated_at) "
+        f"SELECT {columns}, "
+        "CASE WHEN state = 'new' AND status_class = 'hold' THEN 'held' "
+        "     WHEN state IN ('invoiced', 'confirmed') AND claim_after_print != '' THEN 'returned' ELSE state END, "
+        "CASE WHEN state = 'new' AND status_class = 'hold' THEN 'channel' ELSE '' END, "
+        "claim_after_print, order_time_key(ordered_at), shipment_id, first_seen, updated_at FROM lines_v0")
+    # Which file last listed a line was not kept before v1: no line counts as dropped until it is seen again.
+    db.execute("DROP TABLE lines_v0")
+
+
+MIGRATIONS = {1: _migrate_to_1}         # version reached -> step from the version before
+
+
+def order_time_key(text: str | None) -> str:
+    """A channel's 주문일시 in any of its spellings as `YYYYMMDDHHMMSS` (missing parts 0), '' if unreadable."""
+    m = _ORDER_TIME.search(text or "")
+    if not m:
+        return ""
+    parts = [int(p or 0) for p in m.groups()]
+    if "오후" in (text or "") and parts[3] < 12:
+        parts[3] += 12
+    return f"{parts[0]:04d}{parts[1]:02d}{parts[2]:02d}" + "".join(f"{p:02d}" for p in parts[3:])
+
+
+_ORDER_TIME = re.compile(r"(\d{4})\D?(\d\d|\d)\D?(\d\d|\d)(?:\D*(\d\d|\d)\D?(\d\d|\d)(?:\D?(\d\d|\d))?)?")
 
 
 def now() -> str:
@@ -77,25 +155,133 @@ class CollectReport:
     updated: int = 0
     unchanged: int = 0
     cancelled: list[tuple[str, str]] = field(default_factory=list)            # before printing: stopped
+    reopened: list[tuple[str, str]] = field(default_factory=list)             # 취소철회 / hold released
     claim_after_print: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, line_key, status)
+    returns: list[tuple[str, str, str]] = field(default_factory=list)         # claim after the upload: a return
     address_after_print: list[tuple[str, str]] = field(default_factory=list)
+    previous_files: set[str] = field(default_factory=set)   # the files that listed this file's known lines before
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One ship run for one courier. The seller knows it as `20261124_1차`, the name its files carry."""
+
+    batch_id: int
+    day: str
+    seq: int
+    courier: str
+    files: tuple[str, ...] = ()
+    reissue_of: int | None = None
+    parcels: int = 0
+    tracked: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.day.replace('-', '')}_{self.seq}차"
+
+
+@dataclass(frozen=True)
+class Purged:
+    lines: int = 0
+    parcels: int = 0
+    unmatched: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.lines or self.parcels or self.unmatched)
+
+    def text(self) -> str:
+        return f"주문 {self.lines}줄, 송장 {self.parcels}건, 미매칭 운송장 {self.unmatched}건의 받는분 정보를 지웠습니다"
+
+
+@dataclass(frozen=True)
+class PendingOutput:
+    staged: str          # paths relative to the workspace
+    final: str
 
 
 class Ledger:
     """The SQLite state store. Use ``with ledger.transaction():`` around every run's writes."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | str, *, parcel_code: str = "") -> None:
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.create_function("order_time_key", 1, order_time_key, deterministic=True)
+            if path != ":memory:":
+                self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA busy_timeout=10000")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
+            self.db.execute("PRAGMA secure_delete=ON")       # purged personal data is overwritten, not just unlinked
+            self._open_schema(parcel_code)
         except sqlite3.DatabaseError as e:
             raise ChulgoError(f"장부 파일 {path}을(를) 열 수 없습니다 ({e}). 다른 프로그램이 쓰고 있지 않은지 확인하세요.") from None
         self._layouts: dict[str, int] = {}
         self._layout_cache: dict[int, Layout] = {}
+
+    @classmethod
+    def snapshot(cls, path: Path) -> Ledger:
+        """An in-memory copy of the ledger at ``path`` (a dry run changes nothing on disk, not even WAL files).
+        No file there: an empty in-memory ledger."""
+        ledger = cls(":memory:")
+        if not path.exists():
+            return ledger
+        with tempfile.TemporaryDirectory(prefix="chulgo-dryrun-") as tmp:
+            copy = Path(tmp) / path.name
+            for suffix in ("", "-wal"):
+                source = path.with_name(path.name + suffix)
+                if source.exists():
+                    shutil.copyfile(source, copy.with_name(copy.name + suffix))
+            disk = sqlite3.connect(copy)
+            try:
+                disk.backup(ledger.db)
+            finally:
+                disk.close()
+        ledger._open_schema("")
+        return ledger
+
+    def _open_schema(self, parcel_code: str) -> None:
+        """Create a new ledger, or bring an older one up to SCHEMA_VERSION; refuse one from a newer chulgo."""
+        db = self.db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ChulgoError(f"이 장부는 더 새 버전의 chulgo(장부 형식 {version})가 만든 것입니다. 프로그램을 업데이트하세요 "
+                              "(git pull 또는 새로 내려받기). 장부는 그대로 둡니다.")
+        fresh = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lines'").fetchone() is None
+        if version == SCHEMA_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not fresh:
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[target](db)
+            self._seed(parcel_code)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _seed(self, parcel_code: str) -> None:
+        """The state table, the transitions the trigger allows, and this workspace's parcel code."""
+        db = self.db
+        for statement in statements(SCHEMA):
+            db.execute(statement)
+        db.execute("DELETE FROM state_transitions")
+        db.executemany("INSERT OR REPLACE INTO line_states VALUES (?, ?)", STATE_NAMES.items())
+        db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
+        code = parcel_code or "".join(random.SystemRandom().choice(PARCEL_CODE_ALPHABET) for _ in range(3))
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('parcel_code', ?)", (code,))
+
+    @property
+    def parcel_code(self) -> str:
+        """A short code of this workspace in every parcel id, so two shops on one courier account never collide."""
+        return self.db.execute("SELECT value FROM meta WHERE key = 'parcel_code'").fetchone()[0]
+
+    def set_parcel_code(self, code: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parcel_code', ?)", (code,))
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[None]:
@@ -126,6 +312,47 @@ class Ledger:
 
     def finish_run(self, run_id: int, summary: str) -> None:
         self.db.execute("UPDATE runs SET summary = ? WHERE run_id = ?", (summary, run_id))
+
+    # -- staged outputs ----------------------------------------------------------------------------------
+
+    def stage_outputs(self, run_id: int, outputs: list[PendingOutput]) -> None:
+        """Files written under a temporary name that must appear under their final name once this commits."""
+        self.db.executemany("INSERT OR REPLACE INTO pending_outputs VALUES (?, ?, ?)",
+                            [(o.staged, o.final, run_id) for o in outputs])
+
+    def pending_outputs(self) -> list[PendingOutput]:
+        return [PendingOutput(s, f) for s, f in self.db.execute("SELECT staged, final FROM pending_outputs ORDER BY rowid")]
+
+    def output_published(self, staged: str) -> None:
+        self.db.execute("DELETE FROM pending_outputs WHERE staged = ?", (staged,))
+
+    # -- personal data ------------------------------------------------------------------------------------
+
+    def purge_personal_data(self, before_day: str) -> Purged:
+        """Remove the recipient fields and raw export rows of lines finished before ``before_day`` (order keys,
+        quantities, dates, states and tracking numbers stay), of parcels printed before it with no unfinished line,
+        and of unmatched tracking rows read before it."""
+        finished = ", ".join(f"'{s}'" for s in (INVOICED, CONFIRMED, RETURNED, CANCELLED, CLOSED))
+        stamp = now()
+        lines = self.db.execute(
+            "UPDATE lines SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL, "
+            f"raw = NULL, purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
+            (stamp, before_day)).rowcount
+        parcels = self.db.execute(
+            "UPDATE shipments SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL "
+            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND NOT EXISTS "
+            f"(SELECT 1 FROM lines l WHERE l.shipment_id = shipments.shipment_id AND l.state IN ('{BATCHED}', '{TRACKED}'))",
+            (before_day,)).rowcount
+        unmatched = self.db.execute(
+            "UPDATE unmatched_tracking SET name = NULL, phone = NULL, address = NULL "
+            "WHERE read_at < ? AND (name IS NOT NULL OR phone IS NOT NULL OR address IS NOT NULL)", (before_day,)).rowcount
+        return Purged(lines, parcels, unmatched)
+
+    def compact(self) -> None:
+        """After a purge: empty the WAL and rewrite the file, so removed data is not left in free pages."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- files -------------------------------------------------------------------------------------------
 
@@ -161,18 +388,22 @@ class Ledger:
         return (line.channel, line.line_key, line.order_no, line.bundle_key, line.product_code, line.option_code,
                 line.product_name, line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address,
                 r.message, line.status, line.status_class, line.ordered_at, self._layout_id(line.layout),
-                json.dumps(line.raw, ensure_ascii=False), line.source, line.source_row)
+                json.dumps(line.raw, ensure_ascii=False) if line.raw else None, line.source, line.source_row)
 
-    def upsert_lines(self, lines: Iterable[OrderLine]) -> CollectReport:
-        """Store lines from an export: new ones are added, known ones updated as their state allows."""
+    def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "") -> CollectReport:
+        """Store lines from an export (``file_id``: its sha256): new ones are added, known ones move as
+        chulgo.states.on_export says."""
         report = CollectReport()
         lines = list(lines)
         compared = ", ".join(COMPARED)
         existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
+        keys = {(line.channel, line.line_key) for line in lines}
         for ch in {line.channel for line in lines}:
-            for row in self.db.execute(f"SELECT line_key, state, claim_after_print, {compared} FROM lines "
+            for row in self.db.execute(f"SELECT line_key, state, claim, last_file, {compared} FROM lines "
                                        "WHERE channel = ?", (ch,)):
-                existing[(ch, row[0])] = (row[1], row[2], tuple(row[3:]))
+                if (ch, row[0]) in keys:
+                    existing[(ch, row[0])] = (row[1], row[2], tuple(row[4:]))
+                    report.previous_files.add(row[3])
         stamp = now()
         inserts, updates = [], []
         set_all = ", ".join(f"{c} = ?" for c in LINE_COLUMNS[2:])
@@ -183,50 +414,78 @@ class Ledger:
             fields = values[2:2 + len(COMPARED)]
             old = existing.get(key)
             if old is None:
-                state = {"cancelled": "cancelled", "closed": "closed"}.get(line.status_class, "new")
-                inserts.append(values + (state, stamp, stamp))
-                existing[key] = (state, "", fields)
+                move = first_state(line.status_class)
+                inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_id,
+                                         stamp, stamp))
+                existing[key] = (move.state, "", fields)
                 report.new += 1
                 continue
             state, old_claim, old_fields = old
-            if state == "new":
-                new_state = {"cancelled": "cancelled", "closed": "closed"}.get(line.status_class, "new")
-                if new_state == "cancelled":
+            move = on_export(state, line.status_class, line.status)
+            if state in (NEW, HELD, CANCELLED):
+                # Not on a waybill yet: the newer export is the truth, every field included.
+                if move.state == CANCELLED and state != CANCELLED:
                     report.cancelled.append(key)
-                if fields != old_fields:
-                    updates.append((f"UPDATE lines SET {set_all}, state = ?, updated_at = ? "
-                                    "WHERE channel = ? AND line_key = ?", values[2:] + (new_state, stamp) + key))
+                elif move.state == NEW and state in (HELD, CANCELLED):
+                    report.reopened.append(key)
+                if fields != old_fields or move.state != state:
+                    updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
+                                    "updated_at = ? WHERE channel = ? AND line_key = ?",
+                                    values[2:] + (move.state, move.hold_reason, order_time_key(line.ordered_at), stamp)
+                                    + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
-                existing[key] = (new_state, "", fields)
-            elif state in SHIPPED_STATES:
-                claim = line.status if line.status_class in ("cancelled", "hold") else ""
-                new_state = "confirmed" if state == "invoiced" and line.status_class == "closed" else state
+            elif state == CLOSED:
+                report.unchanged += 1
+                continue
+            else:
+                # On a waybill: only the status, the claim and (said once) a changed address are taken.
                 recipient = tuple(values[LINE_COLUMNS.index(c)] for c in RECIPIENT_COLUMNS)
                 old_recipient = tuple(old_fields[COMPARED.index(c)] for c in RECIPIENT_COLUMNS)
                 moved = recipient != old_recipient and bool(line.recipient.address)
-                if claim and claim != old_claim:
-                    report.claim_after_print.append(key + (claim,))
+                if move.claim and move.claim != old_claim:
+                    (report.returns if move.state == RETURNED else report.claim_after_print).append(key + (move.claim,))
                 if moved:
                     report.address_after_print.append(key)   # said once: the new address is stored below
                 old_status = old_fields[COMPARED.index("status")]
-                if claim != old_claim or new_state != state or old_status != line.status or moved:
+                if move.claim != old_claim or move.state != state or old_status != line.status or moved:
                     now_recipient = recipient if moved else old_recipient
-                    updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim_after_print = ?, state = ?, "
+                    updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim = ?, state = ?, "
                                     f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    (line.status, line.status_class, claim, new_state) + now_recipient + (stamp,) + key))
+                                    (line.status, line.status_class, move.claim, move.state) + now_recipient
+                                    + (stamp,) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
-                existing[key] = (new_state, claim, fields)
-            else:
-                report.unchanged += 1     # cancelled / closed lines stay as they are
-        self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, first_seen, updated_at) "
-                            f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 3))})", inserts)
+            existing[key] = (move.state, move.claim, fields)
+        self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
+                            f"last_file, first_seen, updated_at) VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 6))})",
+                            inserts)
         for sql, params in updates:
             self.db.execute(sql, params)
+        if file_id and existing:
+            self.db.executemany("UPDATE lines SET last_file = ? WHERE channel = ? AND line_key = ?",
+                                [(file_id,) + key for key in existing])
+        report.previous_files.discard("")
         return report
+
+    def hold_vanished(self, channel: str, keys_in_file: set[str], first: str, last: str,
+                      previous_files: set[str]) -> list[str]:
+        """Open lines of ``channel`` ordered between ``first`` and ``last`` (order time keys) that an earlier export
+        of the same list listed (one of ``previous_files``, which this export repeats) and this newer one no longer
+        does: the channel dropped them (쿠팡 drops cancelled orders). Held, never shipped. Exports of another account
+        of the channel, or another page of the same day, share no lines and hold nothing."""
+        if not first or not last or not previous_files:
+            return []
+        rows = self._lookup("SELECT line_key FROM lines WHERE channel = ? AND state = ? AND ordered_key != '' "
+                            "AND ordered_key BETWEEN ? AND ? AND last_file IN ({in})", sorted(previous_files),
+                            (channel, NEW, first, last))
+        gone = [key for (key,) in rows if key not in keys_in_file]
+        stamp = now()
+        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
+                            [(HELD, HOLD_VANISHED, stamp, channel, key) for key in gone])
+        return gone
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
@@ -238,35 +497,64 @@ class Ledger:
 
     def lines_in_state(self, *states: str) -> list[OrderLine]:
         """Lines in the given states, oldest first, without their raw export row (not needed before invoicing)."""
+        return [line for line, _ in self.open_lines(*states)]
+
+    def open_lines(self, *states: str) -> list[tuple[OrderLine, str]]:
+        """(line, hold reason) of lines in ``states``, oldest first, without their raw export row."""
         columns = ", ".join("NULL" if c == "raw" else c for c in LINE_COLUMNS)
-        q = f"SELECT {columns} FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
+        q = f"SELECT {columns}, hold_reason FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
             "ORDER BY ordered_at, channel, line_key"
-        return [self._line(r) for r in self.db.execute(q, states)]
+        return [(self._line(r), r[22]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
 
     def claims_after_print(self) -> list[tuple[OrderLine, str, str, str | None]]:
-        """(line, claim, state, shipment id) of every printed line the channel has since cancelled or put on hold."""
-        q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim_after_print, state, shipment_id FROM lines "
-             "WHERE claim_after_print != '' ORDER BY channel, line_key")
-        return [(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q)]
+        """(line, claim, state, shipment id) of every printed, not yet uploaded line the channel has since
+        cancelled or put on hold (출력후취소)."""
+        return self._claims(PRINTED_STATES)
+
+    def returns(self) -> list[tuple[OrderLine, str, str, str | None]]:
+        """(line, claim, state, shipment id) of uploaded lines the channel now lists as cancelled or claimed: returns."""
+        return self._claims((RETURNED,))
+
+    def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
+        q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim, state, shipment_id FROM lines "
+             f"WHERE claim != '' AND state IN ({', '.join('?' * len(states))}) ORDER BY channel, line_key")
+        return [(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
 
     # -- batches and parcels -----------------------------------------------------------------------------
 
-    def new_batch(self, day: str, courier: str, reissue_of: int | None = None) -> tuple[int, int]:
-        """Open a batch; returns (batch id, its number within the day)."""
-        seq = self.db.execute("SELECT COUNT(*) FROM batches WHERE day = ?", (day,)).fetchone()[0] + 1
+    def new_batch(self, day: str, courier: str, reissue_of: int | None = None) -> Batch:
+        """Open a batch; its number within the day is what the seller sees in its files' names."""
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM batches WHERE day = ?", (day,)).fetchone()[0] + 1
         batch_id = self.db.execute("INSERT INTO batches(day, seq, courier, created_at, reissue_of) VALUES (?, ?, ?, ?, ?)",
                                    (day, seq, courier, now(), reissue_of)).lastrowid
-        return batch_id, seq
+        return Batch(batch_id, day, seq, courier, (), reissue_of)
 
     def set_batch_files(self, batch_id: int, files: list[str]) -> None:
         self.db.execute("UPDATE batches SET files = ? WHERE batch_id = ?", (json.dumps(files, ensure_ascii=False), batch_id))
 
-    def batch(self, batch_id: int) -> tuple | None:
-        return self.db.execute("SELECT batch_id, day, seq, courier, files FROM batches WHERE batch_id = ?",
-                               (batch_id,)).fetchone()
+    _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, "
+                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL), "
+                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL AND "
+                     " EXISTS (SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)) FROM batches b ")
+
+    def _batch(self, row: tuple | None) -> Batch | None:
+        if row is None:
+            return None
+        return Batch(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
+
+    def batch(self, batch_id: int) -> Batch | None:
+        return self._batch(self.db.execute(self._BATCH_SELECT + "WHERE b.batch_id = ?", (batch_id,)).fetchone())
+
+    def batch_of_day(self, day: str, seq: int) -> Batch | None:
+        """The batch the seller names `YYYYMMDD_N차`."""
+        return self._batch(self.db.execute(self._BATCH_SELECT + "WHERE b.day = ? AND b.seq = ?", (day, seq)).fetchone())
+
+    def recent_batches(self, limit: int = 30) -> list[Batch]:
+        rows = self.db.execute(self._BATCH_SELECT + "ORDER BY b.batch_id DESC LIMIT ?", (limit,)).fetchall()
+        return [b for b in map(self._batch, rows) if b is not None]
 
     def add_shipments(self, shipments: list[Shipment]) -> None:
         """Record parcels and move their lines to 'batched' (a line is put on a waybill once)."""
@@ -284,8 +572,8 @@ class Ledger:
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
                             "message, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO shipment_lines VALUES (?, ?, ?, ?)", links)
-        cur = self.db.executemany("UPDATE lines SET state = 'batched', shipment_id = ?, updated_at = ? "
-                                  "WHERE channel = ? AND line_key = ? AND state = 'new'", moves)
+        cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
+                                  f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
         if cur.rowcount != len(moves):
             raise ChulgoError("이미 송장에 오른 줄을 다시 올리려 했습니다. 아무것도 저장하지 않았습니다. --debug 로 다시 실행해 알려 주세요.")
 
@@ -310,12 +598,14 @@ class Ledger:
         return [Shipment(s[0], s[1], s[2], Recipient(*s[3:9]), tuple(lines[s[0]])) for s in ships]
 
     def void_shipments(self, shipment_ids: list[str]) -> None:
-        """Re-issue: the old parcels are void and their lines are free to go on a new waybill."""
+        """Re-issue: the old parcels are void and their lines are free to go on a new waybill (or stop, when the
+        channel cancelled or held them meanwhile)."""
         stamp = now()
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
         self.db.executemany(
-            "UPDATE lines SET state = CASE WHEN status_class = 'cancelled' THEN 'cancelled' ELSE 'new' END, "
-            "claim_after_print = '', shipment_id = NULL, updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
+            f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
+            f"ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
+            f"claim = '', shipment_id = NULL, updated_at = ? WHERE shipment_id = ? AND state = '{BATCHED}'",
             [(stamp, i) for i in shipment_ids])
 
     # -- tracking ----------------------------------------------------------------------------------------
@@ -332,6 +622,12 @@ class Ledger:
         """{parcel id: voided_at} for those of ``shipment_ids`` that are ours."""
         return dict(self._lookup("SELECT shipment_id, voided_at FROM shipments WHERE shipment_id IN ({in})",
                                  sorted(set(shipment_ids))))
+
+    def parcel_recipients(self, shipment_ids: list[str]) -> dict[str, Recipient]:
+        """{parcel id: recipient as printed on its waybill} for those of ``shipment_ids`` that are ours."""
+        return {sid: Recipient(*(v or "" for v in rest)) for sid, *rest in self._lookup(
+            "SELECT shipment_id, name, phone, phone2, zip, address, message FROM shipments WHERE shipment_id IN ({in})",
+            sorted(set(shipment_ids)))}
 
     def tracking_owners(self, courier: str, tracking_nos: list[str]) -> dict[str, str]:
         """{tracking number: parcel id} for the numbers already attached."""
@@ -379,15 +675,18 @@ class Ledger:
     # -- invoices ----------------------------------------------------------------------------------------
 
     def lines_to_invoice(self) -> list[InvoiceLine]:
-        """Tracked lines not yet in an invoice upload, with every tracking number of their parcel."""
+        """Tracked lines not yet in an invoice upload, with every tracking number of their parcel. A line is `split`
+        when its channel bundle went out in more than one box (several numbers, or its bundle in several parcels)."""
         q = ("SELECT l.channel, l.line_key, l.order_no, s.courier, l.layout_id, l.raw, "
              "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
-             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)) "
+             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
+             "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
+             " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL) "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
-             "WHERE l.state = 'tracked' AND l.claim_after_print = '' ORDER BY l.channel, l.order_no, l.line_key")
+             f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
-                            tuple(json.loads(raw)) if raw else ())
-                for ch, key, order_no, courier, layout_id, raw, nos in self.db.execute(q)]
+                            tuple(json.loads(raw)) if raw else (), split=parcels > 1 or len(nos.split()) > 1)
+                for ch, key, order_no, courier, layout_id, raw, nos, parcels in self.db.execute(q)]
 
     def invoice_seq(self, day: str) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE day = ?", (day,)).fetchone()[0] + 1

@@ -1,15 +1,20 @@
 """The seller's mapping workbook (mappings/상품매핑.xlsx): products, listing -> SKU rules, sets, and 미매핑.
 
 Read with calamine; the tool edits the workbook (openpyxl) only to rewrite 미매핑 and to move rows the
-seller completed there into 매핑, and never while Excel has it open.
+seller completed there into 매핑: never while Excel has it open, never when it holds what openpyxl cannot keep
+(pictures, text boxes, macros …: 미매핑 then goes beside it), and only after a dated copy in 백업/.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import os
 import re
+import shutil
+import warnings
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,9 +195,15 @@ def _quantity(text: str, default: int = 1) -> int | None:
     return int(q) if q.is_integer() and q > 0 else None
 
 
-def load_mapping(path: Path, channel_aliases: dict[str, str]) -> MappingBook:
-    """Load (creating if missing) the mapping workbook. Bad rows become Problems; the rest still maps."""
+def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = True) -> MappingBook:
+    """Load the mapping workbook. Bad rows become Problems; the rest still maps.
+
+    A missing workbook is created empty, or with ``create=False`` (a dry run) stands in as an empty book
+    in memory and nothing is written.
+    """
     if not path.exists():
+        if not create:
+            return MappingBook(path)
         create_mapping_workbook(path)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -299,8 +310,10 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
                   touch_workbook: bool = True) -> tuple[Path | None, str]:
     """Rewrite 미매핑 (moving completed rows into 매핑). Returns (path written, Korean note).
 
-    When Excel has the workbook open (or ``touch_workbook`` is False, as in a dry run), the seller's file
-    is left alone and 미매핑 goes to ``fallback_dir``.
+    The seller's file is left alone, and 미매핑 goes to ``fallback_dir``, when ``touch_workbook`` is False
+    (a dry run: nothing under mappings/ is written), when Excel has it open, or when it holds something
+    openpyxl would lose on saving (see ``_open_for_rewrite``). Before a rewrite the workbook is copied to
+    ``백업/<name>_YYYYMMDD-HHMMSS.xlsx`` beside it (the newest ``BACKUPS_KEPT`` are kept).
     """
     completed = set(book.completed_unmapped)
     current = [r for r in book.unmapped_rows if r not in completed]
@@ -308,14 +321,15 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
         return None, ""                      # nothing changed: leave the seller's file untouched
     path = book.path
     if not touch_workbook:
-        return _fallback(rows, fallback_dir, "미리보기(--dry-run)라")
+        return _fallback(rows, fallback_dir, "미리보기(--dry-run)라",
+                         f"실제로 실행하면 {path.name} '미매핑' 시트에 적습니다.")
+    if not path.exists():                    # loaded in memory only (load_mapping(create=False))
+        create_mapping_workbook(path)
     if is_open_in_excel(path):
         return _fallback(rows, fallback_dir, f"{path.name}이(가) 엑셀에서 열려 있어")
-    wb = openpyxl.load_workbook(path)
-    if any(cell.data_type == "f" for name in ("상품", "매핑", "세트") if name in wb.sheetnames
-           for row in wb[name].iter_rows() for cell in row):
-        # openpyxl would save the formulas without their values, and the next read would find those cells empty.
-        return _fallback(rows, fallback_dir, f"{path.name}에 수식이 있어 (저장하면 값이 사라지므로) 손대지 않고")
+    wb, why, hint = _open_for_rewrite(path)
+    if wb is None:
+        return _fallback(rows, fallback_dir, why, f"그 파일의 줄에 SKU를 채워 {path.name} '매핑' 시트에 옮겨 적으세요. {hint}")
     if completed:
         ws = wb["매핑"]
         header = [normalise_header(str(c.value or "")) for c in ws[1]]
@@ -333,17 +347,138 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     for i, r in enumerate(rows, start=2):
         _write_text(ws, i, r)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    backup = None
     try:
         wb.save(tmp)
+        backup = _backup(path)
         os.replace(tmp, path)
-    except PermissionError:
+    except OSError:
         tmp.unlink(missing_ok=True)
+        if backup is None:                   # the copy failed: without a backup the workbook is not replaced
+            return _fallback(rows, fallback_dir, f"{path.name}의 백업을 {path.parent / BACKUP_DIR}에 만들 수 없어",
+                             f"'{BACKUP_DIR}' 폴더에 쓸 수 있게 한 뒤 다시 실행하세요.")
+        backup.unlink(missing_ok=True)       # nothing was written, so nothing to back up
         return _fallback(rows, fallback_dir, f"{path.name}에 쓸 수 없어")
+    _prune_backups(path)
     moved = f" 입력하신 {len(completed)}줄은 '매핑' 시트로 옮겼습니다." if completed else ""
     return path, f"미매핑 {len(rows)}건을 {path.name} '미매핑' 시트에 적었습니다.{moved}"
 
 
-def _fallback(rows: list[tuple[str, ...]], out_dir: Path, why: str) -> tuple[Path, str]:
+def _fallback(rows: list[tuple[str, ...]], out_dir: Path, why: str, todo: str = "") -> tuple[Path, str]:
     written = write_workbook(out_dir / "미매핑.xlsx", [Sheet("미매핑", [list(UNMAPPED_COLUMNS)] + [list(r) for r in rows])])
-    return written, (f"{why} 미매핑 {len(rows)}건을 {written}에 따로 적었습니다. 상품매핑.xlsx를 닫은 뒤 "
-                     "SKU를 '매핑' 시트에 옮겨 적으세요. 매핑 파일의 내용은 그대로입니다.")
+    todo = todo or "상품매핑.xlsx를 닫은 뒤 SKU를 '매핑' 시트에 옮겨 적으세요."
+    return written, f"{why} 미매핑 {len(rows)}건을 {written}에 따로 적었습니다. {todo.strip()} 매핑 파일의 내용은 그대로입니다."
+
+
+# -- what a rewrite would lose ---------------------------------------------------------------------------------
+
+# Parts of an xlsx that openpyxl drops or cannot write back as it found them (zip name pattern, what the seller
+# calls it). A workbook holding any of them is never rewritten. Comments' .vml drawings are rebuilt, so kept.
+UNKEPT_PARTS: tuple[tuple[str, str], ...] = (
+    (r"xl/drawings/[^/]+\.xml", "그림·도형"),          # pictures, shapes, text boxes (DrawingML)
+    (r"xl/media/", "그림·도형"),
+    (r"xl/(charts|chartsheets)/", "차트"),
+    (r"xl/diagrams/", "SmartArt 그래픽"),
+    (r"xl/(vbaProject\.bin|macrosheets/|dialogsheets/)", "매크로"),
+    (r"xl/(pivotTables|pivotCache)/", "피벗 테이블"),
+    (r"xl/(slicers|slicerCaches)/", "슬라이서"),
+    (r"xl/(timelines|timelineCaches)/", "시간 표시 막대"),
+    (r"xl/embeddings/", "삽입한 개체"),
+    (r"xl/(ctrlProps|activeX)/", "양식 컨트롤"),
+    (r"xl/threadedComments/", "스레드 메모"),
+    (r"xl/externalLinks/", "다른 파일 연결"),
+    (r"xl/(connections\.xml|queryTables/|model/)", "데이터 연결"),
+    (r"xl/(richData|webextensions)/", "엑셀 확장 기능"),
+)
+# openpyxl's own warnings when it drops a worksheet extension on reading ("… extension is not supported …").
+_EXTENSION_NAMES = {"Data Validation": "데이터 유효성 검사", "Conditional Formatting": "조건부 서식",
+                    "Sparkline Group": "스파크라인"}
+_LOSS_WARNING = re.compile(r"removed|lost|dropped|discarded|ignored|not supported|cannot|unable", re.IGNORECASE)
+REWRITTEN_SUFFIX = ".xlsx"                                # .xlsm (macros) and .xls are never rewritten
+BACKUP_DIR = "백업"
+BACKUPS_KEPT = 30
+
+
+def _with_particle(word: str, after_final: str, after_vowel: str) -> str:
+    """``word`` with the particle its last syllable takes (이/가, 을/를); both written out after a non-Hangul end."""
+    last = word[-1:]
+    if not "가" <= last <= "힣":
+        return f"{word}{after_final}({after_vowel})"
+    return word + (after_final if (ord(last) - 0xAC00) % 28 else after_vowel)
+
+
+def _open_for_rewrite(path: Path) -> tuple[openpyxl.Workbook | None, str, str]:
+    """The workbook loaded for rewriting, or (None, why it is left alone, what the seller can do about it).
+
+    Every rule is here: a format openpyxl cannot save, parts it drops, extensions it removes while reading,
+    and formulas in the sheets the tool reads (saved without their values, the next read would find them empty).
+    """
+    name = path.name
+    if path.suffix.lower() != REWRITTEN_SUFFIX:
+        return None, f"{name}은(는) xlsx 파일이 아니라 (매크로·옛 형식은 다시 저장하면 망가지므로) 직접 고치지 않고", ""
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None, f"{name}을(를) xlsx로 열 수 없어 직접 고치지 않고", ""
+    found = [what for pattern, what in UNKEPT_PARTS if any(re.match(pattern, part) for part in parts)]
+    wb = None
+    if not found:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                wb = openpyxl.load_workbook(path)
+            except Exception as e:  # openpyxl raises many types for what it cannot model
+                return None, f"{name}을(를) 다시 저장할 수 없어 ({type(e).__name__}) 직접 고치지 않고", ""
+        for w in caught:
+            text = str(w.message)
+            if _LOSS_WARNING.search(text):
+                found.append(next((ko for en, ko in _EXTENSION_NAMES.items() if text.startswith(en)), "엑셀 확장 기능"))
+    found = list(dict.fromkeys(found))
+    if found or wb is None:
+        what = ", ".join(found)
+        return (None, f"{name}에 {_with_particle(what, '이', '가')} 있어 (다시 저장하면 사라지므로) 직접 고치지 않고",
+                f"{_with_particle(what, '을', '를')} 다른 파일로 옮기면 다음부터 '미매핑' 시트에 바로 적습니다.")
+    if any(cell.data_type == "f" for sheet in ("상품", "매핑", "세트") if sheet in wb.sheetnames
+           for row in wb[sheet].iter_rows() for cell in row):
+        return (None, f"{name}에 수식이 있어 (다시 저장하면 값이 사라지므로) 직접 고치지 않고",
+                "수식을 값으로 바꾸면 다음부터 '미매핑' 시트에 바로 적습니다.")
+    return wb, "", ""
+
+
+def _backup_pattern(path: Path) -> re.Pattern:
+    return re.compile(re.escape(path.stem) + r"_(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix))
+
+
+def _backup(path: Path) -> Path:
+    """Copy the workbook, as it is now, to 백업/<stem>_YYYYMMDD-HHMMSS<suffix> beside it (whole or not at all)."""
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}_{stamp}{path.suffix}"
+    n = 1
+    while target.exists():                   # two rewrites within a second
+        n += 1
+        target = folder / f"{path.stem}_{stamp}-{n}{path.suffix}"
+    tmp = folder / f".{path.stem}.{os.getpid()}.tmp"
+    try:
+        shutil.copy2(path, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _prune_backups(path: Path) -> None:
+    """Keep the newest BACKUPS_KEPT backups of this workbook; other files in 백업/ are not touched."""
+    pattern = _backup_pattern(path)
+    found = []
+    for p in (path.parent / BACKUP_DIR).iterdir():
+        if m := pattern.fullmatch(p.name):
+            found.append(((m.group(1), int(m.group(2) or 1)), p))
+    for _, old in sorted(found, reverse=True)[BACKUPS_KEPT:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass                             # open in Excel: tried again after the next rewrite

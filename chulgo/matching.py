@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from chulgo.model import Shipment, TrackingResult
+from chulgo.model import Recipient, Shipment, TrackingResult
 from chulgo.normalise import address_key, digits
 
 
@@ -21,6 +21,26 @@ def _phone_fits(result_phone: str, parcel_phones: list[str]) -> bool:
     return False
 
 
+def _name_fits(result_name: str, parcel_name: str) -> bool:
+    """Names compared without spaces; a masked name (`홍*동`, `홍**`) fits when its visible letters sit in place."""
+    a, b = re.sub(r"\s+", "", result_name), re.sub(r"\s+", "", parcel_name)
+    if "*" not in a:
+        return a == b
+    return re.fullmatch("".join("." if ch == "*" else re.escape(ch) for ch in a), b) is not None
+
+
+def recipient_mismatch(result: TrackingResult, parcel: Recipient) -> str:
+    """'' when a result row that names our parcel id also names its recipient (or names nobody), else why not.
+
+    Two shops on one courier account, or a file from another workspace, can carry ids that look like ours."""
+    r = parcel
+    if result.name and not _name_fits(result.name, r.name):
+        return f"받는분이 다릅니다 (결과 파일 {result.name}, 우리 송장 {r.name})"
+    if result.phone and not _phone_fits(result.phone, [r.phone, r.phone2]):
+        return "받는분 전화번호가 우리 송장과 다릅니다"
+    return ""
+
+
 def _address_fits(result_address: str, parcel_address: str) -> bool:
     a, b = address_key(result_address), address_key(parcel_address)
     return bool(a) and (a == b or a.startswith(b) or b.startswith(a))
@@ -31,11 +51,10 @@ NO_FIT = "이름·연락처·주소가 맞는 송장이 없습니다"
 
 def fallback_match(result: TrackingResult, candidates: list[Shipment]) -> tuple[Shipment | None, str]:
     """(the one parcel this row fits, "") or (None, why not)."""
-    name = re.sub(r"\s+", "", result.name)
-    if not name:
+    if not re.sub(r"\s+", "", result.name):
         return None, "고객주문번호도 받는분 이름도 없어 맞출 수 없습니다"
     fits = [s for s in candidates
-            if re.sub(r"\s+", "", s.recipient.name) == name
+            if _name_fits(result.name, s.recipient.name)
             and _phone_fits(result.phone, [s.recipient.phone, s.recipient.phone2])
             and (not result.address or _address_fits(result.address, s.recipient.address))]
     if len(fits) == 1:

@@ -164,3 +164,4 @@ class InvoiceLine:
     tracking_nos: tuple[str, ...]
     layout: Layout | None = None
     raw: tuple[str, ...] = ()
+    split: bool = False             # its channel bundle went out in more than one box (분리배송)

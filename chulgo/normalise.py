@@ -21,11 +21,40 @@ def digits(text: str) -> str:
     return _NON_DIGIT.sub("", text)
 
 
+# Korean phone numbers by prefix, as digits: the total lengths each prefix allows, and what it is called.
+# Longest prefix first wins (0505 before 050, 010 before 01).
+PHONE_PREFIXES: dict[str, tuple[frozenset[int], str]] = {
+    "010": (frozenset({11}), "휴대폰 번호"),
+    **{p: (frozenset({10, 11}), "휴대폰 번호") for p in ("011", "016", "017", "018", "019")},
+    "02": (frozenset({9, 10}), "서울 지역번호"),
+    **{p: (frozenset({10, 11}), "지역번호") for p in (
+        "031", "032", "033", "041", "042", "043", "044", "051", "052", "053", "054", "055",
+        "061", "062", "063", "064")},
+    "070": (frozenset({11}), "인터넷전화 번호"),
+    **{f"050{n}": (frozenset({11, 12}), "안심번호") for n in range(2, 9)},
+    "080": (frozenset({10, 11}), "수신자부담 번호"),
+    **{p: (frozenset({8}), "대표번호") for p in ("15", "16", "18")},
+}
+
+
+def phone_prefix(d: str) -> str:
+    """The known prefix ``d`` (digits only) starts with, or ""."""
+    return next((p for p in sorted(PHONE_PREFIXES, key=len, reverse=True) if d.startswith(p)), "")
+
+
+def is_phone_digits(d: str) -> bool:
+    """True when ``d`` (digits only) is a whole Korean phone number: known prefix, right length."""
+    p = phone_prefix(d)
+    return bool(p) and len(d) in PHONE_PREFIXES[p][0]
+
+
 def repair_phone(text: str) -> str:
-    """A phone as text; restores the leading 0 a numeric cell lost (1012345678 -> 01012345678)."""
+    """A phone as text; restores the leading 0 a numeric cell lost (1012345678 -> 01012345678), but only when
+    the 0 makes a valid number: an 8-digit 대표번호 (15881234) is kept as it is."""
     text = text.strip()
     d = digits(text)
-    if d and d == text and not d.startswith("0") and 8 <= len(d) <= 11:
+    if (d and d == text and not d.startswith("0") and 8 <= len(d) <= 11
+            and not is_phone_digits(d) and is_phone_digits("0" + d)):
         return "0" + d
     return text
 

@@ -25,14 +25,15 @@ def group_parcels(ready: list[Ready], merge: str) -> list[list[Ready]]:
     return sorted(parcels.values(), key=lambda es: min(e[0].ordered_at for e in es))
 
 
-def shipment_id(day: date, batch_id: int, n: int, width: int, prefix: str = "S") -> str:
-    """Our parcel id, printed in the courier's customer-order column: `S261122-3-0007` (`T…` in a dry run,
-    whose numbers a real batch will use again)."""
-    return f"{prefix}{day:%y%m%d}-{batch_id}-{n:0{width}d}"
+def shipment_id(code: str, day: date, batch_id: int, n: int, width: int, dry_run: bool = False) -> str:
+    """Our parcel id, printed in the courier's customer-order column: `K7Q261122-3-0007`. ``code`` is the
+    workspace's own (two shops on one courier account never share an id); a dry run's ids carry `T` after it
+    (a real batch will use its numbers again)."""
+    return f"{code}{'T' if dry_run else ''}{day:%y%m%d}-{batch_id}-{n:0{width}d}"
 
 
-def make_shipments(parcels: list[list[Ready]], day: date, batch_id: int, courier: str,
-                   prefix: str = "S") -> list[Shipment]:
+def make_shipments(parcels: list[list[Ready]], day: date, batch_id: int, courier: str, *, code: str,
+                   dry_run: bool = False) -> list[Shipment]:
     width = max(4, len(str(len(parcels))))
     shipments = []
     for n, entries in enumerate(parcels, start=1):
@@ -42,5 +43,6 @@ def make_shipments(parcels: list[list[Ready]], day: date, batch_id: int, courier
         recipient = Recipient(first.name, first.phone, phone2, first.zip, first.address, " / ".join(messages))
         lines = tuple(ParcelLine(line.channel, line.line_key, line.order_no, line.product_name, line.option_text,
                                  line.quantity, tuple(items)) for line, items in entries)
-        shipments.append(Shipment(shipment_id(day, batch_id, n, width, prefix), batch_id, courier, recipient, lines))
+        shipments.append(Shipment(shipment_id(code, day, batch_id, n, width, dry_run), batch_id, courier, recipient,
+                                   lines))
     return shipments

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,10 @@ password = "1234"        # 스마트스토어 엑셀 다운로드 비밀번호 (
 
 [shipping]
 merge = "all"            # off | channel | all  (합포장: 안 함 / 같은 채널끼리 / 채널 상관없이)
+partial_bundles = false  # true: 채널 묶음배송 중 준비된 줄만 먼저 보냄 (분리배송). false: 묶음 전체가 준비될 때까지 기다림
+
+[privacy]
+keep_days = 90           # 끝난 주문의 받는분 이름·연락처·주소를 장부·보관함에서 지우기까지의 날수
 """
 
 
@@ -51,6 +56,9 @@ class Settings:
     courier_layout: str = ""
     mapping_path: Path = Path()
     ledger_path: Path = Path()
+    partial_bundles: bool = False    # ship the ready lines of a channel bundle while others wait (분리배송)
+    parcel_code: str = ""            # the workspace's code in parcel ids ('' = the ledger's own random code)
+    keep_days: int = 90              # personal data of finished lines is purged after this many days
 
     @property
     def inbox(self) -> Path:
@@ -78,10 +86,21 @@ class Settings:
 
     def password(self, channel: str) -> str:
         """The channel's download password: env CHULGO_<CHANNEL>_PASSWORD wins over settings.toml."""
-        env = os.environ.get(f"CHULGO_{channel.upper().replace('-', '_')}_PASSWORD")
+        env = os.environ.get(password_env_var(channel))
         if env:
             return env
         return str(self.channel_options.get(channel, {}).get("password", "") or "")
+
+    def password_source(self, channel: str) -> str:
+        """Where ``password(channel)`` comes from: 'env', 'settings', or '' when there is none."""
+        if os.environ.get(password_env_var(channel)):
+            return "env"
+        return "settings" if self.channel_options.get(channel, {}).get("password") else ""
+
+
+def password_env_var(channel: str) -> str:
+    """The environment variable that overrides a channel's settings.toml password."""
+    return f"CHULGO_{channel.upper().replace('-', '_')}_PASSWORD"
 
 
 def _bad(key: str, msg: str) -> ChulgoError:
@@ -133,7 +152,7 @@ def load_settings(workspace: Path) -> Settings:
     except UnicodeDecodeError:
         raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
 
-    known = {"seller", "courier", "channels", "shipping", "mapping", "ledger"}
+    known = {"seller", "courier", "channels", "shipping", "mapping", "ledger", "privacy"}
     for section, value in doc.items():
         if section not in known:
             raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
@@ -155,6 +174,24 @@ def load_settings(workspace: Path) -> Settings:
     layout = _text(courier_t, "courier", "layout", required=False)
     merge = _choice(_text(doc.get("shipping", {}), "shipping", "merge", required=False, default="all"),
                     "shipping", "merge", MERGE_SCOPES, "합포장 방식")
+
+    shipping = doc.get("shipping", {})
+    for key in shipping:
+        if key not in ("merge", "partial_bundles", "parcel_code"):
+            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code 중 하나를 쓰세요.")
+    partial = shipping.get("partial_bundles", False)
+    if not isinstance(partial, bool):
+        raise _bad("[shipping] partial_bundles", "true 또는 false 여야 합니다 (따옴표 없이).")
+    parcel_code = _text(shipping, "shipping", "parcel_code", required=False).upper()
+    if parcel_code and not re.fullmatch(r"[A-Z0-9]{2,4}", parcel_code):
+        raise _bad("[shipping] parcel_code", f'"{parcel_code}" — 영문 대문자·숫자 2~4자여야 합니다 (예: parcel_code = "HR").')
+    privacy = doc.get("privacy", {})
+    for key in privacy:
+        if key != "keep_days":
+            raise _bad(f"[privacy] {key}", "모르는 항목입니다. keep_days 만 쓸 수 있습니다.")
+    keep_days = privacy.get("keep_days", 90)
+    if not isinstance(keep_days, int) or isinstance(keep_days, bool) or keep_days < 7:
+        raise _bad("[privacy] keep_days", "7 이상의 정수(일)여야 합니다 (예: keep_days = 90).")
 
     channels = doc.get("channels", {})
     for cid, opts in channels.items():
@@ -184,4 +221,7 @@ def load_settings(workspace: Path) -> Settings:
         courier_layout=layout,
         mapping_path=workspace / mapping_rel,
         ledger_path=workspace / ledger_rel,
+        partial_bundles=partial,
+        parcel_code=parcel_code,
+        keep_days=keep_days,
     )

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from chulgo.archive import archive_file, display_name, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
 from chulgo.couriers import Courier, load_couriers
 from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, load_mapping
 from chulgo.model import ChulgoError, Problem, RawTable
+from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 
 
@@ -30,11 +31,15 @@ class Report:
     outputs: list[Path] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    failed: bool = False             # an input or setting was bad: exit code 1
 
-    def problem(self, p: Problem, fatal: bool = False) -> None:
-        self.problems.append(p)
-        self.failed = self.failed or fatal
+    def problem(self, p: Problem) -> None:
+        if p not in self.problems:
+            self.problems.append(p)
+
+    @property
+    def failed(self) -> bool:
+        """Exit code 1: something needs the seller's fix or check (a problem); waiting orders alone are exit 0."""
+        return bool(self.problems)
 
     def text(self, workspace: Path) -> str:
         out = []
@@ -63,6 +68,11 @@ class InboxFile:
     tables: list[tuple[str, object, RawTable]]    # (kind 'orders' | 'tracking', adapter, table with header row)
     error: str = ""                                 # unreadable, or claimed by two formats
 
+    @property
+    def name(self) -> str:
+        """The file's name as the seller reads it (an undecodable name never breaks a message or the ledger)."""
+        return display_name(self.path)
+
     def read(self, kind: str) -> tuple[object, list, list[Problem]]:
         """Every row of this file's tables of ``kind`` through their adapter: (first adapter, values, problems)."""
         values: list = []
@@ -90,7 +100,14 @@ class Context:
 
     @cached_property
     def ledger(self) -> Ledger:
-        return Ledger(self.settings.ledger_path)
+        """The ledger; a dry run works on an in-memory copy so nothing on disk changes."""
+        if self.dry_run:
+            ledger = Ledger.snapshot(self.settings.ledger_path)
+        else:
+            ledger = Ledger(self.settings.ledger_path, parcel_code=self.settings.parcel_code)
+        if self.settings.parcel_code and ledger.parcel_code != self.settings.parcel_code:
+            ledger.set_parcel_code(self.settings.parcel_code)
+        return ledger
 
     @cached_property
     def channels(self) -> dict[str, Channel]:
@@ -112,6 +129,37 @@ class Context:
     def out_dir(self) -> Path:
         base = self.settings.outbox / "_dryrun" if self.dry_run else self.settings.outbox
         return base / self.day
+
+    # -- outputs: staged in data/, in outbox/ only once the ledger committed them ---------------------------
+
+    def staging(self, run_id: int) -> Path:
+        """Where a step writes the files its ledger transaction describes (a dry run: straight to outbox/_dryrun)."""
+        return self.out_dir if self.dry_run else staging_dir(self.settings.data, run_id)
+
+    def stage_outputs(self, run_id: int, files: list[Path]) -> None:
+        """Inside the step's transaction: these files go to the day's outbox once it commits."""
+        if self.dry_run:
+            self.report.outputs += files
+        else:
+            stage(self.ledger, self.workspace, run_id, files, self.out_dir)
+
+    def publish_outputs(self) -> None:
+        """After the commit: move the staged files to outbox/ under their final names."""
+        if not self.dry_run:
+            self.report.outputs += publish(self.ledger, self.workspace)
+
+    def recover(self) -> None:
+        """Before a step: finish a killed run's committed outputs, discard its uncommitted ones, sweep temp files."""
+        result = recover(self.ledger, self.workspace, self.settings.data)
+        remove_stale_temp_files(self.settings.outbox)
+        remove_stale_temp_files(self.settings.mapping_path.parent)
+        if result.published:
+            self.report.outputs += result.published
+            self.report.done.append(f"지난 실행이 끝나기 직전에 멈춰, 장부에 기록된 파일 {len(result.published)}개를 outbox로 마저 "
+                                    "옮겼습니다.")
+        if result.discarded:
+            self.report.done.append(f"지난 실행이 장부에 기록하기 전에 멈춰, 그때 만들던 파일 {len(result.discarded)}개를 "
+                                    "지웠습니다 (그 출고·업로드는 이번에 새로 만듭니다).")
 
     def channel_name(self, channel_id: str) -> str:
         ch = self.channels.get(channel_id)
@@ -148,8 +196,9 @@ class Context:
     def _identify(self, path: Path, passwords: dict[str, str]) -> InboxFile:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        shown = path.with_name(display_name(path))      # what every row, message and ledger record names
         try:
-            tables = read_tables(path, passwords, data)
+            tables = read_tables(shown, passwords, data)
         except InputFileError as e:
             return InboxFile(path, sha, [], str(e))
         found = []
@@ -158,7 +207,7 @@ class Context:
             claims += [("tracking", co, hr) for co in self.couriers.values() if (hr := co.identify_tracking(table)) >= 0]
             if len(claims) > 1:
                 names = ", ".join(f"{a.name}({'주문' if k == 'orders' else '택배 결과'})" for k, a, _ in claims)
-                return InboxFile(path, sha, [], f"{path.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "
+                return InboxFile(path, sha, [], f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "
                                                 "templates/ 의 [identify] headers 를 더 구체적으로 고치세요.")
             if claims:
                 kind, adapter, hr = claims[0]
@@ -172,26 +221,17 @@ class Context:
                 continue
             self._reported.add(f.path)
             if f.error:
-                self.report.problem(Problem("unreadable", f.error, f.path.name), fatal=True)
+                self.report.problem(Problem("unreadable", f.error, f.name))
             else:
-                self.report.waiting.append(f"{f.path.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
+                self.report.waiting.append(f"{f.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
                                            "주문 엑셀이 맞다면 채널에서 전체 항목으로 다시 내려받으세요.")
 
     def archive(self, path: Path) -> None:
         """Move a fully read input to archive/YYYY-MM-DD/ (never deleted; a dry run leaves it)."""
         if self.dry_run:
             return
-        target_dir = self.settings.archive / self.day
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / path.name
-        n = 2
-        while target.exists():
-            target = target_dir / f"{path.stem} ({n}){path.suffix}"
-            n += 1
-        try:
-            os.replace(path, target)
-        except OSError:   # open in Excel (Windows) or another drive: the ledger knows it was read; next run moves it
-            self.report.waiting.append(f"{path.name}: 다 읽었지만 열려 있어 보관함으로 옮기지 못했습니다 — 닫으면 다음 실행 때 "
-                                       "옮깁니다 (다시 읽지는 않습니다).")
+        moved, reason = archive_file(path, self.settings.archive / self.day)
+        if reason:      # open in Excel, disk full …: the ledger knows it was read; the next run moves it
+            self.report.waiting.append(reason)
             return
         self._scanned.pop(path, None)

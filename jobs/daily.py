@@ -1,10 +1,11 @@
-"""daily: everything that is due, in order — collect, ship, tracking, invoice, then the status report."""
+"""daily: everything that is due, in order — collect, ship, tracking, invoice, the status report, then the\npurge of personal data past its keeping time."""
 
 from __future__ import annotations
 
 from jobs.collect import collect
 from jobs.context import Context
 from jobs.invoice import invoice
+from jobs.purge import purge
 from jobs.ship import ship
 from jobs.status import status
 from jobs.tracking import tracking
@@ -16,3 +17,4 @@ def daily(ctx: Context) -> None:
     tracking(ctx)
     invoice(ctx)
     status(ctx)
+    purge(ctx)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from chulgo.ledger import Batch
 from chulgo.model import ChulgoError, Item, OrderLine
 from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_picking_list
 from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
 
+_BATCH_NAME = re.compile(r"^\s*(?:(\d{4})-?(\d{2})-?(\d{2})\s*[_\s-]\s*)?(\d+)\s*차?\s*$")
 
-def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None) -> None:
-    """Ship every ready line: one batch per courier (``--courier`` sends everything with one courier)."""
+
+def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None) -> None:
+    """Ship every ready line: one batch per courier (``--courier`` sends everything with one courier).
+
+    ``reprint``: a batch as its files name it (`20261124_1차`, or `1` / `1차` for today's) to void and print again.
+    """
     report, ledger, settings = ctx.report, ctx.ledger, ctx.settings
     if courier_id is not None:
         ctx.courier(courier_id)            # a wrong --courier fails before anything is written
@@ -18,9 +27,11 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None
     with ledger.transaction():
         run_id = ledger.start_run("ship")
         only = None
+        reissued = None
         if reprint is not None:
-            only = _void_batch(ctx, reprint)
-            courier_id = courier_id or ledger.batch(reprint)[3]
+            reissued = find_batch(ctx, reprint)
+            only = _void_batch(ctx, reissued)
+            courier_id = courier_id or reissued.courier
         open_lines = sort_open_lines(ctx, book)
         update_unmapped(ctx, book, open_lines)
         ready: list[tuple[OrderLine, list[Item]]] = open_lines.ready
@@ -34,43 +45,66 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: int | None = None
         for line, items in ready:
             by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
         for cid, group in by_courier.items():
-            _ship_batch(ctx, ctx.courier(cid), group, book.products, reprint)
+            _ship_batch(ctx, run_id, ctx.courier(cid), group, book.products, reissued)
         ledger.finish_run(run_id, "; ".join(report.done))
+    ctx.publish_outputs()
 
 
-def _ship_batch(ctx: Context, courier, ready: list[tuple[OrderLine, list[Item]]], products, reissue_of) -> None:
-    """One batch: parcels for one courier, its picking list and its waybill request."""
+def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine, list[Item]]], products,
+                reissued: Batch | None) -> None:
+    """One batch: parcels for one courier, its picking list and its waybill request, staged until the commit."""
     report, ledger = ctx.report, ctx.ledger
-    batch_id, seq = ledger.new_batch(ctx.day, courier.id, reissue_of)
-    shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch_id, courier.id,
-                               prefix="T" if ctx.dry_run else "S")
-    stem = f"{ctx.stamp}_{seq}차"
-    title = f"{ctx.day} {seq}차 출고 ({courier.name})" + (f" — {reissue_of}번 묶음 재발행" if reissue_of else "")
+    batch = ledger.new_batch(ctx.day, courier.id, reissued.batch_id if reissued else None)
+    shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch.batch_id, courier.id,
+                               code=ledger.parcel_code, dry_run=ctx.dry_run)
+    title = f"{ctx.day} {batch.seq}차 출고 ({courier.name})" + (f" — {reissued.label} 재발행" if reissued else "")
     names = {cid: ch.name for cid, ch in ctx.channels.items()}
-    picking = write_picking_list(ctx.out_dir / f"피킹리스트_{stem}.xlsx", shipments, products, title, names)
-    waybill = courier.write_waybills(shipments, ctx.settings.seller, ctx.out_dir, stem)
+    out = ctx.staging(run_id)
+    picking = write_picking_list(out / f"피킹리스트_{batch.label}.xlsx", shipments, products, title, names)
+    waybill = courier.write_waybills(shipments, ctx.settings.seller, out, batch.label)
     ledger.add_shipments(shipments)
-    ledger.set_batch_files(batch_id, [picking.name, waybill.name])
+    ledger.set_batch_files(batch.batch_id, [picking.name, waybill.name])
+    ctx.stage_outputs(run_id, [picking, waybill])
+    for sid, length in courier.cut_messages(shipments):
+        report.waiting.append(f"송장 {sid}: 배송메시지가 {length}자라 {courier.name} 칸에 맞게 줄였습니다 — 필요하면 송장에 "
+                              "손으로 적으세요.")
     merged = len(ready) - len(shipments)
-    report.outputs += [picking, waybill]
-    report.done.append(f"{seq}차 출고 (묶음번호 {batch_id}, {courier.name}): 주문 {len(ready)}줄 → 송장 {len(shipments)}건"
+    report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {len(ready)}줄 → 송장 {len(shipments)}건"
                        + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
                        + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
 
 
-def _void_batch(ctx: Context, batch_id: int) -> set[tuple[str, str]]:
+def find_batch(ctx: Context, name: str) -> Batch:
+    """The batch the seller names as its files do: `20261124_1차`, `2026-11-24 1`, or `1차` / `1` for today."""
+    m = _BATCH_NAME.match(name)
+    if not m:
+        raise ChulgoError(f'"{name}"은(는) 출고 묶음 이름이 아닙니다. 파일 이름의 날짜와 차수를 쓰세요 '
+                          f"(예: --reprint {ctx.stamp}_1차, 오늘 것은 --reprint 1).")
+    day = ctx.today
+    if m[1]:
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise ChulgoError(f'"{name}"의 날짜가 잘못되었습니다 (예: {ctx.stamp}_1차).') from None
+    batch = ctx.ledger.batch_of_day(day.isoformat(), int(m[4]))
+    if batch is None:
+        recent = ", ".join(b.label for b in ctx.ledger.recent_batches(5)) or "아직 없음"
+        raise ChulgoError(f"{day:%Y%m%d}_{int(m[4])}차 출고 묶음이 없습니다. 최근 묶음: {recent} "
+                          "(현황.xlsx '출고 묶음' 시트에도 있습니다).")
+    return batch
+
+
+def _void_batch(ctx: Context, batch: Batch) -> set[tuple[str, str]]:
     """--reprint: void the batch's untracked parcels so their lines go on a fresh waybill with new ids."""
     ledger = ctx.ledger
-    if ledger.batch(batch_id) is None:
-        raise ChulgoError(f"{batch_id}번 출고 묶음이 없습니다. 'python run.py status'에서 묶음번호를 확인하세요.")
-    shipments = ledger.shipments("s.batch_id = ? AND s.voided_at IS NULL", (batch_id,))
-    untracked = {s.shipment_id for s in ledger.untracked_shipments_in_batch(batch_id)}
+    shipments = ledger.shipments("s.batch_id = ? AND s.voided_at IS NULL", (batch.batch_id,))
+    untracked = {s.shipment_id for s in ledger.untracked_shipments_in_batch(batch.batch_id)}
     kept = [s for s in shipments if s.shipment_id not in untracked]
     if kept:
-        ctx.report.waiting.append(f"{batch_id}번 묶음의 송장 {len(kept)}건은 이미 운송장번호가 있어 재발행하지 않습니다.")
+        ctx.report.waiting.append(f"{batch.label} 묶음의 송장 {len(kept)}건은 이미 운송장번호가 있어 재발행하지 않습니다.")
     if not untracked:
-        raise ChulgoError(f"{batch_id}번 묶음에 재발행할 송장이 없습니다 (모두 운송장번호가 붙었거나 이미 재발행됨).")
+        raise ChulgoError(f"{batch.label} 묶음에 재발행할 송장이 없습니다 (모두 운송장번호가 붙었거나 이미 재발행됨).")
     ledger.void_shipments(sorted(untracked))
-    ctx.report.done.append(f"{batch_id}번 묶음의 송장 {len(untracked)}건을 무효로 하고 새 번호로 다시 발행합니다. "
-                           "예전 송장요청 파일은 쓰지 마세요.")
+    ctx.report.done.append(f"{batch.label} 묶음의 송장 {len(untracked)}건을 무효로 하고 새 번호로 다시 발행합니다. "
+                           f"예전 {batch.label} 송장요청 파일은 쓰지 마세요.")
     return {(line.channel, line.line_key) for s in shipments if s.shipment_id in untracked for line in s.lines}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chulgo.matching import NO_FIT, fallback_match
+from chulgo.matching import NO_FIT, fallback_match, recipient_mismatch
 from chulgo.model import Problem, TrackingResult
 from jobs.context import Context
 
@@ -22,27 +22,27 @@ def tracking(ctx: Context) -> None:
         run_id = ledger.start_run("tracking")
         for f in files:
             if ledger.file_seen(f.sha):
-                report.done.append(f"{f.path.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
+                report.done.append(f"{f.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
                 done_files.append(f.path)
                 continue
             courier, results, problems = f.read("tracking")
             if not results:
                 for p in problems[:3]:
-                    report.problem(p, fatal=True)
-                report.waiting.append(f"{f.path.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
+                    report.problem(p)
+                report.waiting.append(f"{f.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
                                       "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
                 continue
             attached, again, unmatched = _attach(ctx, results)
             if problems:
                 # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
                 for p in problems:
-                    report.problem(p, fatal=True)
-                report.waiting.append(f"{f.path.name}: 읽지 못한 행이 있어 파일을 inbox에 둡니다. 위의 행을 고친 파일을 "
+                    report.problem(p)
+                report.waiting.append(f"{f.name}: 읽지 못한 행이 있어 파일을 inbox에 둡니다. 위의 행을 고친 파일을 "
                                       "다시 넣거나 templates/couriers/ 의 설정을 고치세요.")
             else:
-                ledger.record_file(f.sha, f.path.name, "tracking", courier.id, len(results), run_id)
+                ledger.record_file(f.sha, f.name, "tracking", courier.id, len(results), run_id)
                 done_files.append(f.path)
-            report.done.append(f"{f.path.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
+            report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
                                + (f", 이미 붙어 있음 {again}" if again else "")
                                + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
         ledger.finish_run(run_id, "; ".join(report.done))
@@ -58,7 +58,9 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
     """
     ledger = ctx.ledger
     attached = again = unmatched = 0
-    states = ledger.shipment_states([r.shipment_ref for r in results if r.shipment_ref])
+    refs = [r.shipment_ref for r in results if r.shipment_ref]
+    states = ledger.shipment_states(refs)
+    printed = ledger.parcel_recipients([ref for ref in refs if ref in states])
     owners: dict[tuple[str, str], str] = {}
     for courier in {r.courier for r in results}:
         numbers = [r.tracking_no for r in results if r.courier == courier]
@@ -81,6 +83,10 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
         sid, why = r.shipment_ref, ""
         if sid in states and states[sid] is not None:
             sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
+        elif sid in states and (mismatch := recipient_mismatch(r, printed[sid])):
+            # Our id, someone else's parcel: another shop's file on the same courier account. Never attached.
+            sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장 번호지만 {mismatch} — 다른 작업 폴더(다른 가게)의 " \
+                           "결과 파일이 아닌지 확인하세요"
         elif not sid or sid not in states:
             # The courier dropped our id (or the column holds something else): match on the recipient instead.
             if r.courier not in candidates:

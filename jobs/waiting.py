@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from chulgo.mapping import MappingBook, save_unmapped, unmapped_rows
-from chulgo.model import Item, OrderLine
+from chulgo.model import Item, OrderLine, Problem
 from chulgo.normalise import digits
+from chulgo.recipient_check import check_recipient
+from chulgo.states import HELD, HOLD_CHANNEL, HOLD_REASONS, HOLD_VANISHED, NEW
+from chulgo.template import spec_names
 from jobs.context import Context
 
 PLACEHOLDER_PHONES = {"01000000000"}    # 선물하기 orders whose recipient has not given a number yet
 DEFAULT_GIFT_DAYS = 7
 WARN_DAYS = 2
+RECIPIENT_FIELDS = {"name": "recipient", "phone": "phone", "zip": "zip", "address": "address"}   # -> template field
 _DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 
 
@@ -21,8 +27,16 @@ _DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 class OpenLines:
     ready: list[tuple[OrderLine, list[Item]]] = field(default_factory=list)
     unmapped: list[OrderLine] = field(default_factory=list)
-    held: list[OrderLine] = field(default_factory=list)
-    waiting_address: list[OrderLine] = field(default_factory=list)
+    held: list[tuple[OrderLine, str]] = field(default_factory=list)          # (line, hold reason)
+    waiting_address: list[OrderLine] = field(default_factory=list)           # gifts without an address yet
+    bad_recipient: list[tuple[OrderLine, list[Problem]]] = field(default_factory=list)
+    bundle_waiting: list[tuple[OrderLine, int]] = field(default_factory=list)  # (ready line, lines it waits for)
+
+
+def is_gift(ctx: Context, line: OrderLine) -> bool:
+    """A gift order (its recipient enters the address later): a gift channel, or the 선물하기 placeholder phone."""
+    channel = ctx.channels.get(line.channel)
+    return getattr(channel, "gift_days", None) is not None or digits(line.recipient.phone) in PLACEHOLDER_PHONES
 
 
 def needs_address(line: OrderLine) -> bool:
@@ -50,18 +64,48 @@ def gift_deadline(ctx: Context, line: OrderLine) -> tuple[int | None, int]:
     return (None if age is None else limit - age), limit
 
 
+def recipient_problems(ctx: Context, line: OrderLine) -> list[Problem]:
+    """What would put a bad waybill on the road, named by file, row and the channel's own column."""
+    channel = ctx.channels.get(line.channel)
+    columns = getattr(channel, "columns", {})
+    out = []
+    for fld, value, reason in check_recipient(line.recipient):
+        spec = columns.get(RECIPIENT_FIELDS[fld]) or (columns.get("phone2") if fld == "phone" else None)
+        out.append(Problem("bad_recipient", f"{ctx.channel_name(line.channel)} {line.line_key}: {reason} 이 주문은 송장에 "
+                           "올리지 않고 기다립니다 — 채널에서 받는 분 정보를 고친 뒤 주문 파일을 다시 받아 넣으세요.",
+                           line.source, "", line.source_row or None, spec_names(spec) if spec else "", value[:40]))
+    return out
+
+
 def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
-    """Every line not yet on a waybill, sorted by what it waits for. Mapping is re-read each run."""
+    """Every line not yet on a waybill, sorted by what it waits for. Mapping is re-read each run.
+
+    A channel bundle (묶음배송번호, 배송비 묶음번호 …) ships whole: while one of its lines waits, its ready lines wait
+    too, unless [shipping] partial_bundles = true."""
     out = OpenLines()
-    for line in ctx.ledger.lines_in_state("new"):
-        if line.status_class == "hold":
-            out.held.append(line)
+    ready = []
+    for line, reason in ctx.ledger.open_lines(NEW, HELD):
+        if reason:
+            out.held.append((line, HOLD_REASONS.get(reason, reason)))
             continue
         items = book.items_for(line)
         if items is None:
             out.unmapped.append(line)
-        elif needs_address(line):
+        elif is_gift(ctx, line) and needs_address(line):
             out.waiting_address.append(line)
+        elif problems := recipient_problems(ctx, line):
+            out.bad_recipient.append((line, problems))
+        else:
+            ready.append((line, items))
+    if ctx.settings.partial_bundles:
+        out.ready = ready
+        return out
+    waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address,
+                                                                (l for l, _ in out.held), (l for l, _ in out.bad_recipient)))
+    for line, items in ready:
+        n = waiting.get((line.channel, line.bundle_key), 0)
+        if n:
+            out.bundle_waiting.append((line, n))
         else:
             out.ready.append((line, items))
     return out
@@ -89,8 +133,22 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
         ctx.report.waiting.append(
             f"상품 매핑이 없는 주문 {len(lines.unmapped)}줄 ({listings}개 상품) — 상품매핑.xlsx '미매핑' 시트에 SKU를 "
             "적고 다시 실행하면 출고됩니다.")
-    if lines.held:
-        ctx.report.waiting.append(f"채널에서 보류(취소·반품 요청 등) 중인 주문 {len(lines.held)}줄 — 클레임이 끝나면 다음 수집 때 풀립니다.")
+    channel_held = [l for l, reason in lines.held if reason == HOLD_REASONS[HOLD_CHANNEL]]
+    vanished = [l for l, reason in lines.held if reason == HOLD_REASONS[HOLD_VANISHED]]
+    if channel_held:
+        ctx.report.waiting.append(f"채널에서 보류(취소·반품 요청 등) 중인 주문 {len(channel_held)}줄 — 클레임이 끝나면 다음 수집 때 풀립니다.")
+    if vanished:
+        ctx.report.waiting.append(
+            f"채널 목록에서 사라진 주문 {len(vanished)}줄 — 출고하지 않고 보류합니다. 채널에서 취소되었는지 확인하세요 "
+            "(살아 있는 주문이면 그 주문이 담긴 새 주문 파일을 넣으면 풀립니다). 현황.xlsx '대기' 시트.")
+    if lines.bad_recipient:
+        for _, problems in lines.bad_recipient:
+            for p in problems:
+                ctx.report.problem(p)
+    if lines.bundle_waiting:
+        ctx.report.waiting.append(
+            f"묶음배송의 다른 상품을 기다리는 주문 {len(lines.bundle_waiting)}줄 — 같은 묶음이 모두 준비되면 한 상자로 나갑니다 "
+            "(먼저 보내려면 settings.toml [shipping] partial_bundles = true).")
     report_gifts(ctx, lines.waiting_address)
 
 

@@ -84,7 +84,7 @@ def _lines(path: Path) -> list[OrderLine]:
 def _invoiced(lines: list[OrderLine]) -> list[InvoiceLine]:
     """Deterministic made-up tracking numbers; the third line's parcel came back as two boxes."""
     return [InvoiceLine(l.channel, l.line_key, l.order_no, "cj",
-                        (f"6{i:011d}",) + ((f"7{i:011d}",) if i == 2 else ()), l.layout, l.raw)
+                        (f"6{i:011d}",) + ((f"7{i:011d}",) if i == 2 else ()), l.layout, l.raw, split=i == 2)
             for i, l in enumerate(lines)]
 
 
@@ -144,7 +144,7 @@ def test_waybill_request_matches_the_golden_file_and_reads_back(fixtures, tmp_pa
     book = load_mapping(fixtures["mapping"], {c: c for c in ("smartstore", "coupang", "cafe24")})
     ready = [(l, book.items_for(l)) for name in ("smartstore", "coupang", "cafe24") for l in _lines(fixtures[name])
              if book.items_for(l) is not None and not l.status_class]
-    shipments = make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj")
+    shipments = make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj", code="S")
     cj = load_couriers(None)["cj"]
     path = cj.write_waybills(shipments, SELLER, tmp_path, "golden")
     _golden("cj.waybill.tsv", _dump_workbook(path))

@@ -291,16 +291,16 @@ def test_a_joined_line_key_needs_every_part_and_a_repeated_key_stops_the_file(cl
 
 
 def test_an_input_open_in_excel_is_archived_by_the_next_run(cli, ws, monkeypatch):
-    import jobs.context
+    import chulgo.archive
 
-    real = jobs.context.os.replace
+    real = chulgo.archive.os.replace
 
     def locked(src, dst):
         if "archive" in str(dst):
             raise PermissionError(13, "used by another process", str(src))
         return real(src, dst)
 
-    monkeypatch.setattr(jobs.context.os, "replace", locked)
+    monkeypatch.setattr(chulgo.archive.os, "replace", locked)
     code, out = cli(ws, "daily")
     assert code == 0, out
     assert "열려 있어 보관함으로 옮기지 못했습니다" in out and "1차 출고" in out, "the day goes on"

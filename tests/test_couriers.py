@@ -91,7 +91,7 @@ def shipments(fixtures) -> list[Shipment]:  # noqa: F811 (the fixture imported a
     book = load_mapping(fixtures["mapping"], {c: c for c in CHANNELS})
     ready = [(l, book.items_for(l)) for name in CHANNELS for l in _lines(fixtures[name])
              if book.items_for(l) is not None and not l.status_class]
-    return make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj")
+    return make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj", code="S")
 
 
 def write_request(cid: str, layout: str, parcels: list[Shipment], out: Path, stem: str = "req") -> Path:

@@ -80,7 +80,12 @@ def test_whole_day_puts_the_right_tracking_number_on_every_line(cli, ws, day):
     assert uploaded | waiting | cancelled(day) == everything
     unmapped_sheet = as_dicts(sheet_rows(ws / "mappings" / "상품매핑.xlsx", "미매핑"))
     assert len(unmapped_sheet) == day.unmapped_listings
-    assert sum(int(r["주문수"]) for r in unmapped_sheet) == len(waiting)
+    unmapped_names = {r["채널상품명"] for r in unmapped_sheet}
+    open_rows = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
+    unmapped = [(ch, b) for ch, b, name in open_rows if name in unmapped_names]
+    assert sum(int(r["주문수"]) for r in unmapped_sheet) == len(unmapped)
+    assert all((ch, b) in unmapped for ch, b, _ in open_rows), \
+        "a mapped line waits only for an unmapped line of its own channel bundle (a bundle ships whole)"
 
     # Invoiced once: a second invoice run writes nothing new.
     code, out = cli(ws, "invoice")
@@ -207,7 +212,11 @@ def test_seller_types_a_sku_into_unmapped_and_the_orders_flow_on(cli, ws):
     assert code == 0, out
     orders_for_listing = int(first[header.index("주문수")])
     shipped_now = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'batched'")[0][0]
-    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'new'")[0][0] == unmapped_before - orders_for_listing
+    still_unmapped = {r[3] for r in ([c.value for c in row] for row in ws_un.iter_rows(min_row=3))}
+    waiting = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
+    unmapped_bundles = [(ch, b) for ch, b, name in waiting if name in still_unmapped]
+    assert len(unmapped_bundles) == unmapped_before - orders_for_listing
+    assert all((ch, b) in unmapped_bundles for ch, b, _ in waiting), "the rest wait only for their bundle"
     assert shipped_now > 0
     after = openpyxl.load_workbook(book_path)
     assert after["메모"]["A1"].value == "판매자가 적은 메모", "the seller's other sheets are kept"
@@ -250,14 +259,20 @@ def test_reprint_voids_old_parcels_and_issues_new_ids(cli, ws):
     assert ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0] == 0
 
 
-def test_dry_run_writes_nothing_to_the_ledger(cli, ws):
+def _tree(ws) -> dict[str, bytes]:
+    return {str(p.relative_to(ws)): p.read_bytes() for p in ws.rglob("*") if p.is_file() and "_dryrun" not in p.parts}
+
+
+def test_dry_run_writes_nothing_outside_the_dryrun_folder(cli, ws):
+    (ws / "mappings" / "상품매핑.xlsx").unlink()          # not even the workbook a first real run would create
+    before = _tree(ws)
     code, out = cli(ws, "--dry-run", "collect")
     assert code == 0, out
-    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines")[0][0] == 0
     assert len(list((ws / "inbox").iterdir())) == 3, "a dry run archives nothing"
     code, out = cli(ws, "daily", "--dry-run")
     assert code == 0, out
-    assert ledger_rows(ws, "SELECT COUNT(*) FROM shipments")[0][0] == 0
+    assert _tree(ws) == before, "no ledger, lock, mapping workbook or archive appears"
+    assert not (ws / "data").exists()
     preview = list((ws / "outbox" / "_dryrun").rglob("CJ*.xlsx"))
     assert preview and all(r["고객주문번호"].startswith("T") for r in as_dicts(sheet_rows(preview[0]))), \
         "preview waybills never carry the ids a real batch will use"

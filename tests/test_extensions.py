@@ -125,7 +125,8 @@ def test_gifts_wait_for_their_address_and_warn_before_the_deadline(cli, tmp_path
 def test_gift_days_setting_moves_the_deadline(cli, tmp_path, day):
     old = (date.today() - timedelta(days=9)).isoformat()
     rows = [dict(r) for r in day.smartstore]
-    rows[0].update({"통합배송지": "", "기본배송지": "", "상세배송지": "", "주문일시": f"{old} 09:00:00"})
+    rows[0].update({"통합배송지": "", "기본배송지": "", "상세배송지": "", "주문일시": f"{old} 09:00:00",
+                    "수취인연락처1": "01000000000"})      # a 선물하기 order: the placeholder until the address comes
     d = samples.SampleDay(day.products, day.mappings, day.sets, rows, day.coupang, day.cafe24, 0, day.day)
     settings = DEFAULT_SETTINGS.replace('password = "1234"', 'password = "1234"\ngift_days = 10')
     ws = make_workspace(tmp_path / "ws", d, settings)

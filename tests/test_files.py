@@ -40,3 +40,51 @@ def test_html_disguised_as_xls(tmp_path):
                  "<tr><td>0012345</td><td>2</td></tr></table></body></html>", encoding="utf-8")
     assert sniff(p.read_bytes()) == "html"
     assert read_tables(p, {})[0].rows == [["주문번호", "수량"], ["0012345", "2"]]
+
+
+def _locked(tmp_path, channel: str, password: str):
+    from chulgo import samples
+    write = samples.write_ohouse_export if channel == "ohouse" else samples.write_smartstore_export
+    return write(tmp_path / f"{channel}.xlsx", [], password=password)
+
+
+def test_a_wrong_password_from_the_environment_says_the_variable_overrides_settings(tmp_path, monkeypatch):
+    from chulgo.files import InputFileError
+    from chulgo.settings import DEFAULT_SETTINGS, load_settings
+    (tmp_path / "settings.toml").write_text(DEFAULT_SETTINGS, encoding="utf-8")   # password = "1234" there
+    monkeypatch.setenv("CHULGO_SMARTSTORE_PASSWORD", "9999")
+    settings = load_settings(tmp_path)
+    assert settings.password_source("smartstore") == "env" and settings.password_source("ohouse") == ""
+    passwords = {cid: settings.password(cid) for cid in ("smartstore", "coupang", "ohouse")}
+    from_env = {cid for cid in passwords if settings.password_source(cid) == "env"}
+    with pytest.raises(InputFileError) as e:
+        read_tables(_locked(tmp_path, "smartstore", "1234"), passwords, from_env=from_env)
+    assert "비밀번호가 맞지 않습니다" in str(e.value)
+    assert "환경변수 CHULGO_SMARTSTORE_PASSWORD" in str(e.value) and "settings.toml보다 우선" in str(e.value)
+    assert "settings.toml을 고쳐도 소용없습니다" in str(e.value)
+
+    monkeypatch.delenv("CHULGO_SMARTSTORE_PASSWORD")
+    assert settings.password_source("smartstore") == "settings"
+    with pytest.raises(InputFileError) as e:
+        read_tables(_locked(tmp_path, "smartstore", "5555"), {"smartstore": settings.password("smartstore")})
+    assert "settings.toml [channels.smartstore] password" in str(e.value) and "우선" not in str(e.value)
+
+
+def test_a_locked_file_without_a_password_names_every_channel_that_locks_its_downloads(tmp_path):
+    from chulgo.files import InputFileError
+    path = _locked(tmp_path, "ohouse", "0000")
+    for passwords in ({}, {"smartstore": "", "coupang": "", "ohouse": ""}):
+        with pytest.raises(InputFileError) as e:
+            read_tables(path, passwords)
+        text = str(e.value)
+        assert "비밀번호가 걸린 파일" in text
+        assert "오늘의집 파일이면 settings.toml [channels.ohouse] password" in text
+        assert "스마트스토어 파일이면 settings.toml [channels.smartstore] password" in text
+
+
+def test_an_ohouse_file_tried_with_the_smartstore_password_says_where_the_ohouse_one_goes(tmp_path):
+    from chulgo.files import InputFileError
+    with pytest.raises(InputFileError) as e:
+        read_tables(_locked(tmp_path, "ohouse", "0000"), {"smartstore": "1234", "ohouse": ""})
+    assert "오늘의집 파일이면 settings.toml [channels.ohouse] password" in str(e.value)
+    assert read_tables(_locked(tmp_path, "ohouse", "0000"), {"smartstore": "1234", "ohouse": "0000"})

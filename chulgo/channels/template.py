@@ -61,6 +61,9 @@ class TemplateChannel:
         self.status_rules = [(cls, re.compile(status[cls])) for cls in STATUS_CLASSES if status.get(cls)]
         self.invoice: dict = doc.get("invoice", {})
         self.gift_days: int | None = doc.get("gift", {}).get("days")
+        # The export lists every open order of its time span, so an open line missing from a newer one was dropped
+        # by the channel (cancelled). Turn off for a channel whose downloads are filtered by status.
+        self.lists_open_orders: bool = doc.get("lists_open_orders", True)
         self.crosswalk = names
         self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
 
@@ -193,7 +196,7 @@ class TemplateChannel:
         if what == "tracking_no":
             return tracking_no
         if what == "split":
-            return "Y" if len(line.tracking_nos) > 1 else "N"
+            return "Y" if line.split else "N"
         if what.startswith("raw:") and layout is not None:
             getter = column_getter(what[4:], list(layout.header))
             return getter(list(line.raw)) if getter else ""

@@ -9,11 +9,13 @@ from pathlib import Path
 from chulgo.files import find_header_row
 from chulgo.model import ChulgoError, Problem, RawTable, Shipment, TrackingResult
 from chulgo.normalise import digits, repair_phone
+from chulgo.recipient_check import cut_message, phone_problem
 from chulgo.settings import Seller
 from chulgo.sheets import Sheet, write_workbook
 from chulgo.template import column_getter, spec_names
 
 RESULT_FIELDS = ("tracking_no", "shipment_ref", "name", "phone", "address")
+MESSAGE_MAX = 100                  # the delivery message's length when a template names no message_max
 
 
 def items_text(shipment: Shipment, limit: int) -> str:
@@ -36,6 +38,10 @@ class TemplateCourier:
                               f"쓸 수 있는 양식: {choices} (비우면 기본 양식)")
         self.waybill: dict = self.layouts[layout] if layout else doc.get("waybill", {})
         self.result: dict = doc.get("result", {})
+        self.message_max: int = self.waybill.get("message_max", MESSAGE_MAX)
+        if not isinstance(self.message_max, int) or isinstance(self.message_max, bool) or self.message_max < 1:
+            raise ChulgoError(f"택배사 템플릿 {path}: message_max 는 1 이상의 정수여야 합니다 "
+                              f"(지금 {self.message_max!r}).")
         if not self.waybill.get("columns"):
             raise ChulgoError(f"택배사 템플릿 {path}: [waybill] columns 가 비어 있습니다.")
         for f in ("tracking_no",):
@@ -47,13 +53,17 @@ class TemplateCourier:
     def _values(self, s: Shipment, sender: Seller) -> dict[str, str]:
         """Every value a waybill column can name, for one parcel."""
         r = s.recipient
+        # One valid number is enough: when the first is garbage or masked and the second is whole, lead with it.
+        phone = r.phone if r.phone.strip() else r.phone2
+        if phone_problem(r.phone) and not phone_problem(r.phone2):
+            phone = r.phone2
         return {
             "shipment_id": s.shipment_id,
             "sender.name": sender.name, "sender.phone": sender.phone,
             "sender.zip": sender.zip, "sender.address": sender.address,
-            "recipient.name": r.name, "recipient.phone": r.phone or r.phone2,
+            "recipient.name": r.name, "recipient.phone": phone,
             "recipient.phone2": r.phone2, "recipient.zip": r.zip,
-            "recipient.address": r.address, "recipient.message": r.message,
+            "recipient.address": r.address, "recipient.message": cut_message(r.message, self.message_max)[0],
             "items": items_text(s, self.waybill.get("item_text_max", 100)),
             "item_count": str(sum(it.quantity for it in s.items)),
             "order_nos": ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
@@ -74,6 +84,14 @@ class TemplateCourier:
             rows.append([str(c["text"]) if "text" in c else values[c["value"]] for c in cols])
         sheet = Sheet(self.waybill.get("sheet", "Sheet1"), rows, styled=False)
         return write_workbook(out_dir / f"{self.waybill.get('file', self.name + '_송장요청')}_{stem}.xlsx", [sheet])
+
+    def cut_messages(self, shipments: Sequence[Shipment]) -> list[tuple[str, int]]:
+        """(parcel id, original length) of every parcel whose delivery message ``write_waybills`` cuts to
+        ``message_max``; empty when this layout has no message column. For the run's report."""
+        if not any(c.get("value") == "recipient.message" for c in self.waybill["columns"]):
+            return []
+        return [(s.shipment_id, len(s.recipient.message)) for s in shipments
+                if cut_message(s.recipient.message, self.message_max)[1]]
 
     # -- tracking result ---------------------------------------------------------------------------------
 
