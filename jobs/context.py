@@ -152,7 +152,7 @@ class Context:
         """Before a step: finish a killed run's committed outputs, discard its uncommitted ones, sweep temp files."""
         result = recover(self.ledger, self.workspace, self.settings.data)
         remove_stale_temp_files(self.settings.outbox)
-        remove_stale_temp_files(self.settings.mapping_path.parent)
+        remove_stale_temp_files(self.settings.mapping_path.parent)     # 백업/ included
         if result.published:
             self.report.outputs += result.published
             self.report.done.append(f"지난 실행이 끝나기 직전에 멈춰, 장부에 기록된 파일 {len(result.published)}개를 outbox로 마저 "
@@ -174,7 +174,7 @@ class Context:
         """The mapping workbook as it is now (read fresh: the seller may have typed SKUs since the last step)."""
         aliases = {cid: cid for cid in CHANNEL_IDS} | {cid: cid for cid in self.channels}
         aliases |= {ch.name: cid for cid, ch in self.channels.items()}
-        return load_mapping(self.settings.mapping_path, aliases)
+        return load_mapping(self.settings.mapping_path, aliases, create=not self.dry_run)
 
     # -- inbox -------------------------------------------------------------------------------------------
 
@@ -183,22 +183,23 @@ class Context:
         inbox = self.settings.inbox
         inbox.mkdir(parents=True, exist_ok=True)
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
+        from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
         files = []
         for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
             if (not path.is_file() or path.name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_DOWNLOADS
                     or path.name.lower() in SYSTEM_FILES):
                 continue
             if path not in self._scanned:
-                self._scanned[path] = self._identify(path, passwords)
+                self._scanned[path] = self._identify(path, passwords, from_env)
             files.append(self._scanned[path])
         return files
 
-    def _identify(self, path: Path, passwords: dict[str, str]) -> InboxFile:
+    def _identify(self, path: Path, passwords: dict[str, str], from_env: set[str]) -> InboxFile:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         shown = path.with_name(display_name(path))      # what every row, message and ledger record names
         try:
-            tables = read_tables(shown, passwords, data)
+            tables = read_tables(shown, passwords, data, from_env=from_env)
         except InputFileError as e:
             return InboxFile(path, sha, [], str(e))
         found = []

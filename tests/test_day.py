@@ -263,8 +263,15 @@ def _tree(ws) -> dict[str, bytes]:
     return {str(p.relative_to(ws)): p.read_bytes() for p in ws.rglob("*") if p.is_file() and "_dryrun" not in p.parts}
 
 
-def test_dry_run_writes_nothing_outside_the_dryrun_folder(cli, ws):
-    (ws / "mappings" / "상품매핑.xlsx").unlink()          # not even the workbook a first real run would create
+def test_dry_run_writes_nothing_outside_the_dryrun_folder(cli, ws, tmp_path):
+    bare = tmp_path / "bare"
+    shutil.copytree(ws, bare)
+    (bare / "mappings" / "상품매핑.xlsx").unlink()       # not even the workbook a first real run would create
+    before = _tree(bare)
+    code, out = cli(bare, "daily", "--dry-run")
+    assert code == 0, out
+    assert _tree(bare) == before and not (bare / "data").exists()
+
     before = _tree(ws)
     code, out = cli(ws, "--dry-run", "collect")
     assert code == 0, out
@@ -274,6 +281,7 @@ def test_dry_run_writes_nothing_outside_the_dryrun_folder(cli, ws):
     assert _tree(ws) == before, "no ledger, lock, mapping workbook or archive appears"
     assert not (ws / "data").exists()
     preview = list((ws / "outbox" / "_dryrun").rglob("CJ*.xlsx"))
-    assert preview and all(r["고객주문번호"].startswith("T") for r in as_dicts(sheet_rows(preview[0]))), \
+    assert preview and all(re.fullmatch(r"[A-Z0-9]{2,4}T\d{6}-\d+-\d{4}", r["고객주문번호"])
+                           for r in as_dicts(sheet_rows(preview[0]))), \
         "preview waybills never carry the ids a real batch will use"
     assert not outputs(ws, "CJ")
