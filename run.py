@@ -1,4 +1,4 @@
-"""chulgo (출고) — 주문 수집부터 송장 업로드 파일까지. 사용법: python run.py --help"""
+"""chulgo (출고) — 주문 수집부터 송장 업로드 파일까지. 사용법: uv run run.py --help"""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ COMMANDS = {
 class KoreanParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors: exit 2, Korean hint
         self.print_usage(sys.stderr)
-        print(f"사용법이 잘못되었습니다: {message}\n'python run.py --help'로 명령을 확인하세요.", file=sys.stderr)
+        print(f"사용법이 잘못되었습니다: {message}\n'uv run run.py --help'로 명령을 확인하세요.", file=sys.stderr)
         sys.exit(2)
 
 

@@ -144,7 +144,7 @@ def load_settings(workspace: Path) -> Settings:
     """Read and validate ``workspace/settings.toml``. Raises ChulgoError with a Korean message."""
     path = workspace / "settings.toml"
     if not path.exists():
-        raise ChulgoError(f"{path} 가 없습니다. 작업 폴더가 맞는지 확인하거나 'python run.py demo'로 예제를 만들어 보세요.")
+        raise ChulgoError(f"{path} 가 없습니다. 작업 폴더가 맞는지 확인하거나 'uv run run.py demo'로 예제를 만들어 보세요.")
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as e:

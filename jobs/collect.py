@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chulgo.ledger import order_time_key
 from chulgo.model import OrderLine, Problem
 from jobs.context import Context
@@ -81,7 +83,7 @@ def _conflicting_keys(lines: list[OrderLine]) -> list[Problem]:
     for line in lines:
         key = (line.channel, line.line_key)
         first = seen.setdefault(key, line)
-        if first is not line and first.raw != line.raw:
+        if first is not line and replace(first, source_row=0) != replace(line, source_row=0):
             out.append(Problem("duplicate_key", f"주문 줄 번호 {line.line_key}이(가) {first.source_row}행과 겹치는데 내용이 "
                                "다릅니다. 줄을 구별하는 열이 빠진 다운로드인지 확인하고 채널에서 전체 항목으로 다시 내려받으세요.",
                                line.source, line.layout.sheet if line.layout else "", line.source_row))

@@ -80,10 +80,10 @@ def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
 
     ctx = Context(directory)
     collect(ctx)
-    _step("1. 주문 수집 (python run.py collect)", ctx)
+    _step("1. 주문 수집 (uv run run.py collect)", ctx)
     ship(ctx)
     waybills = [p for p in ctx.report.outputs if not p.name.startswith("피킹리스트")]
-    _step("2. 출고: 피킹리스트 + 택배사별 송장요청 (python run.py ship)", ctx)
+    _step("2. 출고: 피킹리스트 + 택배사별 송장요청 (uv run run.py ship)", ctx)
 
     # Play the couriers: results come back re-sorted, CJ phones as numbers and one row without our id.
     for waybill in waybills:
@@ -96,14 +96,14 @@ def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
             courier_samples.write_result(courier_id, waybill, result, seed=seed)
         print(f"\n(택배사 역할: {result.name} 을(를) inbox에 넣었습니다)")
     tracking(ctx)
-    _step("3. 운송장번호 붙이기 (python run.py tracking)", ctx)
+    _step("3. 운송장번호 붙이기 (uv run run.py tracking)", ctx)
     invoice(ctx)
-    _step("4. 채널별 송장 업로드 파일 (python run.py invoice)", ctx)
+    _step("4. 채널별 송장 업로드 파일 (uv run run.py invoice)", ctx)
     status(ctx)
-    _step("5. 현황 (python run.py status)", ctx)
+    _step("5. 현황 (uv run run.py status)", ctx)
 
     print(f"\n끝났습니다 ({time.perf_counter() - started:.1f}초). 결과는 {ctx.out_dir} 에 있습니다.")
     print("해 볼 것: mappings/상품매핑.xlsx 의 '미매핑' 시트에 SKU를 적고 저장한 뒤")
-    print(f"  python run.py --workspace {directory} daily")
+    print(f"  uv run run.py --workspace {directory} daily")
     print("를 실행하면 기다리던 주문이 출고됩니다.")
     return 0

@@ -77,7 +77,7 @@ def status(ctx: Context) -> None:
     if len(claims) > 1:
         report.waiting.append(f"출력 후 취소·보류 {len(claims) - 1}줄 — 현황.xlsx '출력후취소' 시트를 보세요.")
     if len(not_uploaded) > 1:
-        report.waiting.append(f"운송장은 받았지만 업로드 파일을 만들지 않은 줄 {len(not_uploaded) - 1} — 'python run.py invoice'.")
+        report.waiting.append(f"운송장은 받았지만 업로드 파일을 만들지 않은 줄 {len(not_uploaded) - 1} — 'uv run run.py invoice'.")
     if len(no_tracking) > 1:
         report.waiting.append(f"송장 출력 후 운송장번호를 기다리는 송장 {len(no_tracking) - 1}건 — 택배사 결과 파일을 inbox에 넣으세요.")
     if len(unmatched) > 1:

@@ -32,6 +32,7 @@ from tests.conftest import as_dicts, ledger_rows, make_workspace, sheet_rows
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("CHULGO_CRASH_KILLS", "8"))
 DAY1 = date(2026, 11, 24)
+STEPS = ("start or collect", "ship", "tracking", "invoice", "status or purge")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
@@ -67,6 +68,7 @@ class Day:
         self.exported: set[tuple[str, str]] = set()
         self.results: dict[str, str] = {}          # our parcel id -> tracking number, from every courier file
         self.kills = self.survived = self.recovered = self.discarded = 0
+        self.hit = dict.fromkeys(STEPS, 0)
 
     def drop_orders(self, day: samples.SampleDay, tag: str) -> None:
         paths = samples.write_day(day, self.ws / "inbox" / tag, None)
@@ -95,7 +97,10 @@ class Day:
         pending = list(new_orders)
         busy = self._busy_time(today)
         for i in range(KILLS):
+            before = self._runs()
             killed, out = _run(self.ws, today, self.rng.uniform(0.2, busy))
+            if killed:       # the steps a daily run commits in order; the kill hit the one after the last committed
+                self.hit[STEPS[min(self._runs() - before, len(STEPS) - 1)]] += 1
             self.kills += killed
             self.survived += not killed
             self._tally(out)
@@ -106,6 +111,10 @@ class Day:
         _, out = _run(self.ws, today, None)
         self._tally(out)
         self.check()
+
+    def _runs(self) -> int:
+        path = self.ws / "data" / "chulgo.sqlite"
+        return ledger_rows(self.ws, "SELECT COUNT(*) FROM runs")[0][0] if path.exists() else 0
 
     def _busy_time(self, today: date) -> float:
         """How long an unkilled run takes on a copy of the workspace: kills are spread over that span."""
@@ -190,7 +199,7 @@ def test_killed_runs_never_ship_upload_or_track_twice(tmp_path):
 
     shipped = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE shipment_id IS NOT NULL")[0][0]
     uploaded = ledger_rows(ws, "SELECT COUNT(*) FROM invoices")[0][0]
-    print(f"\ncrash test: {day.kills} kills, {day.survived} runs finished before their kill, "
+    print(f"\ncrash test: {day.kills} kills ({', '.join(f'{k} {v}' for k, v in day.hit.items())}), {day.survived} runs finished before their kill, "
           f"{day.recovered} restarts finished a killed run's committed files, {day.discarded} threw away a killed "
           f"run's uncommitted files; {len(day.exported)} lines exported, {shipped} shipped, {uploaded} uploaded; "
           "0 lines on two parcels, 0 upload rows twice, 0 numbers on a wrong recipient, 0 inputs lost, 0 orphan files")

@@ -478,3 +478,10 @@ def test_purge_removes_recipients_of_finished_lines_beyond_recovery(cli, ws, mon
         assert name.encode() not in data, "the ledger file holds no trace of a purged name"
     assert not (ws / "archive").exists() or not any((ws / "archive").iterdir()), "dated archive folders are gone"
     assert not any(p.is_dir() and re.fullmatch(r"\d{4}-\d\d-\d\d", p.name) for p in (ws / "outbox").iterdir())
+
+
+def test_the_ledger_keeps_only_the_raw_columns_an_upload_needs(cli, ws):
+    cli(ws, "collect")
+    stored = dict(ledger_rows(ws, "SELECT channel, COUNT(raw) FROM lines GROUP BY channel"))
+    assert stored["smartstore"] == 0 and stored["cafe24"] == 0, "their uploads need nothing of the original row"
+    assert stored["coupang"] > 0, "쿠팡 takes its own DeliveryList back, so its row is kept (until the purge)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from chulgo.channels.template import TemplateChannel
+from chulgo.files import normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout
 from chulgo.template import column_getter
 
@@ -18,6 +19,11 @@ _WRAPPED = re.compile(r"^\s*(.+?)\s*\(\s*(.+?)\s*\)\s*$")
 
 class EsmChannel(TemplateChannel):
     """The template channel plus one invoice value: ``esm_account``."""
+
+    def raw_columns(self) -> set[str] | None:
+        conf = self.invoice.get("esm_account", {})
+        columns = conf.get("id_columns", ["판매아이디"]) + conf.get("site_columns", [])
+        return (super().raw_columns() or set()) | {normalise_header(c) for c in columns}
 
     def _cell(self, spec: dict, line: InvoiceLine, tracking_no: str, layout: Layout | None) -> str:
         if spec.get("value") == "esm_account":

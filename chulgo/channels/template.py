@@ -69,6 +69,15 @@ class TemplateChannel:
 
     # -- reading ----------------------------------------------------------------------------------------
 
+    def raw_columns(self) -> set[str] | None:
+        """The export columns the invoice upload needs from a line's own row (normalised header names); None =
+        the whole row (a channel that takes its own file back). Only these are kept in the ledger: the rest of a
+        row (buyer ids, 개인통관고유부호, amounts …) is never stored."""
+        if self.invoice.get("kind", "columns") == "original":
+            return None
+        return {normalise_header(c["value"][4:]) for c in self.invoice.get("columns", [])
+                if str(c.get("value", "")).startswith("raw:")}
+
     def identify(self, table: RawTable) -> int:
         if self.sheets and table.sheet and table.sheet not in self.sheets:
             return -1
@@ -112,6 +121,8 @@ class TemplateChannel:
         layout = Layout(table.sheet, tuple(tuple(r) for r in table.rows[:hr]), tuple(header),
                         tuple(tuple(r) for r in table.rows[hr + 1: hr + 1 + self.data_offset]))
         width = len(header)
+        keep = self.raw_columns()
+        kept = None if keep is None else [i for i, h in enumerate(header) if normalise_header(h) in keep]
 
         def value(f: str, row: list[str]) -> str:
             g = get.get(f)
@@ -161,6 +172,8 @@ class TemplateChannel:
             )
             status_class, status = self._status([g(row) for g in status_get])
             raw = tuple(row[:width]) + ("",) * (width - len(row))
+            if kept is not None:
+                raw = tuple(raw[i] if i in kept else "" for i in range(width)) if kept else ()
             yield OrderLine(
                 channel=self.id,
                 line_key=line_key,
