@@ -43,7 +43,7 @@ class Report:
 
     def text(self, workspace: Path) -> str:
         out = []
-        out += [f"✔ {d}" for d in self.done]
+        out += [f"✔ {d}" for d in dict.fromkeys(self.done)]
         if self.outputs:
             out.append("만든 파일:")
             for p in self.outputs:

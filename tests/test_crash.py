@@ -32,6 +32,7 @@ from tests.conftest import as_dicts, ledger_rows, make_workspace, sheet_rows
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("CHULGO_CRASH_KILLS", "8"))
 DAY1 = date(2026, 11, 24)
+STARTUP = 0.35              # seconds before a run touches anything (interpreter and imports, on this machine)
 STEPS = ("start or collect", "ship", "tracking", "invoice", "status or purge")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -95,10 +96,11 @@ class Day:
     def kill_runs(self, today: date, new_orders: list[samples.SampleDay] = ()) -> None:
         """KILLS runs killed at random moments; new orders arrive between some of them; then one clean run."""
         pending = list(new_orders)
-        busy = self._busy_time(today)
         for i in range(KILLS):
             before = self._runs()
-            killed, out = _run(self.ws, today, self.rng.uniform(0.2, busy))
+            # Spread over what is left to do (re-measured each time: a killed run may have committed some steps),
+            # after the interpreter's start.
+            killed, out = _run(self.ws, today, self.rng.uniform(STARTUP, max(self._busy_time(today), STARTUP + 0.1)))
             if killed:       # the steps a daily run commits in order; the kill hit the one after the last committed
                 self.hit[STEPS[min(self._runs() - before, len(STEPS) - 1)]] += 1
             self.kills += killed
