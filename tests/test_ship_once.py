@@ -485,3 +485,34 @@ def test_the_ledger_keeps_only_the_raw_columns_an_upload_needs(cli, ws):
     stored = dict(ledger_rows(ws, "SELECT channel, COUNT(raw) FROM lines GROUP BY channel"))
     assert stored["smartstore"] == 0 and stored["cafe24"] == 0, "their uploads need nothing of the original row"
     assert stored["coupang"] > 0, "쿠팡 takes its own DeliveryList back, so its row is kept (until the purge)"
+
+
+def test_an_undecodable_file_name_does_not_stop_collect(cli, ws):
+    import os
+    import sys
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("file names must be valid Unicode here")
+    coupang = next((ws / "inbox").glob("DeliveryList*"))
+    odd = os.path.join(os.fsencode(ws / "inbox"), b"\xff\xfe_DeliveryList.xlsx")
+    try:
+        os.rename(os.fsencode(coupang), odd)
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    assert ledger_rows(ws, "SELECT COUNT(DISTINCT channel) FROM lines")[0][0] == 3, "every file was read"
+    assert not list((ws / "inbox").iterdir()), "and archived"
+    assert "\ufffd" in out or "_DeliveryList.xlsx" in out
+
+
+def test_an_83_syllable_file_name_is_archived_twice_without_failing(cli, ws, day):
+    name = "가" * 83 + ".xlsx"
+    samples.write_coupang_export(ws / "inbox" / name, day.coupang)
+    cli(ws, "collect")
+    rows = [dict(r) for r in day.coupang]
+    rows[0]["배송메세지"] = "다시 받은 파일"
+    samples.write_coupang_export(ws / "inbox" / name, rows)
+    code, out = cli(ws, "collect")
+    assert code == 0, out
+    assert not list((ws / "inbox").iterdir())
+    assert len([p for p in (ws / "archive").rglob("*.xlsx") if p.name.startswith("가")]) == 2
