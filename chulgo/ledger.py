@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS lines (
     layout_id INTEGER REFERENCES layouts, raw TEXT, source TEXT, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
-    last_file TEXT NOT NULL DEFAULT '',
+    last_file TEXT NOT NULL DEFAULT '', state_from TEXT NOT NULL DEFAULT '',
     shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
@@ -250,6 +250,11 @@ class Ledger:
                               "(git pull 또는 새로 내려받기). 장부는 그대로 둡니다.")
         fresh = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lines'").fetchone() is None
         if version == SCHEMA_VERSION:
+            stored = set(db.execute("SELECT from_state, to_state FROM state_transitions"))
+            if stored != set(TRANSITIONS):          # chulgo/states.py changed: the trigger follows it
+                with self.transaction():
+                    db.execute("DELETE FROM state_transitions")
+                    db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
             return
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -390,19 +395,22 @@ class Ledger:
                 r.message, line.status, line.status_class, line.ordered_at, self._layout_id(line.layout),
                 json.dumps(line.raw, ensure_ascii=False) if line.raw else None, line.source, line.source_row)
 
-    def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "") -> CollectReport:
-        """Store lines from an export (``file_id``: its sha256): new ones are added, known ones move as
-        chulgo.states.on_export says."""
+    def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
+        """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
+        are added, known ones move as chulgo.states.on_export says. An export older than the one that cancelled or
+        held a line does not bring it back."""
         report = CollectReport()
         lines = list(lines)
         compared = ", ".join(COMPARED)
         existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
+        since: dict[tuple[str, str], tuple[str, bool]] = {}     # (order time of the export that set the state, purged)
         keys = {(line.channel, line.line_key) for line in lines}
         for ch in {line.channel for line in lines}:
-            for row in self.db.execute(f"SELECT line_key, state, claim, last_file, {compared} FROM lines "
-                                       "WHERE channel = ?", (ch,)):
+            for row in self.db.execute(f"SELECT line_key, state, claim, last_file, state_from, purged_at IS NOT NULL, "
+                                       f"{compared} FROM lines WHERE channel = ?", (ch,)):
                 if (ch, row[0]) in keys:
-                    existing[(ch, row[0])] = (row[1], row[2], tuple(row[4:]))
+                    existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
+                    since[(ch, row[0])] = (row[4], bool(row[5]))
                     report.previous_files.add(row[3])
         stamp = now()
         inserts, updates = [], []
@@ -416,12 +424,16 @@ class Ledger:
             if old is None:
                 move = first_state(line.status_class)
                 inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_id,
-                                         stamp, stamp))
+                                         file_time, stamp, stamp))
                 existing[key] = (move.state, "", fields)
                 report.new += 1
                 continue
             state, old_claim, old_fields = old
             move = on_export(state, line.status_class, line.status)
+            state_from, purged = since[key]
+            if state != move.state and state in (HELD, CANCELLED) and file_time and file_time < state_from:
+                report.unchanged += 1          # an older download than the one that cancelled or held it
+                continue
             if state in (NEW, HELD, CANCELLED):
                 # Not on a waybill yet: the newer export is the truth, every field included.
                 if move.state == CANCELLED and state != CANCELLED:
@@ -429,10 +441,11 @@ class Ledger:
                 elif move.state == NEW and state in (HELD, CANCELLED):
                     report.reopened.append(key)
                 if fields != old_fields or move.state != state:
+                    # The export is the truth again (a purged line read again is purged again later).
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
-                                    "updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    values[2:] + (move.state, move.hold_reason, order_time_key(line.ordered_at), stamp)
-                                    + key))
+                                    "state_from = ?, purged_at = NULL, updated_at = ? WHERE channel = ? AND line_key = ?",
+                                    values[2:] + (move.state, move.hold_reason, order_time_key(line.ordered_at),
+                                                  file_time if move.state != state else state_from, stamp) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
@@ -443,7 +456,8 @@ class Ledger:
                 # On a waybill: only the status, the claim and (said once) a changed address are taken.
                 recipient = tuple(values[LINE_COLUMNS.index(c)] for c in RECIPIENT_COLUMNS)
                 old_recipient = tuple(old_fields[COMPARED.index(c)] for c in RECIPIENT_COLUMNS)
-                moved = recipient != old_recipient and bool(line.recipient.address)
+                # After a purge the stored recipient is gone on purpose: neither compared nor written back.
+                moved = not purged and recipient != old_recipient and bool(line.recipient.address)
                 if move.claim and move.claim != old_claim:
                     (report.returns if move.state == RETURNED else report.claim_after_print).append(key + (move.claim,))
                 if moved:
@@ -460,8 +474,8 @@ class Ledger:
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)
         self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                            f"last_file, first_seen, updated_at) VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 6))})",
-                            inserts)
+                            f"last_file, state_from, first_seen, updated_at) "
+                            f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 7))})", inserts)
         for sql, params in updates:
             self.db.execute(sql, params)
         if file_id and existing:
@@ -483,8 +497,9 @@ class Ledger:
                             (channel, NEW, first, last))
         gone = [key for (key,) in rows if key not in keys_in_file]
         stamp = now()
-        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
-                            [(HELD, HOLD_VANISHED, stamp, channel, key) for key in gone])
+        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
+                            "WHERE channel = ? AND line_key = ?",
+                            [(HELD, HOLD_VANISHED, last, stamp, channel, key) for key in gone])
         return gone
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
@@ -604,7 +619,7 @@ class Ledger:
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
         self.db.executemany(
             f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
-            f"ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
+            f"WHEN 'closed' THEN '{CLOSED}' ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
             f"claim = '', shipment_id = NULL, updated_at = ? WHERE shipment_id = ? AND state = '{BATCHED}'",
             [(stamp, i) for i in shipment_ids])
 

@@ -88,8 +88,9 @@ def free_name(path: Path) -> Path:
         n += 1
 
 
-def replace_atomically(tmp: Path, target: Path) -> Path:
-    """Move a finished temp file onto ``target``; if Excel locks the target, onto ``target (n)``."""
+def replace_atomically(tmp: Path, target: Path, keep_source: bool = False) -> Path:
+    """Move a finished temp file onto ``target``; if Excel locks the target, onto ``target (n)``.
+    ``keep_source``: on failure leave ``tmp`` where it is (a committed output must never be lost)."""
     target = free_name(target)
     for n in range(0, 20):
         candidate = target if n == 0 else target.with_name(f"{target.stem} ({n}){target.suffix}")
@@ -98,7 +99,8 @@ def replace_atomically(tmp: Path, target: Path) -> Path:
             return candidate
         except PermissionError:
             continue
-    tmp.unlink(missing_ok=True)
+    if not keep_source:
+        tmp.unlink(missing_ok=True)
     raise PermissionError(f"{target} 에 쓸 수 없습니다. 엑셀에서 열린 파일을 닫고 다시 실행하세요.")
 
 

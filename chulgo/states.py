@@ -36,7 +36,7 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     (HELD, NEW), (HELD, CANCELLED), (HELD, CLOSED),
     (CANCELLED, NEW), (CANCELLED, HELD), (CANCELLED, CLOSED),      # 취소철회: the channel lists it as active again
     (BATCHED, TRACKED),
-    (BATCHED, NEW), (BATCHED, HELD), (BATCHED, CANCELLED),        # only by an explicit re-issue (void)
+    (BATCHED, NEW), (BATCHED, HELD), (BATCHED, CANCELLED), (BATCHED, CLOSED),   # only by a re-issue (void)
     (TRACKED, INVOICED),
     (INVOICED, CONFIRMED), (INVOICED, RETURNED),
     (CONFIRMED, RETURNED),

@@ -36,7 +36,7 @@ def collect(ctx: Context) -> None:
                 report.waiting.append(f"{f.name}: 읽지 못한 줄이 있어 이 파일의 주문은 하나도 넣지 않고 inbox에 둡니다. "
                                       "위의 행을 고치거나 채널에서 다시 내려받아 넣으세요.")
                 continue
-            result = ledger.upsert_lines(lines, f.sha)
+            result = ledger.upsert_lines(lines, f.sha, max((order_time_key(l.ordered_at) for l in lines), default=""))
             name = channel.name
             report.done.append(f"{f.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
             if getattr(channel, "lists_open_orders", False):

@@ -146,7 +146,9 @@ class Context:
     def publish_outputs(self) -> None:
         """After the commit: move the staged files to outbox/ under their final names."""
         if not self.dry_run:
-            self.report.outputs += publish(self.ledger, self.workspace)
+            done, later = publish(self.ledger, self.workspace)
+            self.report.outputs += done
+            self.report.waiting += later
 
     def recover(self) -> None:
         """Before a step: finish a killed run's committed outputs, discard its uncommitted ones, sweep temp files."""
@@ -157,6 +159,7 @@ class Context:
             self.report.outputs += result.published
             self.report.done.append(f"지난 실행이 끝나기 직전에 멈춰, 장부에 기록된 파일 {len(result.published)}개를 outbox로 마저 "
                                     "옮겼습니다.")
+        self.report.waiting += result.later
         if result.discarded:
             self.report.done.append(f"지난 실행이 장부에 기록하기 전에 멈춰, 그때 만들던 파일 {len(result.discarded)}개를 "
                                     "지웠습니다 (그 출고·업로드는 이번에 새로 만듭니다).")

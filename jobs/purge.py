@@ -3,7 +3,7 @@ archive/ and outbox/ folders that hold copies of them. Every daily run ends with
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from chulgo.privacy import purge_dated_folders
 from jobs.context import Context
@@ -11,7 +11,8 @@ from jobs.context import Context
 
 def purge(ctx: Context) -> None:
     report, ledger, settings = ctx.report, ctx.ledger, ctx.settings
-    cutoff = ctx.today - timedelta(days=settings.keep_days)
+    # Never from a business day set in the future (CHULGO_TODAY): a typo must not delete this week's files.
+    cutoff = min(ctx.today, date.today()) - timedelta(days=settings.keep_days)
     with ledger.transaction():
         purged = ledger.purge_personal_data(cutoff.isoformat())
     if ctx.dry_run:

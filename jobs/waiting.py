@@ -100,8 +100,10 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
     if ctx.settings.partial_bundles:
         out.ready = ready
         return out
-    waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address,
-                                                                (l for l, _ in out.held), (l for l, _ in out.bad_recipient)))
+    # A line the channel dropped (vanished: 쿠팡 drops cancelled items) does not hold back the rest of its bundle.
+    held = (l for l, why in out.held if why != HOLD_REASONS[HOLD_VANISHED])
+    waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address, held,
+                                                                (l for l, _ in out.bad_recipient)))
     for line, items in ready:
         n = waiting.get((line.channel, line.bundle_key), 0)
         if n:

@@ -153,6 +153,8 @@ class Day:
                 assert recipient.get(row["고객주문번호"]) == row["받는분성명"], f"{waybill.name}: {row['고객주문번호']}"
         for picking in (ws / "outbox").rglob("피킹리스트_*.xlsx"):
             assert picking.name in batch_files, f"orphan picking list {picking}"
+        in_outbox = {p.name for p in (ws / "outbox").rglob("*.xlsx")}
+        assert batch_files <= in_outbox, "a committed batch whose files never reached outbox/"
 
         # Every upload row is a line the ledger invoiced, in that file, with its parcel's tracking number.
         invoiced = {(ch, key): file for ch, key, file in ledger_rows(ws, "SELECT channel, line_key, file FROM invoices")}
@@ -173,6 +175,7 @@ class Day:
                     assert path.name in invoiced.get(key, ""), f"{path.name}: {key} not invoiced in this file"
                     assert row[number_col] in numbers[key]
         assert not list((ws / "outbox").rglob(".*.tmp")), "a temp file left behind"
+        assert {f for v in invoiced.values() for f in v.split(", ")} <= in_outbox, "an invoiced upload file is missing"
 
         # Nothing lost: every input is still here or archived, every exported line is in the ledger.
         kept = {_digest(p) for folder in ("inbox", "archive") for p in (ws / folder).rglob("*") if p.is_file()}

@@ -462,9 +462,24 @@ def test_purge_removes_recipients_of_finished_lines_beyond_recovery(cli, ws, mon
     name = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'invoiced' LIMIT 1")[0][0]
     tracked = ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0]
     waiting = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'new' AND name != '' LIMIT 1")
-    monkeypatch.setenv("CHULGO_TODAY", (date.today() + timedelta(days=91)).isoformat())
+    monkeypatch.setenv("CHULGO_TODAY", (date.today() + timedelta(days=365)).isoformat())
     code, out = cli(ws, "purge")
-    assert code == 0, out and "개인정보 정리" in out
+    assert "개인정보 정리" not in out, "a business day typed in the future never purges"
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE name IS NULL")[0][0] == 0
+    monkeypatch.delenv("CHULGO_TODAY")
+    # Ninety-one days pass: the ledger's dates and the dated folders age.
+    old = (date.today() - timedelta(days=91)).isoformat()
+    db = sqlite3.connect(ws / "data" / "chulgo.sqlite")
+    db.execute("UPDATE lines SET updated_at = ? WHERE state != 'new'", (old + "T09:00:00",))
+    db.execute("UPDATE batches SET day = ?", (old,))
+    db.commit()
+    db.close()
+    for parent in (ws / "archive", ws / "outbox"):
+        for folder in [p for p in parent.iterdir() if re.fullmatch(r"\d{4}-\d\d-\d\d", p.name)]:
+            folder.rename(parent / old)
+    code, out = cli(ws, "purge")
+    assert code == 0, out
+    assert "개인정보 정리" in out
     assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'invoiced' AND name IS NOT NULL")[0][0] == 0
     assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'invoiced' AND raw IS NOT NULL")[0][0] == 0
     assert ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0] == tracked, "tracking numbers stay"
@@ -516,3 +531,54 @@ def test_an_83_syllable_file_name_is_archived_twice_without_failing(cli, ws, day
     assert code == 0, out
     assert not list((ws / "inbox").iterdir())
     assert len([p for p in (ws / "archive").rglob("*.xlsx") if p.name.startswith("가")]) == 2
+
+
+def test_a_committed_file_that_cannot_be_moved_is_kept_and_moved_later(cli, ws, monkeypatch):
+    import chulgo.sheets
+    cli(ws, "collect")
+    real = chulgo.sheets.os.replace
+
+    def held(src, dst):
+        if "outbox" in str(dst):            # antivirus holds the outbox files
+            raise PermissionError(13, "held")
+        return real(src, dst)
+
+    monkeypatch.setattr(chulgo.sheets.os, "replace", held)
+    code, out = cli(ws, "ship")
+    assert "다음 실행 때 다시 옮깁니다" in out
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM pending_outputs")[0][0] == 2
+    monkeypatch.undo()
+    code, out = cli(ws, "status")
+    assert len(outputs(ws, "CJ대한통운_송장요청")) == 1 and len(outputs(ws, "피킹리스트")) == 1
+
+
+def test_an_older_download_does_not_bring_back_a_cancelled_order(cli, ws, day):
+    rows = [dict(r) for r in day.smartstore]
+    target = next(r for r in rows if r.get("주문상태") != "취소")
+    older = ws / "older.xlsx"
+    samples.write_smartstore_export(older, rows)                # still 결제완료 in the morning's download
+    target["주문상태"] = "취소"
+    later = [dict(r) for r in rows] + [dict(rows[-1], 상품주문번호="2099123199999999", 주문일시="2099-12-31 23:59:00")]
+    samples.write_smartstore_export(next((ws / "inbox").glob("스마트스토어*")), later)
+    cli(ws, "collect")
+    older.rename(ws / "inbox" / "스마트스토어_아침.xlsx")
+    cli(ws, "collect")
+    assert ledger_rows(ws, "SELECT state FROM lines WHERE line_key = ?", (target["상품주문번호"],)) == [("cancelled",)]
+
+
+def test_a_line_the_channel_dropped_does_not_hold_back_its_bundle(cli, ws, day):
+    cli(ws, "collect")
+    by_bundle: dict[str, list[dict]] = {}
+    for r in day.coupang:
+        by_bundle.setdefault(str(r["묶음배송번호"]), []).append(r)
+    bundle, members = next(((b, m) for b, m in by_bundle.items() if len(m) > 1), (None, None))
+    if bundle is None:
+        pytest.skip("the generated day has no multi-line 쿠팡 bundle")
+    gone = members[0]
+    samples.write_coupang_export(ws / "inbox" / "DeliveryList_later.xlsx", [r for r in day.coupang if r is not gone])
+    cli(ws, "collect")
+    cli(ws, "ship")
+    states = dict(ledger_rows(ws, "SELECT line_key, state FROM lines WHERE channel = 'coupang' AND bundle_key = ?",
+                              (bundle,)))
+    assert states[f"{gone['묶음배송번호']}-{gone['옵션ID']}"] == "held"
+    assert any(s == "batched" for s in states.values()), "the rest of the bundle ships"
