@@ -30,10 +30,10 @@ def _relative(path: Path, workspace: Path) -> str:
     return os.path.relpath(path, workspace)
 
 
-def stage(ledger: Ledger, workspace: Path, run_id: int, files: list[Path], final_dir: Path) -> None:
-    """Record, inside the step's transaction, that each staged file is to appear in ``final_dir``."""
-    ledger.stage_outputs(run_id, [PendingOutput(_relative(f, workspace), _relative(final_dir / f.name, workspace))
-                                  for f in files])
+def stage(ledger: Ledger, workspace: Path, run_id: int, files: list[tuple[Path, Path]]) -> None:
+    """Record, inside the step's transaction, that each staged file is to appear under its final name."""
+    ledger.stage_outputs(run_id, [PendingOutput(_relative(staged, workspace), _relative(final, workspace))
+                                  for staged, final in files])
 
 
 def publish(ledger: Ledger, workspace: Path) -> tuple[list[Path], list[str]]:

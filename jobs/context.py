@@ -93,6 +93,7 @@ class Context:
     report: Report = field(default_factory=Report)
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
     _reported: set[Path] = field(default_factory=set, init=False, repr=False)
+    _final_names: set[str] = field(default_factory=set, init=False, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -136,12 +137,29 @@ class Context:
         """Where a step writes the files its ledger transaction describes (a dry run: straight to outbox/_dryrun)."""
         return self.out_dir if self.dry_run else staging_dir(self.settings.data, run_id)
 
-    def stage_outputs(self, run_id: int, files: list[Path]) -> None:
-        """Inside the step's transaction: these files go to the day's outbox once it commits."""
+    def staging_for(self, run_id: int, part: str) -> Path:
+        """A staging folder of its own for one writer of a step (two channels may name their uploads alike)."""
+        if self.dry_run:
+            return self.out_dir
+        path = self.staging(run_id) / part
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def stage_outputs(self, run_id: int, files: list[Path], suffix: str = "") -> list[Path]:
+        """Inside the step's transaction: these files go to the day's outbox once it commits. A name another file
+        of this run already takes gets ``suffix`` (`…_cafe24.xlsx`). Returns the names they will have."""
         if self.dry_run:
             self.report.outputs += files
-        else:
-            stage(self.ledger, self.workspace, run_id, files, self.out_dir)
+            return files
+        finals = []
+        for f in files:
+            final = self.out_dir / f.name
+            if final.name in self._final_names and suffix:
+                final = final.with_name(f"{final.stem}_{suffix}{final.suffix}")
+            self._final_names.add(final.name)
+            finals.append(final)
+        stage(self.ledger, self.workspace, run_id, list(zip(files, finals)))
+        return finals
 
     def publish_outputs(self) -> None:
         """After the commit: move the staged files to outbox/ under their final names."""

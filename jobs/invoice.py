@@ -26,13 +26,13 @@ def invoice(ctx: Context) -> None:
                 report.waiting.append(f"'{channel_id}' 채널 템플릿이 없어 송장 {len(group)}줄을 올릴 파일을 만들지 못했습니다.")
                 continue
             try:
-                paths = channel.write_invoices(group, ctx.staging(run_id), f"{ctx.stamp}_{seq}차")
+                paths = channel.write_invoices(group, ctx.staging_for(run_id, channel_id), f"{ctx.stamp}_{seq}차")
             except ChulgoError as e:     # one channel's template problem must not hold back the others' uploads
                 report.problem(Problem("invoice_failed", f"{channel.name} 송장 {len(group)}줄의 업로드 파일을 만들지 못했습니다: "
                                        f"{e} 고친 뒤 다시 실행하면 만듭니다."))
                 continue
+            paths = ctx.stage_outputs(run_id, paths, suffix=channel_id)
             ledger.mark_invoiced(group, ctx.day, seq, ", ".join(p.name for p in paths))
-            ctx.stage_outputs(run_id, paths)
             files = ", ".join(p.name for p in paths)
             report.done.append(f"{channel.name}: 송장 {len(group)}줄 — {files}" +
                                (f" ({len(paths)}개 파일 모두)" if len(paths) > 1 else "") + "을(를) 판매자센터에 그대로 올리세요.")

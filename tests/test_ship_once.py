@@ -582,3 +582,24 @@ def test_a_line_the_channel_dropped_does_not_hold_back_its_bundle(cli, ws, day):
                               (bundle,)))
     assert states[f"{gone['묶음배송번호']}-{gone['옵션ID']}"] == "held"
     assert any(s == "batched" for s in states.values()), "the rest of the bundle ships"
+
+
+def test_two_channels_naming_their_uploads_alike_both_reach_outbox(cli, ws):
+    from tests.test_bad_days import ROOT
+    own = (ROOT / "templates" / "channels" / "smartstore.toml").read_text(encoding="utf-8")
+    own = own.replace('file = "스마트스토어_발송처리"', 'file = "카페24_송장등록"')
+    assert 'file = "카페24_송장등록"' in own
+    (ws / "templates" / "channels").mkdir(parents=True)
+    (ws / "templates" / "channels" / "smartstore.toml").write_text(own, encoding="utf-8")
+    cli(ws, "collect")
+    cli(ws, "ship")
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
+    cli(ws, "tracking")
+    code, out = cli(ws, "invoice")
+    assert code == 0, out
+    files = outputs(ws, "카페24_송장등록")
+    assert len(files) == 2
+    invoiced = ledger_rows(ws, "SELECT COUNT(*) FROM invoices WHERE channel IN ('smartstore', 'cafe24')")[0][0]
+    rows = sum(len(as_dicts(sheet_rows(p, "발송처리" if "smartstore" in p.name else None))) for p in files)
+    assert rows == invoiced
+    assert {f for (f,) in ledger_rows(ws, "SELECT DISTINCT file FROM invoices")} <= {p.name for p in (ws / "outbox").rglob("*.xlsx")}
