@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 import traceback
 from datetime import date
@@ -29,10 +31,43 @@ COMMANDS = {
 }
 
 
+DESCRIPTIONS = {
+    "daily": "하루 일을 순서대로 모두 합니다:\n"
+             "  1. collect  — inbox/의 주문 엑셀을 장부에 넣습니다\n"
+             "  2. ship     — 출고할 주문으로 피킹리스트와 택배 송장요청 파일을 만듭니다 (outbox/날짜/)\n"
+             "  3. tracking — inbox/의 택배사 결과 파일에서 운송장번호를 붙입니다\n"
+             "  4. invoice  — 채널마다 그대로 올릴 송장 업로드 파일을 만듭니다\n"
+             "  5. status   — 남은 일을 현황.xlsx에 씁니다\n"
+             "  6. purge    — 보관 기간이 지난 받는분 개인정보를 지웁니다\n"
+             "몇 번을 돌려도 같은 주문을 두 번 출고하거나 두 번 올리지 않습니다.",
+}
+
+
+class KoreanFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "사용법: " if prefix is None else prefix)
+
+
 class KoreanParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", KoreanFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "명령"
+        self._optionals.title = "옵션"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="이 도움말을 보여 줍니다")
+
     def error(self, message: str) -> None:  # usage errors: exit 2, Korean hint
         self.print_usage(sys.stderr)
-        print(f"사용법이 잘못되었습니다: {message}\n'uv run run.py --help'로 명령을 확인하세요.", file=sys.stderr)
+        hint = ""
+        typed = re.search(r"invalid choice: '([^']*)'", message)
+        if typed:
+            close = difflib.get_close_matches(typed[1], list(COMMANDS), n=1, cutoff=0.5)
+            message = f"'{typed[1]}'은(는) 없는 명령입니다"
+            hint = f" 혹시 {close[0]}?" if close else ""
+        message = (message.replace("the following arguments are required", "꼭 필요한 값이 없습니다")
+                   .replace("unrecognized arguments", "모르는 옵션").replace("expected one argument", "값이 하나 필요합니다"))
+        print(f"사용법이 잘못되었습니다: {message}.{hint}\n명령 목록: uv run run.py --help", file=sys.stderr)
         sys.exit(2)
 
 
@@ -45,7 +80,7 @@ def parser() -> argparse.ArgumentParser:
     p = KoreanParser(prog="run.py", description="chulgo (출고) — 주문 수집부터 송장 업로드까지", parents=[common])
     sub = p.add_subparsers(dest="command", metavar="명령", parser_class=KoreanParser)
     for name, help_text in COMMANDS.items():
-        c = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        c = sub.add_parser(name, help=help_text, description=DESCRIPTIONS.get(name, help_text), parents=[common])
         if name == "demo":
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
         if name == "ship":

@@ -4,6 +4,7 @@ the file appears whole or not at all, and a target held open by Excel gets a `(1
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +28,19 @@ class Sheet:
     landscape: bool = False
     emphasis: set[int] = field(default_factory=set)   # row indices drawn bold and shaded (parcel headers)
     max_width: int = 45
+    # Optional layout (all empty by default: a sheet without them is written exactly as before).
+    styles: dict[str, dict] = field(default_factory=dict)       # extra named formats (xlsxwriter properties;
+    #                                                             text cells keep num_format "@" unless given)
+    row_styles: dict[int, str] = field(default_factory=dict)    # row index -> style name for every cell of the row
+    cell_styles: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, col) -> style name (wins)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # (row, col, last_row, last_col); the
+    #                                                             value is rows[row][col]; merged cells never set
+    #                                                             a column's width
+    widths: dict[int, float] = field(default_factory=dict)      # fixed widths for these columns (others: the data)
+    row_heights: dict[int, float] = field(default_factory=dict)  # points
+    images: list[tuple[int, int, bytes, dict]] = field(default_factory=list)  # (row, col, png bytes, options)
+    page_breaks: list[int] = field(default_factory=list)        # rows that start a new printed page
+    fit_height: int = 0              # printable: pages tall (0 = as many as needed)
 
 
 def is_open_in_excel(path: Path) -> bool:
@@ -38,16 +52,89 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _merged_cells(sheet: Sheet) -> set[tuple[int, int]]:
+    return {(r, c) for r0, c0, r1, c1 in sheet.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+
+
+def _font_scale(sheet: Sheet, r: int, c: int) -> float:
+    """How much wider than 11-point text a styled cell is (bold, large quantities)."""
+    name = sheet.cell_styles.get((r, c)) or sheet.row_styles.get(r)
+    props = sheet.styles.get(name, {}) if name else {}
+    return max(props.get("font_size", 11), 11) / 11 * (1.1 if props.get("bold") else 1)
+
+
 def _column_widths(sheet: Sheet) -> list[float]:
     widths: list[int] = []
-    for row in sheet.rows[:300]:
+    merged = _merged_cells(sheet) if sheet.merges else set()
+    scaled = bool(sheet.styles)
+    for r, row in enumerate(sheet.rows[:300]):
         for i, cell in enumerate(row):
+            if (r, i) in merged:
+                cell = ""
             w = _display_width(str(cell)) if cell != "" else 0
+            if scaled and w:
+                w = round(w * _font_scale(sheet, r, i))
             if i >= len(widths):
                 widths.append(w)
             elif w > widths[i]:
                 widths[i] = w
-    return [min(max(w + 2, 6), sheet.max_width) for w in widths]
+    out = [min(max(w + 2, 6), sheet.max_width) for w in widths]
+    for col, width in sheet.widths.items():
+        out.extend([6] * (col + 1 - len(out)))
+        out[col] = width
+    return out
+
+
+def _style_of(sheet: Sheet, r: int, c: int, formats: dict):
+    name = sheet.cell_styles.get((r, c)) or sheet.row_styles.get(r)
+    if name:
+        return formats[name]
+    if sheet.styled and r < sheet.header_rows:
+        return formats["header"]
+    if sheet.styled and r in sheet.emphasis:
+        return formats["emphasis"]
+    return formats["text"]
+
+
+def _write_cell(ws, r: int, c: int, cell: str | int, fmt) -> None:
+    if isinstance(cell, str):
+        ws.write_string(r, c, cell, fmt)
+    else:
+        ws.write_number(r, c, cell, fmt)
+
+
+def _write_layout(ws, sheet: Sheet, formats: dict) -> None:
+    """The optional layout: per-row/per-cell styles, merged cells, row heights, images, page breaks."""
+    merged = _merged_cells(sheet)
+    styled_rows = set(sheet.row_styles) | {r for r, _ in sheet.cell_styles}
+    for r in sorted(styled_rows):
+        if r >= len(sheet.rows):
+            continue
+        for c, cell in enumerate(sheet.rows[r]):
+            if (r, c) not in merged:
+                _write_cell(ws, r, c, cell, _style_of(sheet, r, c, formats))
+    for r0, c0, r1, c1 in sheet.merges:
+        row = sheet.rows[r0] if r0 < len(sheet.rows) else []
+        value = row[c0] if c0 < len(row) else ""
+        fmt = _style_of(sheet, r0, c0, formats)
+        if (r0, c0) == (r1, c1):
+            _write_cell(ws, r0, c0, value, fmt)
+        elif isinstance(value, str):
+            ws.merge_range(r0, c0, r1, c1, value, fmt)
+        else:
+            ws.merge_range(r0, c0, r1, c1, "", fmt)
+            ws.write_number(r0, c0, value, fmt)
+    for r, height in sheet.row_heights.items():
+        ws.set_row(r, height)
+    for r, c, data, options in sheet.images:
+        ws.insert_image(r, c, "image.png", {"image_data": io.BytesIO(data), "object_position": 1, **options})
+    if sheet.page_breaks:
+        ws.set_h_pagebreaks(sorted(sheet.page_breaks))
+
+
+def _sheet_formats(book: xlsxwriter.Workbook, sheet: Sheet) -> dict:
+    """The sheet's own named styles as workbook formats (text cells stay text: num_format "@")."""
+    return {name: book.add_format({"num_format": "@", **props}) for name, props in sheet.styles.items()}
 
 
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None:
@@ -64,11 +151,14 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None
                     ws.write_number(r, c, cell, fmt)
         else:
             ws.write_row(r, 0, row)
+    if sheet.styles or sheet.row_styles or sheet.cell_styles or sheet.merges or sheet.row_heights or sheet.images \
+            or sheet.page_breaks:
+        _write_layout(ws, sheet, {**formats, **_sheet_formats(book, sheet)})
     if sheet.styled and sheet.header_rows:
         ws.freeze_panes(sheet.header_rows, 0)
     if sheet.printable:
         ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, sheet.fit_height)
         ws.repeat_rows(0, max(sheet.header_rows - 1, 0))
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C&P / &N")

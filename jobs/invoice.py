@@ -25,6 +25,8 @@ def invoice(ctx: Context) -> None:
             if channel is None:
                 report.waiting.append(f"'{channel_id}' 채널 템플릿이 없어 송장 {len(group)}줄을 올릴 파일을 만들지 못했습니다.")
                 continue
+            for p in channel.check_invoices(group):
+                report.problem(p)
             try:
                 paths = channel.write_invoices(group, ctx.staging_for(run_id, channel_id), f"{ctx.stamp}_{seq}차")
             except ChulgoError as e:     # one channel's template problem must not hold back the others' uploads
@@ -34,8 +36,11 @@ def invoice(ctx: Context) -> None:
             paths = ctx.stage_outputs(run_id, paths, suffix=channel_id)
             ledger.mark_invoiced(group, ctx.day, seq, ", ".join(p.name for p in paths))
             files = ", ".join(p.name for p in paths)
+            todo = ("을(를) 판매자센터에 그대로 올리세요." if channel.upload_verified else
+                    " — 이 채널의 업로드 양식은 아직 확인되지 않았습니다[확인 필요]. 처음 올릴 때 판매자센터의 양식과 열이 "
+                    "맞는지 확인하세요 (맞으면 템플릿의 verified = true).")
             report.done.append(f"{channel.name}: 송장 {len(group)}줄 — {files}" +
-                               (f" ({len(paths)}개 파일 모두)" if len(paths) > 1 else "") + "을(를) 판매자센터에 그대로 올리세요.")
+                               (f" ({len(paths)}개 파일 모두)" if len(paths) > 1 else "") + todo)
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()
 

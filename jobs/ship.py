@@ -68,8 +68,9 @@ def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine,
     for sid, length in courier.cut_messages(shipments):
         report.waiting.append(f"송장 {sid}: 배송메시지가 {length}자라 {courier.name} 칸에 맞게 줄였습니다 — 필요하면 송장에 "
                               "손으로 적으세요.")
-    merged = len(ready) - len(shipments)
-    report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {len(ready)}줄 → 송장 {len(shipments)}건"
+    orders = len({(line.channel, line.bundle_key) for line, _ in ready})     # what would ship apart without 합포장
+    merged = orders - len(shipments)
+    report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {orders}건({len(ready)}줄) → 송장 {len(shipments)}건"
                        + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
                        + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
 

@@ -176,8 +176,11 @@ def test_esm_account_from_a_bare_seller_id_and_a_site_column(tmp_path):
 
     unknown = [dict(r, 판매아이디="harushop", 판매사이트="") for r in rows]
     lines = lines_of(samples.write_esm_export(tmp_path / "unknown.xlsx", unknown))
-    with pytest.raises(ChulgoError, match="esm.toml"):
-        esm.write_invoices(_invoiced(lines), tmp_path, "y")
+    problems = esm.check_invoices(_invoiced(lines))
+    assert len(problems) == 1 and "esm.toml" in problems[0].message and f"{len(lines)}줄" in problems[0].message
+    body = as_dicts(read(esm.write_invoices(_invoiced(lines), tmp_path, "y")[0])[0].rows)
+    assert [r["계정"] for r in body] == [""] * len(lines), "the upload is still written, 계정 left for the seller"
+    assert all(r["운송장번호"] for r in body)
 
 
 def test_ohouse_encrypted_export_reads_with_its_password_and_comma_amounts(fixtures):

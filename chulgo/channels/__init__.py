@@ -28,6 +28,11 @@ class Channel(Protocol):
 
     def read_orders(self, table: RawTable) -> Iterator[OrderLine | Problem]: ...
 
+    upload_verified: bool          # False: the upload layout is [확인 필요] — say so when handing it over
+
+    def check_invoices(self, lines: Sequence[InvoiceLine]) -> list[Problem]:
+        """Cells the upload cannot fill (the file is still written, these are reported)."""
+
     def write_invoices(self, lines: Sequence[InvoiceLine], out_dir: Path, stem: str) -> list[Path]: ...
 
 

@@ -7,10 +7,11 @@ Everything else is templates/channels/esm.toml. Which column tells G마켓 from 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from chulgo.channels.template import TemplateChannel
 from chulgo.files import normalise_header
-from chulgo.model import ChulgoError, InvoiceLine, Layout
+from chulgo.model import ChulgoError, InvoiceLine, Layout, Problem
 from chulgo.template import column_getter
 
 DEFAULT_SITES = {"지마켓": r"G마켓|지마켓|gmarket|^G$", "옥션": r"옥션|auction|^A$"}
@@ -25,9 +26,26 @@ class EsmChannel(TemplateChannel):
         columns = conf.get("id_columns", ["판매아이디"]) + conf.get("site_columns", [])
         return (super().raw_columns() or set()) | {normalise_header(c) for c in columns}
 
+    def check_invoices(self, lines: Sequence[InvoiceLine]) -> list[Problem]:
+        """One problem for the lines whose 계정 cannot be made (their row is written with 계정 empty)."""
+        failed = []
+        for line in lines:
+            try:
+                self._account(line, line.layout)
+            except ChulgoError as e:
+                failed.append((line, str(e)))
+        if not failed:
+            return []
+        line, why = failed[0]
+        return [Problem("esm_account", f"{self.name} 송장 업로드 {len(failed)}줄의 '계정' 칸을 비워 두었습니다 — 올리기 전에 "
+                        f"채우세요 (예: 지마켓(판매아이디)). 첫 줄: {why}", line.line_key)]
+
     def _cell(self, spec: dict, line: InvoiceLine, tracking_no: str, layout: Layout | None) -> str:
         if spec.get("value") == "esm_account":
-            return self._account(line, layout)
+            try:
+                return self._account(line, layout)
+            except ChulgoError:
+                return ""            # reported once by check_invoices; the rest of the upload still goes out
         return super()._cell(spec, line, tracking_no, layout)
 
     def _account(self, line: InvoiceLine, layout: Layout | None) -> str:

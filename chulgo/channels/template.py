@@ -215,6 +215,15 @@ class TemplateChannel:
             return getter(list(line.raw)) if getter else ""
         raise ChulgoError(f"채널 템플릿 {self.path}: [invoice] 값 {what!r} 을(를) 알 수 없습니다.")
 
+    def check_invoices(self, lines: Sequence[InvoiceLine]) -> list[Problem]:
+        """What the upload will lack (cells it cannot fill); the file is still written. Hooks override this."""
+        return []
+
+    @property
+    def upload_verified(self) -> bool:
+        """False while the template's upload layout is not confirmed against a real upload ([확인 필요])."""
+        return bool(self.invoice.get("verified", True))
+
     def write_invoices(self, lines: Sequence[InvoiceLine], out_dir: Path, stem: str) -> list[Path]:
         """The channel's invoice upload file(s) for ``lines``, ready to upload unchanged."""
         file_stem = f"{self.invoice.get('file', self.name + '_송장업로드')}_{stem}"
