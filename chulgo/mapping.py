@@ -8,11 +8,11 @@ seller completed there into 매핑: never while Excel has it open, never when it
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
 import shutil
+import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
@@ -21,6 +21,11 @@ from pathlib import Path
 
 import openpyxl
 import python_calamine
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from rapidfuzz import fuzz, process
 
 from chulgo.files import cell_text, normalise_header
 from chulgo.model import ChulgoError, Item, OrderLine, Problem
@@ -29,14 +34,13 @@ from chulgo.sheets import Sheet, is_open_in_excel, write_workbook
 PRODUCT_COLUMNS = ("SKU", "상품명", "바코드", "로케이션", "재고", "안전재고", "공급사")
 MAPPING_COLUMNS = ("채널", "채널상품코드", "채널옵션코드", "채널상품명", "채널옵션", "SKU", "수량")
 SET_COLUMNS = ("세트SKU", "구성SKU", "수량")
-UNMAPPED_COLUMNS = MAPPING_COLUMNS + ("주문수", "예시주문번호", "추천SKU")
+UNMAPPED_COLUMNS = MAPPING_COLUMNS + ("주문수", "예시주문번호", "추천SKU", "추천 신뢰도", "추천 이유")
 SHEETS = {"상품": PRODUCT_COLUMNS, "매핑": MAPPING_COLUMNS, "세트": SET_COLUMNS, "미매핑": UNMAPPED_COLUMNS}
 
 _SEPARATOR = r"\s*[/,|;\n]\s*"
 _PAIR_START = re.compile(_SEPARATOR + r"(?=[^/,|;:=\n]+[:=])")
 _ANY_SEPARATOR = re.compile(_SEPARATOR)
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[0-9a-z가-힣]{2,}")
 
 OptionKey = frozenset
 

@@ -23,7 +23,8 @@ GIFT = re.compile(r"사은품|증정|선물(?!\s*세트)")   # 선물세트 is a
 STYLES: dict[str, dict] = {
     "title": {"bold": True, "font_size": 14, "valign": "vcenter"},
     "note": {"font_color": "#595959", "valign": "vcenter"},
-    "head": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "valign": "vcenter"},
+    "head": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "valign": "vcenter",
+             "text_wrap": True},
     "cell": {"valign": "vcenter", "bottom": 4, "bottom_color": "#BFBFBF"},
     "check": {"valign": "vcenter", "align": "center", "font_size": 14, "bottom": 4, "bottom_color": "#BFBFBF"},
     "qty": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "num_format": "0",
@@ -185,8 +186,8 @@ def total_sheet(shipments: list[Shipment], products: dict[str, Product], title: 
     rows: list[list[str | int]] = [[title] + [""] * (ncol - 1), [summary] + [""] * (ncol - 1), header]
     sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=40,
                   merges=[(0, 0, 0, ncol - 1), (1, 0, 1, ncol - 1)],
-                  row_styles={0: "title", 1: "note", 2: "head"}, row_heights={0: 24, 1: 18, 2: 20},
-                  widths={ncol - 1: 6})
+                  row_styles={0: "title", 1: "note", 2: "head"}, row_heights={0: 24, 1: 18, 2: 32 if split else 20},
+                  widths={ncol - 1: 6, **{c: 9 for c in range(4, q_col)}})
     for sku in sorted(totals, key=lambda k: _location_order(names[k].location, k)):
         it = names[sku]
         stock = products[sku].stock if sku in products else ""
@@ -258,9 +259,9 @@ def parcel_contents(s: Shipment) -> Parcel:
         it = item[sku]
         note = []
         if len(sources[sku]) > 1:
-            note.append(" + ".join(f"{'단품' if g is None else '세트'} {n}" for g, n in sources[sku].items()))
+            note.append("+".join(f"{'단품' if g is None else '세트'} {n}" for g, n in sources[sku].items()))
         if sku in gift_skus:
-            note.append("사은품·선물")
+            note.append("사은품")
         return PackRow(sku, indent + (it.name or sku), it.location, qty[sku], " · ".join(note))
 
     for sku in sorted(loose, key=lambda k: _location_order(item[k].location, k)):
@@ -270,13 +271,16 @@ def parcel_contents(s: Shipment) -> Parcel:
         if not members:
             continue
         listing = " ".join(p for p in group if p)
-        parcel.rows.append(PackRow(heading=f"▼ {listing} × {listing_qty}"))
+        above = sum(1 for k in loose if group in sources[k])
+        parcel.rows.append(PackRow(heading=f"▼ {listing} × {listing_qty}"
+                                   + (f" (구성 {above}종은 위 줄에 합침)" if above else "")))
         for sku in sorted(members, key=lambda k: _location_order(item[k].location, k)):
             parcel.rows.append(row(sku, "└ "))
     return parcel
 
 
 PACK_HEADER = ["확인", "로케이션", "SKU", "상품명", "수량", "비고"]
+PAGE_BODY = 640.0     # points of parcel blocks per A4 portrait page under the repeated header (with some slack)
 
 
 def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], heads: list[list[str]],
@@ -286,15 +290,17 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
     beside the message, a missing tracking number is red)."""
     ncol = len(PACK_HEADER)
     rows: list[list[str | int]] = [[title] + [""] * (ncol - 1), [summary] + [""] * (ncol - 1), list(PACK_HEADER)]
-    sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=44,
+    sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=40,
                   merges=[(0, 0, 0, ncol - 1), (1, 0, 1, ncol - 1)],
                   row_styles={0: "title", 1: "note", 2: "head"}, row_heights={0: 24, 1: 18, 2: 20},
                   widths={0: 5, 4: 7})
+    used = 0.0
     for p, head, code in zip(parcels, heads, barcodes):
+        start = len(rows)
         s = p.shipment
         sku_rows = p.sku_rows
         count = f"{len(sku_rows)}줄 · {sum(r.quantity for r in sku_rows)}개"
-        who = f"{s.recipient.name} · {short_address(s.recipient.address)}"
+        who = f"{s.recipient.name} · {short_address(s.recipient.address, 28)}"
         for i, label in enumerate(head):
             r = len(rows)
             if i == 0:
@@ -336,11 +342,16 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
                 sheet.row_styles[r] = "set"
                 sheet.row_heights[r] = 18
                 continue
-            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, pr.note])
+            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, _clip(pr.note, 18)])
             sheet.row_styles[r] = "cell"
             sheet.cell_styles[(r, 0)] = "check"
             sheet.cell_styles[(r, 4)] = _many(pr.quantity)
             sheet.row_heights[r] = 22
+        height = sum(sheet.row_heights[r] for r in range(start, len(rows)))
+        if used and used + height > PAGE_BODY:        # a parcel never starts on one page and ends on the next
+            sheet.page_breaks.append(start)
+            used = 0.0
+        used += height
     return sheet
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from chulgo.ledger import order_time_key
 from chulgo.model import OrderLine, Problem
+from chulgo.progress import shown
 from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
 
@@ -18,7 +19,7 @@ def collect(ctx: Context) -> None:
     with ledger.transaction():
         run_id = ledger.start_run("collect")
         ctx.report_unusable(files)
-        for f in files:
+        for f in shown(files, "주문 파일 읽는 중"):
             if f.error or not f.tables:
                 continue
             if not any(kind == "orders" for kind, _, _ in f.tables):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chulgo.model import ChulgoError, InvoiceLine, Problem
+from chulgo.progress import shown
 from jobs.context import Context
 
 
@@ -20,7 +21,7 @@ def invoice(ctx: Context) -> None:
         by_channel: dict[str, list[InvoiceLine]] = {}
         for line in lines:
             by_channel.setdefault(line.channel, []).append(line)
-        for channel_id, group in by_channel.items():
+        for channel_id, group in shown(list(by_channel.items()), "송장 업로드 파일 쓰는 중"):
             channel = ctx.channels.get(channel_id)
             if channel is None:
                 report.waiting.append(f"'{channel_id}' 채널 템플릿이 없어 송장 {len(group)}줄을 올릴 파일을 만들지 못했습니다.")

@@ -9,6 +9,7 @@ from chulgo.ledger import Batch
 from chulgo.model import ChulgoError, Item, OrderLine
 from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_picking_list
+from chulgo.progress import shown
 from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
 
@@ -44,7 +45,7 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
         by_courier: dict[str, list[tuple[OrderLine, list[Item]]]] = {}
         for line, items in ready:
             by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
-        for cid, group in by_courier.items():
+        for cid, group in shown(list(by_courier.items()), "송장요청·피킹리스트 쓰는 중"):
             _ship_batch(ctx, run_id, ctx.courier(cid), group, book.products, reissued)
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chulgo.matching import NO_FIT, fallback_match, recipient_mismatch
 from chulgo.model import Problem, TrackingResult
+from chulgo.progress import shown
 from jobs.context import Context
 
 
@@ -20,7 +21,7 @@ def tracking(ctx: Context) -> None:
     done_files = []
     with ledger.transaction():
         run_id = ledger.start_run("tracking")
-        for f in files:
+        for f in shown(files, "택배 결과 읽는 중"):
             if ledger.file_seen(f.sha):
                 report.done.append(f"{f.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
                 done_files.append(f.path)

@@ -81,3 +81,20 @@ def test_bad_mapping_rows_are_named_and_skipped(book):
 
 def test_suggestion_reads_like_the_listing(book):
     assert book.suggest(line(product_code="", product_name="티셔츠 (기획전)", option_text="색상: 빨강 / 사이즈: M")) == "TEE-R-M"
+
+
+# -- suggestions (추천SKU) ----------------------------------------------------------------------------------
+
+TEES = [("HR-TEE-BLU-S", "오가닉 코튼 티셔츠 파랑 S"), ("HR-TEE-BLU-XL", "오가닉 코튼 티셔츠 파랑 XL"),
+        ("HR-TEE-RED-L", "오가닉 코튼 티셔츠 빨강 L"), ("HR-TEE-RED-M", "오가닉 코튼 티셔츠 빨강 M"),
+        ("HR-TEE-BLU-L", "오가닉 코튼 티셔츠 파랑 L"), ("HR-SOCK-BLK", "데일리 양말 검정")]
+
+
+def tee_book(tmp_path: Path, products=TEES):
+    path = samples.write_mapping_workbook(tmp_path / "m.xlsx", [{"SKU": s, "상품명": n} for s, n in products], [], [])
+    return load_mapping(path, ALIASES)
+
+
+def test_a_suggestion_respects_the_size_of_the_option(tmp_path):
+    book = tee_book(tmp_path)
+    assert book.suggest(line(product_code="C1", product_name="오가닉 코튼 티셔츠", option_text="파랑, XL")) == "HR-TEE-BLU-XL"
