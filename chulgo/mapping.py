@@ -101,7 +101,8 @@ class MappingBook:
     problems: list[Problem] = field(default_factory=list)
     completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
     unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
-    _words: dict[str, set[str]] | None = field(default=None, repr=False)      # word -> SKUs, for suggest()
+    _index: _CatalogueIndex | None = field(default=None, repr=False)          # for suggestion()
+    _sku_keys: dict[str, str] | None = field(default=None, repr=False)        # SKU as typed loosely -> SKU
     _rules_memo: dict[tuple, list[Rule] | None] = field(default_factory=dict, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------------
@@ -143,24 +144,232 @@ class MappingBook:
         p = self.products.get(sku)
         return [Item(sku, quantity, p.name if p else "", p.location if p else "", p.barcode if p else "")]
 
-    def suggest(self, line: OrderLine) -> str:
-        """The SKU whose 상품명 reads most like the listing, for the seller to confirm.
+    def sku_for(self, typed: str) -> str:
+        """The SKU of 상품/세트 the seller meant: ``hr-tee-blu-xl `` is ``HR-TEE-BLU-XL``; "" when there is none."""
+        if typed in self.products or typed in self.sets:
+            return typed
+        if self._sku_keys is None:
+            self._sku_keys = {}
+            for sku in (*self.sets, *self.products):     # an exact 상품 SKU wins over a set spelled alike
+                self._sku_keys[_sku_key(sku)] = sku
+        return self._sku_keys.get(_sku_key(typed), "")
 
-        Only products sharing a word with the listing are compared, so the cost stays flat as the catalogue grows.
+    def suggest(self, line: OrderLine) -> str:
+        """The SKU to suggest for an unmapped listing, or "" (see ``suggestion``)."""
+        return self.suggestion(line).sku
+
+    def suggestion(self, line: OrderLine) -> Suggestion:
+        """The product whose 상품명 reads most like the listing and whose option words agree with the order's.
+
+        A candidate naming another size, colour, count or capacity than the order's option is never suggested,
+        nor one that leaves out an option the catalogue tells apart: no suggestion beats a wrong-size one.
         """
-        if not self.products:
-            return ""
-        if self._words is None:
-            self._words = defaultdict(set)
-            for sku, p in self.products.items():
-                for word in _WORD.findall(f"{p.name} {sku}".lower()):
-                    self._words[word].add(sku)
-        values = " ".join(v for _, v in sorted(option_key(line.option_text)))
-        text = f"{line.product_name} {values}".lower()
-        shared = set().union(*(self._words.get(w, set()) for w in _WORD.findall(text)))
-        names = {_squash(self.products[sku].name + sku): sku for sku in sorted(shared or self.products)}
-        best = difflib.get_close_matches(_squash(text), list(names), n=1, cutoff=0.3)
-        return names[best[0]] if best else ""
+        if self._index is None:
+            self._index = _CatalogueIndex(self.products)
+        return self._index.suggest(line.product_name, line.option_text)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    sku: str
+    confidence: int          # 0-100; 0 when nothing is suggested
+    why: str                 # Korean, for the 추천 이유 column
+
+
+def _sku_key(sku: str) -> str:
+    return _SPACE.sub("", sku).upper()
+
+
+# -- suggestions -----------------------------------------------------------------------------------------------
+
+# Words a listing carries for the shop's sake, not the product's.
+_NOISE_WORDS = frozenset({"무료배송", "기획전", "시즌", "특가", "당일발송", "당일출고", "이벤트", "할인", "세일", "신상",
+                          "인기", "추천", "정품", "빠른배송", "국내배송", "best", "new", "hot", "sale"})
+_TAG = re.compile(r"\[[^\]]*\]|【[^】]*】|<[^>]*>")                 # [무료배송], 【특가】 …
+_PUNCT = re.compile(r"[^0-9a-z가-힣.+]+")
+_COLOURS = {
+    "빨강": ("빨강", "빨간", "레드", "red"), "파랑": ("파랑", "파란", "블루", "blue", "blu"),
+    "검정": ("검정", "검은", "블랙", "black", "blk"), "흰색": ("흰색", "흰", "하양", "화이트", "white", "wht"),
+    "회색": ("회색", "그레이", "gray", "grey", "gry"), "네이비": ("네이비", "남색", "navy", "nvy"),
+    "베이지": ("베이지", "beige", "bei"), "초록": ("초록", "녹색", "그린", "green", "grn"),
+    "분홍": ("분홍", "핑크", "pink", "pnk"), "노랑": ("노랑", "노란", "옐로우", "옐로", "yellow", "yel"),
+    "카키": ("카키", "khaki", "kha"), "아이보리": ("아이보리", "ivory", "ivo"), "갈색": ("갈색", "브라운", "brown", "brn"),
+    "보라": ("보라", "퍼플", "purple", "pur"), "주황": ("주황", "오렌지", "orange", "org"), "민트": ("민트", "mint"),
+    "차콜": ("차콜", "charcoal"), "와인": ("와인", "버건디", "wine"), "하늘": ("하늘", "소라", "스카이블루", "skyblue"),
+}
+_COLOUR = {w: name for name, words in _COLOURS.items() for w in words}
+_SIZE = {"xs": "XS", "s": "S", "small": "S", "m": "M", "medium": "M", "l": "L", "large": "L", "xl": "XL",
+         "xxl": "2XL", "2xl": "2XL", "xxxl": "3XL", "3xl": "3XL", "4xl": "4XL", "free": "FREE", "프리": "FREE",
+         "f": "FREE", "fr": "FREE"}
+_COUNT = re.compile(r"(\d+)(개입|개|입|팩|매|장|세트|set|켤레|족|롤|구|p|pcs|ea)")
+_CAPACITY = re.compile(r"(\d+(?:\.\d+)?)(ml|l|리터|g|kg|oz)")
+_AXIS_NAMES = {"colour": "색상", "size": "사이즈", "count": "수량", "capacity": "용량"}
+SHORTLIST = 30
+NAME_CUTOFF = 60             # token_set_ratio a candidate's 상품명 needs to be considered at all
+SUGGEST_CUTOFF = 65          # confidence below which nothing is suggested
+MISSING_PENALTY = 15         # per option word the candidate neither confirms nor contradicts
+
+
+def _normalise(text: str) -> str:
+    """Text for fuzzy comparison: lower case, no promo tags or punctuation, no noise words."""
+    text = _PUNCT.sub(" ", _TAG.sub(" ", unicodedata.normalize("NFC", text).lower()))
+    return " ".join(w for w in text.split() if w not in _NOISE_WORDS)
+
+
+def _classify(word: str) -> tuple[str, str] | None:
+    """(axis, canonical value) of one word when it names a colour, size, count or capacity."""
+    for suffix in ("사이즈", "색상", "색"):
+        if word.endswith(suffix) and len(word) > len(suffix):
+            word = word[: -len(suffix)]
+    if word in _COLOUR:
+        return "colour", _COLOUR[word]
+    if word in _SIZE:
+        return "size", _SIZE[word]
+    if m := _COUNT.fullmatch(word):
+        return "count", str(int(m[1]))
+    if m := _CAPACITY.fullmatch(word):
+        unit = "l" if m[2] == "리터" else m[2]
+        return "capacity", f"{float(m[1]):g}{unit}"
+    return None
+
+
+def _option_atoms(option_text: str) -> list[tuple[str, str, str]]:
+    """The order's option as (axis, value, label) atoms: 'colour'/'size'/'count'/'capacity' from the words it
+    knows, 'number' for a bare number (a shoe size, 350), 'text' for any other value (``갤럭시 S24``)."""
+    text = option_text.strip()
+    if not text:
+        return []
+    has_pairs = ":" in text or "=" in text
+    parts = _PAIR_START.split(text) if has_pairs else _ANY_SEPARATOR.split(text)
+    atoms = []
+    for part in parts:
+        value = re.split(r"[:=]", part, maxsplit=1)[1] if has_pairs and re.search(r"[:=]", part) else part
+        words = _normalise(value).split()
+        if not words:
+            continue
+        whole = _classify("".join(words))
+        if whole:
+            atoms.append((*whole, value.strip()))
+            continue
+        known = [(w, _classify(w)) for w in words]
+        atoms += [(*c, w) for w, c in known if c]
+        rest = [w for w, c in known if not c]
+        if len(rest) == 1 and rest[0].isdigit():
+            atoms.append(("number", rest[0], rest[0]))
+        elif rest and len("".join(rest)) >= 2:
+            atoms.append(("text", "".join(rest), " ".join(rest)))
+    return atoms
+
+
+@dataclass
+class _Entry:
+    sku: str
+    text: str                                 # normalised 상품명, for the fuzzy scorers
+    words: set[str]                           # words of 상품명 and SKU parts
+    squashed: str                             # 상품명 + SKU without spaces or punctuation
+    axes: dict[str, set[str]]                 # colour/size/count/capacity -> values the product names
+    numbers: set[str]
+
+
+class _CatalogueIndex:
+    """상품 as the scorers and the option check need it, built once per load."""
+
+    def __init__(self, products: dict[str, Product]) -> None:
+        self.entries: list[_Entry] = []
+        for sku, p in products.items():
+            text = _normalise(p.name) or _normalise(sku.replace("-", " "))
+            words = set(text.split()) | set(_normalise(re.sub(r"[-_/.]", " ", sku)).split())
+            axes: dict[str, set[str]] = defaultdict(set)
+            for w in words:
+                if c := _classify(w):
+                    axes[c[0]].add(c[1])
+            self.entries.append(_Entry(sku, text, words, "".join(sorted(words)) + _PUNCT.sub("", text),
+                                       dict(axes), {w for w in words if w.isdigit()}))
+        self.texts = [e.text for e in self.entries]
+
+    def suggest(self, name: str, option_text: str) -> Suggestion:
+        if not self.entries:
+            return Suggestion("", 0, "상품 시트가 비어 있어 추천하지 않음")
+        atoms = _option_atoms(option_text)
+        listed = _normalise(name)
+        for w in listed.split():          # a colour/count/… in the listing's name counts when the option is silent
+            if (c := _classify(w)) and c[0] not in {a for a, _, _ in atoms} and c[0] in ("colour", "count", "capacity"):
+                same_axis = {_classify(x) for x in listed.split() if (_classify(x) or ("",))[0] == c[0]}
+                if len(same_axis) == 1:
+                    atoms.append((*c, w))
+        query = " ".join([listed] + [_normalise(label) for _, _, label in atoms])
+        found = process.extract(query, self.texts, scorer=fuzz.token_set_ratio, processor=None,
+                                limit=SHORTLIST, score_cutoff=NAME_CUTOFF)
+        if not found:
+            return Suggestion("", 0, "상품명이 비슷한 상품 없음")
+        shortlist = [(self.entries[i], score) for _, score, i in found]
+        # Axes and option words the catalogue tells apart among these candidates.
+        told_apart = {axis for e, _ in shortlist for axis in e.axes}
+        confirmed_text = {v for axis, v, _ in atoms if axis == "text" and any(v in e.squashed for e, _ in shortlist)}
+        query_words = set(query.split())
+        rejected: list[tuple[_Entry, str]] = []
+        survivors = []
+        for entry, set_score in shortlist:
+            matched, missing, conflict = [], [], ""
+            for axis, value, label in atoms:
+                status = self._check(entry, axis, value, told_apart, confirmed_text, query_words)
+                if status == "match":
+                    matched.append(label)
+                elif status == "missing":
+                    missing.append(label)
+                else:
+                    conflict = f"{_AXIS_NAMES.get(axis, '옵션')} {status}, 주문 {label}"
+                    break
+            if conflict:
+                rejected.append((entry, conflict))
+                continue
+            name_score = round(0.7 * set_score + 0.3 * fuzz.token_sort_ratio(query, entry.text))
+            survivors.append((len(matched), name_score - MISSING_PENALTY * len(missing), name_score, entry,
+                              matched, missing))
+        if survivors:
+            best_matched = max(s[0] for s in survivors)
+            survivors = sorted((s for s in survivors if s[0] == best_matched), key=lambda s: (-s[1], s[3].sku))
+            n, confidence, name_score, entry, matched, missing = survivors[0]
+            ties = [s for s in survivors[1:] if s[1] == confidence]
+            if ties:
+                confidence -= 10
+            if confidence >= SUGGEST_CUTOFF:
+                why = [f"상품명 일치 {name_score}%"]
+                if matched:
+                    why.append(f"옵션 {'·'.join(matched)} 일치")
+                if missing:
+                    why.append(f"옵션 {'·'.join(missing)} 확인 필요")
+                if ties:
+                    why.append(f"비슷한 후보 {len(ties) + 1}개 — 확인 필요")
+                return Suggestion(entry.sku, max(0, min(100, confidence)), ", ".join(why))
+        if rejected:
+            entry, conflict = rejected[0]
+            return Suggestion("", 0, f"옵션이 맞는 상품 없음 ({entry.sku}: {conflict}) — 상품 시트에 추가하거나 SKU를 직접 적으세요")
+        return Suggestion("", 0, "확실한 후보 없음 — SKU를 직접 적으세요")
+
+    @staticmethod
+    def _check(entry: _Entry, axis: str, value: str, told_apart: set[str], confirmed_text: set[str],
+               query_words: set[str]) -> str:
+        """'match', 'missing' (neither said nor contradicted), or what the candidate says instead (a conflict)."""
+        if axis in _AXIS_NAMES:
+            have = entry.axes.get(axis, set())
+            if value in have:
+                return "match"
+            if have:
+                return "·".join(sorted(have))
+            return "없음" if axis in told_apart else "missing"    # the catalogue tells this axis apart
+        if axis == "number":
+            if value in entry.numbers or value in entry.squashed:
+                return "match"
+            other = sorted(n for n in entry.numbers if len(n) == len(value))
+            return "·".join(other) if other else "missing"
+        if value in entry.squashed:
+            return "match"
+        if value in confirmed_text:                  # another candidate has it: this one is another variant
+            return "다름"
+        extra = sorted(w for w in entry.words - query_words if not _classify(w) and not w.isdigit() and len(w) > 1
+                       and w not in entry.sku.lower())
+        return "missing" if not extra else f"'{extra[0]}'"
 
 
 # -- loading -----------------------------------------------------------------------------------------------

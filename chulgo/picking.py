@@ -259,7 +259,7 @@ def parcel_contents(s: Shipment) -> Parcel:
         it = item[sku]
         note = []
         if len(sources[sku]) > 1:
-            note.append("+".join(f"{'단품' if g is None else '세트'} {n}" for g, n in sources[sku].items()))
+            note.append("+".join(f"{'단품' if g is None else '세트'}{n}" for g, n in sources[sku].items()))
         if sku in gift_skus:
             note.append("사은품")
         return PackRow(sku, indent + (it.name or sku), it.location, qty[sku], " · ".join(note))
@@ -342,7 +342,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
                 sheet.row_styles[r] = "set"
                 sheet.row_heights[r] = 18
                 continue
-            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, _clip(pr.note, 18)])
+            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, _clip(pr.note, 20)])
             sheet.row_styles[r] = "cell"
             sheet.cell_styles[(r, 0)] = "check"
             sheet.cell_styles[(r, 4)] = _many(pr.quantity)
