@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS lines (
     layout_id INTEGER REFERENCES layouts, raw TEXT, source TEXT, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
-    last_file TEXT NOT NULL DEFAULT '', state_from TEXT NOT NULL DEFAULT '',
+    last_file TEXT NOT NULL DEFAULT '', state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
     shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS unmatched_tracking (
     source TEXT, source_row INTEGER, reason TEXT, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no));
 CREATE TABLE IF NOT EXISTS invoices (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL,
-    written_at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
+    written_at TEXT NOT NULL, uploaded_at TEXT, PRIMARY KEY (channel, line_key));
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS pending_outputs (
@@ -192,6 +192,31 @@ class Purged:
 
     def text(self) -> str:
         return f"주문 {self.lines}줄, 송장 {self.parcels}건, 미매칭 운송장 {self.unmatched}건의 받는분 정보를 지웠습니다"
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """One invoice upload file the tool made: whether the seller said it went up, and what the channel confirmed."""
+
+    file: str
+    channel: str
+    day: str
+    lines: int
+    uploaded_at: str | None
+    confirmed: int           # lines the channel's own export now shows as shipped
+
+    @property
+    def done(self) -> bool:
+        return self.uploaded_at is not None or self.confirmed == self.lines
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    channel: str
+    line_key: str
+    order_no: str
+    ship_by: str             # order-time keys
+    ordered: str
 
 
 @dataclass(frozen=True)
@@ -424,7 +449,7 @@ class Ledger:
             if old is None:
                 move = first_state(line.status_class)
                 inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_id,
-                                         file_time, stamp, stamp))
+                                         file_time, order_time_key(line.ship_by), stamp, stamp))
                 existing[key] = (move.state, "", fields)
                 report.new += 1
                 continue
@@ -443,9 +468,11 @@ class Ledger:
                 if fields != old_fields or move.state != state:
                     # The export is the truth again (a purged line read again is purged again later).
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
-                                    "state_from = ?, purged_at = NULL, updated_at = ? WHERE channel = ? AND line_key = ?",
+                                    "state_from = ?, ship_by = ?, purged_at = NULL, updated_at = ? "
+                                    "WHERE channel = ? AND line_key = ?",
                                     values[2:] + (move.state, move.hold_reason, order_time_key(line.ordered_at),
-                                                  file_time if move.state != state else state_from, stamp) + key))
+                                                  file_time if move.state != state else state_from,
+                                                  order_time_key(line.ship_by), stamp) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
@@ -474,8 +501,8 @@ class Ledger:
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)
         self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                            f"last_file, state_from, first_seen, updated_at) "
-                            f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 7))})", inserts)
+                            f"last_file, state_from, ship_by, first_seen, updated_at) "
+                            f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 8))})", inserts)
         for sql, params in updates:
             self.db.execute(sql, params)
         if file_id and existing:
@@ -708,10 +735,53 @@ class Ledger:
 
     def mark_invoiced(self, lines: list[InvoiceLine], day: str, seq: int, file: str) -> None:
         stamp = now()
-        self.db.executemany("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?)",
+        self.db.executemany("INSERT INTO invoices (channel, line_key, day, seq, file, written_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
                             [(line.channel, line.line_key, day, seq, file, stamp) for line in lines])
         self.db.executemany("UPDATE lines SET state = 'invoiced', updated_at = ? WHERE channel = ? AND line_key = ? "
                             "AND state = 'tracked'", [(stamp, line.channel, line.line_key) for line in lines])
+
+    def upload_files(self, since_day: str) -> list[UploadFile]:
+        """Every upload file made since ``since_day``, newest first."""
+        rows = self.db.execute(
+            "SELECT i.file, i.channel, i.day, COUNT(*), MAX(i.uploaded_at), "
+            f"SUM(CASE WHEN l.state IN ('{CONFIRMED}', '{RETURNED}') THEN 1 ELSE 0 END) "
+            "FROM invoices i JOIN lines l ON l.channel = i.channel AND l.line_key = i.line_key "
+            "WHERE i.day >= ? GROUP BY i.file, i.channel, i.day ORDER BY i.day DESC, i.file", (since_day,))
+        return [UploadFile(*r) for r in rows]
+
+    def mark_uploaded(self, file_or_channel: str) -> list[str]:
+        """The seller says these uploads went up: a file name (or part of it), or a channel id. Returns the files."""
+        files = [f for (f,) in self.db.execute(
+            "SELECT DISTINCT file FROM invoices WHERE uploaded_at IS NULL AND (file = ? OR channel = ? OR "
+            "instr(file, ?) > 0)", (file_or_channel, file_or_channel, file_or_channel))]
+        self.db.executemany("UPDATE invoices SET uploaded_at = ? WHERE file = ? AND uploaded_at IS NULL",
+                            [(now(), f) for f in files])
+        return files
+
+    def open_deadlines(self) -> list[OpenDeadline]:
+        """Order keys and deadlines of every line not yet on a waybill."""
+        rows = self.db.execute(f"SELECT channel, line_key, order_no, ship_by, ordered_key FROM lines "
+                               f"WHERE state IN ('{NEW}', '{HELD}')")
+        return [OpenDeadline(*r) for r in rows]
+
+    def daily_counts(self, since_day: str) -> dict[str, tuple[int, int, int]]:
+        """{day: (lines collected, lines put on a live waybill, lines uploaded)} since ``since_day``."""
+        out: dict[str, list[int]] = {}
+        queries = ("SELECT substr(first_seen, 1, 10), COUNT(*) FROM lines WHERE first_seen >= ? GROUP BY 1",
+                   "SELECT b.day, COUNT(*) FROM shipment_lines sl JOIN shipments s ON s.shipment_id = sl.shipment_id "
+                   "JOIN batches b ON b.batch_id = s.batch_id WHERE s.voided_at IS NULL AND b.day >= ? GROUP BY b.day",
+                   "SELECT day, COUNT(*) FROM invoices WHERE day >= ? GROUP BY day")
+        for i, q in enumerate(queries):
+            for day, n in self.db.execute(q, (since_day,)):
+                out.setdefault(day, [0, 0, 0])[i] = n
+        return {day: (v[0], v[1], v[2]) for day, v in out.items()}
+
+    def counts_by_channel(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for channel, state, n in self.db.execute("SELECT channel, state, COUNT(*) FROM lines GROUP BY channel, state"):
+            out.setdefault(channel, {})[state] = n
+        return out
 
     def tracked_not_invoiced(self) -> list[tuple]:
         return self.db.execute("SELECT channel, line_key, order_no, updated_at FROM lines WHERE state = 'tracked' "

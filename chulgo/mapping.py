@@ -27,7 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from rapidfuzz import fuzz, process
 
-from chulgo.files import cell_text, normalise_header
+from chulgo.files import cell_text, find_header_row, normalise_header
 from chulgo.model import ChulgoError, Item, OrderLine, Problem
 from chulgo.sheets import Sheet, is_open_in_excel, write_workbook
 
@@ -101,6 +101,7 @@ class MappingBook:
     problems: list[Problem] = field(default_factory=list)
     completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
     unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
+    unmapped_sheet_rows: list[int] = field(default_factory=list)             # … and the row each is on
     _index: _CatalogueIndex | None = field(default=None, repr=False)          # for suggestion()
     _sku_keys: dict[str, str] | None = field(default=None, repr=False)        # SKU as typed loosely -> SKU
     _rules_memo: dict[tuple, list[Rule] | None] = field(default_factory=dict, repr=False)
@@ -208,6 +209,8 @@ SHORTLIST = 30
 NAME_CUTOFF = 60             # token_set_ratio a candidate's 상품명 needs to be considered at all
 SUGGEST_CUTOFF = 65          # confidence below which nothing is suggested
 MISSING_PENALTY = 15         # per option word the candidate neither confirms nor contradicts
+UNASKED_PENALTY = 5          # per size/colour/… the candidate names and the order does not
+AMBIGUOUS_MARGIN = 5         # a runner-up this close means the order cannot tell them apart: nothing suggested
 
 
 def _normalise(text: str) -> str:
@@ -219,7 +222,7 @@ def _normalise(text: str) -> str:
 def _classify(word: str) -> tuple[str, str] | None:
     """(axis, canonical value) of one word when it names a colour, size, count or capacity."""
     for suffix in ("사이즈", "색상", "색"):
-        if word.endswith(suffix) and len(word) > len(suffix):
+        if word not in _COLOUR and word.endswith(suffix) and len(word) > len(suffix):
             word = word[: -len(suffix)]
     if word in _COLOUR:
         return "colour", _COLOUR[word]
@@ -256,7 +259,7 @@ def _option_atoms(option_text: str) -> list[tuple[str, str, str]]:
         rest = [w for w, c in known if not c]
         if len(rest) == 1 and rest[0].isdigit():
             atoms.append(("number", rest[0], rest[0]))
-        elif rest and len("".join(rest)) >= 2:
+        elif rest:
             atoms.append(("text", "".join(rest), " ".join(rest)))
     return atoms
 
@@ -307,6 +310,7 @@ class _CatalogueIndex:
         told_apart = {axis for e, _ in shortlist for axis in e.axes}
         confirmed_text = {v for axis, v, _ in atoms if axis == "text" and any(v in e.squashed for e, _ in shortlist)}
         query_words = set(query.split())
+        asked = {axis for axis, _, _ in atoms}
         rejected: list[tuple[_Entry, str]] = []
         survivors = []
         for entry, set_score in shortlist:
@@ -318,29 +322,31 @@ class _CatalogueIndex:
                 elif status == "missing":
                     missing.append(label)
                 else:
-                    conflict = f"{_AXIS_NAMES.get(axis, '옵션')} {status}, 주문 {label}"
+                    said = "표시 없음" if status == "없음" else status
+                    conflict = f"{_AXIS_NAMES.get(axis, '옵션')} {said}, 주문 {label}"
                     break
             if conflict:
                 rejected.append((entry, conflict))
                 continue
             name_score = round(0.7 * set_score + 0.3 * fuzz.token_sort_ratio(query, entry.text))
-            survivors.append((len(matched), name_score - MISSING_PENALTY * len(missing), name_score, entry,
-                              matched, missing))
+            # What the candidate names that the order does not say (a size, a colour …): to be checked.
+            unasked = sorted(v for axis, values in entry.axes.items() if axis not in asked for v in values)
+            score = name_score - MISSING_PENALTY * len(missing) - UNASKED_PENALTY * len(unasked)
+            survivors.append((len(matched), score, name_score, entry, matched, missing + unasked))
         if survivors:
             best_matched = max(s[0] for s in survivors)
             survivors = sorted((s for s in survivors if s[0] == best_matched), key=lambda s: (-s[1], s[3].sku))
-            n, confidence, name_score, entry, matched, missing = survivors[0]
-            ties = [s for s in survivors[1:] if s[1] == confidence]
-            if ties:
-                confidence -= 10
+            _, confidence, name_score, entry, matched, unsure = survivors[0]
+            close = [s[3].sku for s in survivors[1:] if s[1] > confidence - AMBIGUOUS_MARGIN]
+            if close:
+                shown = ", ".join([entry.sku, *close[:2]]) + (" …" if len(close) > 2 else "")
+                return Suggestion("", 0, f"비슷한 후보 {len(close) + 1}개({shown})를 옵션으로 가릴 수 없음 — SKU를 직접 적으세요")
             if confidence >= SUGGEST_CUTOFF:
                 why = [f"상품명 일치 {name_score}%"]
                 if matched:
                     why.append(f"옵션 {'·'.join(matched)} 일치")
-                if missing:
-                    why.append(f"옵션 {'·'.join(missing)} 확인 필요")
-                if ties:
-                    why.append(f"비슷한 후보 {len(ties) + 1}개 — 확인 필요")
+                if unsure:
+                    why.append(f"{'·'.join(unsure)} 확인 필요")
                 return Suggestion(entry.sku, max(0, min(100, confidence)), ", ".join(why))
         if rejected:
             entry, conflict = rejected[0]
@@ -367,8 +373,7 @@ class _CatalogueIndex:
             return "match"
         if value in confirmed_text:                  # another candidate has it: this one is another variant
             return "다름"
-        extra = sorted(w for w in entry.words - query_words if not _classify(w) and not w.isdigit() and len(w) > 1
-                       and w not in entry.sku.lower())
+        extra = sorted(w for w in set(entry.text.split()) - query_words if not _classify(w) and len(w) > 1)
         return "missing" if not extra else f"'{extra[0]}'"
 
 
@@ -380,7 +385,14 @@ def create_mapping_workbook(path: Path) -> None:
     write_workbook(path, [Sheet(name, [list(cols)]) for name, cols in SHEETS.items()])
 
 
+# Headers that locate each sheet's header row, so a line of instructions (or a title) above the table is fine.
+_HEADER_KEYS = {"상품": {"SKU"}, "매핑": {"SKU", "채널"}, "세트": {"세트SKU", "구성SKU"}, "미매핑": {"SKU", "채널"}}
+HEADER_SCAN = 5
+
+
 def _sheet_rows(book: python_calamine.CalamineWorkbook, name: str, path: Path, required: bool) -> list[dict]:
+    """A sheet's rows as dicts by header (``_row``: the row number the seller sees). The header row is the first
+    of the top rows holding the sheet's key headers (row 1 when none does)."""
     if name not in book.sheet_names:
         if required:
             raise ChulgoError(f"{path.name}에 '{name}' 시트가 없습니다. 시트 이름을 '{name}'(으)로 고치세요.")
@@ -388,9 +400,11 @@ def _sheet_rows(book: python_calamine.CalamineWorkbook, name: str, path: Path, r
     rows = [[cell_text(c) for c in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     if not rows:
         return []
-    header = [normalise_header(h) for h in rows[0]]
+    at = find_header_row(rows[:HEADER_SCAN], _HEADER_KEYS.get(name, set()))
+    at = max(at, 0)
+    header = [normalise_header(h) for h in rows[at]]
     out = []
-    for i, r in enumerate(rows[1:], start=2):
+    for i, r in enumerate(rows[at + 1:], start=at + 2):
         if any(r):
             d = {h: (r[j] if j < len(r) else "") for j, h in enumerate(header) if h}
             d["_row"] = i
@@ -425,13 +439,16 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
     mb = MappingBook(path)
     fname = path.name
 
+    product_keys: dict[str, str] = {}            # SKU compared loosely -> SKU as written in 상품
     for r in _sheet_rows(book, "상품", path, True):
         sku = r.get("SKU", "")
         if not sku:
             continue
-        if sku in mb.products:
-            mb.problems.append(Problem("dup_sku", "같은 SKU가 두 번 있습니다. 위의 줄만 씁니다.", fname, "상품", r["_row"], "SKU", sku))
+        if _sku_key(sku) in product_keys:
+            mb.problems.append(Problem("dup_sku", "같은 SKU가 (대소문자·띄어쓰기만 달리) 두 번 있습니다. 위의 줄만 씁니다.",
+                                       fname, "상품", r["_row"], "SKU", sku))
             continue
+        product_keys[_sku_key(sku)] = sku
         mb.products[sku] = Product(sku, r.get("상품명", ""), r.get("바코드", ""), r.get("로케이션", ""),
                                    r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""))
 
@@ -440,6 +457,7 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
         if not set_sku or not comp:
             continue
         q = _quantity(r.get("수량", ""))
+        comp = product_keys.get(_sku_key(comp), comp)
         if q is None or comp not in mb.products:
             msg = "수량이 1 이상의 정수가 아닙니다." if q is None else "구성SKU가 상품 시트에 없습니다."
             mb.problems.append(Problem("bad_set", msg, fname, "세트", r["_row"], "수량" if q is None else "구성SKU",
@@ -448,7 +466,8 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
         mb.sets.setdefault(set_sku, []).append(Rule(comp, q))
 
     def add_rule(r: dict, sheet: str) -> bool:
-        raw_channel, sku = r.get("채널", ""), r.get("SKU", "")
+        raw_channel, typed = r.get("채널", ""), r.get("SKU", "")
+        sku = mb.sku_for(typed) or typed
         channel = channel_aliases.get(raw_channel, channel_aliases.get(raw_channel.lower(), ""))
         codes = (r.get("채널상품코드", ""), r.get("채널옵션코드", ""), r.get("채널상품명", ""))
         if not sku:
@@ -462,8 +481,8 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
                                        fname, sheet, r["_row"], "채널상품코드"))
             return False
         if sku not in mb.products and sku not in mb.sets:
-            mb.problems.append(Problem("unknown_sku", "SKU가 상품 시트(또는 세트 시트)에 없습니다. 추가하거나 SKU를 고치세요.",
-                                       fname, sheet, r["_row"], "SKU", sku))
+            mb.problems.append(Problem("unknown_sku", _unknown_sku_message(mb, typed, sheet), fname, sheet, r["_row"],
+                                       "SKU", typed))
             return False
         q = _quantity(r.get("수량", ""))
         if q is None:
@@ -485,30 +504,60 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
     for r in _sheet_rows(book, "미매핑", path, False):
         row = tuple(r.get(c, "") for c in UNMAPPED_COLUMNS)
         mb.unmapped_rows.append(row)
+        mb.unmapped_sheet_rows.append(r["_row"])
         if r.get("SKU") and add_rule(r, "미매핑"):
             mb.completed_unmapped.append(row)
     return mb
+
+
+def _unknown_sku_message(book: MappingBook, typed: str, sheet: str) -> str:
+    """What to do about a SKU that is in neither 상품 nor 세트, with the nearest SKU when one is close."""
+    close = process.extractOne(_sku_key(typed), {sku: _sku_key(sku) for sku in (*book.products, *book.sets)},
+                               scorer=fuzz.ratio, score_cutoff=80)
+    guess = f" 혹시 '{close[2]}'인가요?" if close else ""
+    pick = "(이 시트의 SKU 칸은 목록에서 고를 수 있습니다)" if sheet == "미매핑" else ""
+    return (f"SKU가 상품 시트(또는 세트 시트)에 없습니다.{guess} 상품 시트에 있는 SKU로 고치거나{pick}, 새 상품이면 "
+            "상품 시트에 먼저 추가한 뒤 다시 실행하세요. 그때까지 이 상품의 주문은 기다립니다.")
 
 
 # -- writing 미매핑 --------------------------------------------------------------------------------------------
 
 
 def unmapped_rows(lines: list[OrderLine], book: MappingBook, channel_names: dict[str, str]) -> list[tuple[str, ...]]:
-    """One row per distinct unmapped listing, most-ordered first."""
+    """One row per distinct unmapped listing (UNMAPPED_COLUMNS), most-ordered first, with its suggestion.
+
+    What the seller typed into a row that could not be used yet (a SKU typo, a bad 수량) stays for them to fix,
+    on the row it is on: the problem names that row, and the next step of the same run names it again. A row
+    left empty by the move stays empty ("" cells) rather than letting the typed row move.
+    """
     groups: dict[tuple, list[OrderLine]] = {}
     for line in lines:
         key = (line.channel, line.product_code, line.option_code, line.product_name, line.option_text)
         groups.setdefault(key, []).append(line)
-    # A listing already on the sheet keeps its suggestion: suggesting is the slow part, and the seller has seen it.
-    # What the seller typed into a row that could not be used yet (a SKU typo, a bad 수량) stays for them to fix.
-    known = {r[:5]: r for r in book.unmapped_rows if len(r) > 9}
-    rows = []
+    completed = set(book.completed_unmapped)
+    known = {r[:5]: r for r in book.unmapped_rows}
+    typed_at = {r[:5]: n for r, n in zip(book.unmapped_rows, book.unmapped_sheet_rows) if r[5] and r not in completed}
+    width = len(UNMAPPED_COLUMNS)
+    rows, pinned = [], {}
     for (channel, pcode, ocode, pname, otext), group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        shown = channel_names.get(channel, channel)
-        before = known.get((shown, pcode, ocode, pname, otext), ("",) * 10)
-        rows.append((shown, pcode, ocode, pname, otext, before[5], before[6], str(len(group)), group[0].order_no,
-                     before[9] or book.suggest(group[0])))
-    return rows
+        listing = (channel_names.get(channel, channel), pcode, ocode, pname, otext)
+        before = known.get(listing, ("",) * width)
+        s = book.suggestion(group[0])
+        row = (*listing, before[5], before[6] or "1", str(len(group)), group[0].order_no, s.sku,
+               str(s.confidence) if s.sku else "", s.why)
+        if listing in typed_at and typed_at[listing] >= 2:
+            pinned[typed_at[listing] - 2] = row
+        else:
+            rows.append(row)
+    if not pinned:
+        return rows
+    out: list[tuple[str, ...]] = []
+    rest = iter(rows)
+    for i in range(max(len(rows) + len(pinned), max(pinned) + 1)):
+        out.append(pinned[i] if i in pinned else next(rest, ("",) * width))
+    while out and not any(out[-1]):
+        out.pop()
+    return out
 
 
 def _write_text(ws, row: int, values: tuple) -> None:
@@ -530,7 +579,7 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     """
     completed = set(book.completed_unmapped)
     current = [r for r in book.unmapped_rows if r not in completed]
-    if not completed and [r[:8] for r in current] == [r[:8] for r in rows]:
+    if not completed and [r[:8] for r in current] == [r[:8] for r in rows if any(r)]:
         return None, ""                      # nothing changed: leave the seller's file untouched
     path = book.path
     if not touch_workbook:
@@ -545,20 +594,22 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
         return _fallback(rows, fallback_dir, why, f"그 파일의 줄에 SKU를 채워 {path.name} '매핑' 시트에 옮겨 적으세요. {hint}")
     if completed:
         ws = wb["매핑"]
-        header = [normalise_header(str(c.value or "")) for c in ws[1]]
+        header = [normalise_header(str(c.value or "")) for c in ws[_header_row(ws, "매핑")]]
         next_row = ws.max_row + 1
         for r in book.completed_unmapped:
             d = dict(zip(UNMAPPED_COLUMNS, r))
+            d["SKU"] = book.sku_for(d["SKU"]) or d["SKU"]        # as 상품 spells it
             _write_text(ws, next_row, tuple(d.get(h, "") for h in header))
             next_row += 1
     if "미매핑" in wb.sheetnames:
         ws = wb["미매핑"]
-        ws.delete_rows(2, max(ws.max_row, 2))
+        ws.delete_rows(1, max(ws.max_row, 1))
     else:
         ws = wb.create_sheet("미매핑")
     _write_text(ws, 1, UNMAPPED_COLUMNS)
     for i, r in enumerate(rows, start=2):
         _write_text(ws, i, r)
+    _dress_unmapped(wb, ws, rows, {p.row for p in book.problems if p.sheet == "미매핑" and p.row})
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     backup = None
     try:
@@ -575,6 +626,70 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     _prune_backups(path)
     moved = f" 입력하신 {len(completed)}줄은 '매핑' 시트로 옮겼습니다." if completed else ""
     return path, f"미매핑 {len(rows)}건을 {path.name} '미매핑' 시트에 적었습니다.{moved}"
+
+
+# How 미매핑 looks when the tool writes it into the workbook.
+SKU_LIST_NAME = "SKU_LIST"              # defined name for 상품's SKU column, the source of the SKU dropdown
+INSTRUCTION = ("▶ 노란 SKU 칸에 보낼 상품의 SKU를 고르세요(▼ 목록, 추천SKU 참고 — 옵션까지 확인). "
+               "수량은 주문 1개에 보낼 개수입니다. 저장한 뒤 다시 실행하면 매핑으로 옮겨지고 주문이 출고됩니다.")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_HEADER_FILL = PatternFill("solid", fgColor="FFD966")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
+_UNMAPPED_WIDTHS = {"채널": (8, 12), "채널상품코드": (12, 18), "채널옵션코드": (12, 18), "채널상품명": (20, 40),
+                    "채널옵션": (14, 30), "SKU": (22, 22), "수량": (7, 7), "주문수": (8, 8), "예시주문번호": (14, 22),
+                    "추천SKU": (16, 22), "추천 신뢰도": (11, 11), "추천 이유": (24, 60)}
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _header_row(ws, sheet: str) -> int:
+    """The 1-based header row of an openpyxl sheet, found as ``_sheet_rows`` finds it."""
+    rows = [[cell_text(c.value) for c in row] for row in ws.iter_rows(max_row=HEADER_SCAN)]
+    return max(find_header_row(rows, _HEADER_KEYS[sheet]), 0) + 1
+
+
+def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], problem_rows: set[int]) -> None:
+    """Make 미매핑 say what to do: the SKU column highlighted with a dropdown of 상품's SKUs, the instruction on the
+    header line (row 1 stays the header: the tool and the seller's own tools read the table from it), the header
+    frozen, widths from the data, typed SKUs that are not in 상품 in red.
+
+    The dropdown refers to 상품 through a defined name: Excel keeps a list that names another sheet directly only in
+    an extension openpyxl drops (the next rewrite would then refuse the workbook), but a defined name it keeps plainly.
+    """
+    last = len(rows) + 1
+    sku_col = UNMAPPED_COLUMNS.index("SKU") + 1
+    for col, name in enumerate(UNMAPPED_COLUMNS, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = _INPUT_HEADER_FILL if col == sku_col else _HEADER_FILL
+        low, high = _UNMAPPED_WIDTHS.get(name, (10, 30))
+        data = max((_display_width(r[col - 1]) for r in rows[:300] if col - 1 < len(r)), default=0)
+        ws.column_dimensions[get_column_letter(col)].width = max(low, min(high, max(data, _display_width(name)) + 2))
+    note = ws.cell(row=1, column=len(UNMAPPED_COLUMNS) + 2, value=INSTRUCTION)
+    note.font = Font(bold=True, color="C00000")
+    for row in range(2, last + 1):
+        ws.cell(row=row, column=sku_col).fill = _PROBLEM_FILL if row in problem_rows else _INPUT_FILL
+    ws.freeze_panes = "A2"
+    ws.data_validations.dataValidation = []
+    if "상품" not in wb.sheetnames:
+        return
+    products = wb["상품"]
+    header_row = _header_row(products, "상품")
+    header = [normalise_header(cell_text(c.value)) for c in products[header_row]]
+    if "SKU" not in header:
+        return
+    letter = get_column_letter(header.index("SKU") + 1)
+    end = max(products.max_row + 200, 500)
+    wb.defined_names[SKU_LIST_NAME] = DefinedName(SKU_LIST_NAME, attr_text=f"'상품'!${letter}${header_row + 1}:${letter}${end}")
+    dv = DataValidation(type="list", formula1=SKU_LIST_NAME, allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle="상품 시트에 없는 SKU",
+                        error="상품 시트(또는 세트 시트)에 있는 SKU를 목록에서 고르세요. 세트SKU라면 '예'를 누르세요.",
+                        showInputMessage=True, promptTitle="SKU 입력", prompt="▼ 목록에서 상품 시트의 SKU를 고르세요.")
+    dv.add(f"{get_column_letter(sku_col)}2:{get_column_letter(sku_col)}{max(last, 2)}")
+    ws.add_data_validation(dv)
 
 
 def _fallback(rows: list[tuple[str, ...]], out_dir: Path, why: str, todo: str = "") -> tuple[Path, str]:

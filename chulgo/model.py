@@ -94,6 +94,7 @@ class OrderLine:
     raw: tuple[str, ...] = ()       # the row's cells as downloaded, in the layout's column order
     source: str = ""                # file name
     source_row: int = 0             # 1-based Excel row
+    ship_by: str = ""               # the channel's own 발송기한 / 출고예정일, as given ('' = none)
 
 
 @dataclass(frozen=True)

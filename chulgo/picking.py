@@ -175,8 +175,10 @@ def total_sheet(shipments: list[Shipment], products: dict[str, Product], title: 
     labels = [(batch_names or {}).get(b) or f"{b}번 묶음" for b in batches] if split else []
     units = sum(totals.values())
     many = sum(1 for q in totals.values() if q >= 2)
-    header = ["로케이션", "SKU", "상품명", "바코드", *labels, "수량", "재고", "확인"]
-    q_col = 4 + len(labels)
+    codes = not split           # the day total is a walking list: its batch columns take the 바코드 column's room
+    header = ["로케이션", "SKU", "상품명", *(["바코드"] if codes else []), *labels, "수량", "재고", "확인"]
+    first_batch = 3 + codes
+    q_col = first_batch + len(labels)
     ncol = len(header)
     summary = f"송장 {len(shipments)}건 · 상품 {len(totals)}종 {units}개"
     if many:
@@ -187,18 +189,19 @@ def total_sheet(shipments: list[Shipment], products: dict[str, Product], title: 
     sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=40,
                   merges=[(0, 0, 0, ncol - 1), (1, 0, 1, ncol - 1)],
                   row_styles={0: "title", 1: "note", 2: "head"}, row_heights={0: 24, 1: 18, 2: 32 if split else 20},
-                  widths={ncol - 1: 6, **{c: 9 for c in range(4, q_col)}})
+                  widths={ncol - 1: 6, **{c: 9 for c in range(first_batch, q_col)}})
     for sku in sorted(totals, key=lambda k: _location_order(names[k].location, k)):
         it = names[sku]
         stock = products[sku].stock if sku in products else ""
         r = len(rows)
-        rows.append([it.location, sku, it.name, it.barcode, *(per_batch.get((sku, b), 0) or "" for b in batches
-                                                                if split), totals[sku], stock, "☐"])
+        rows.append([it.location, sku, it.name, *([it.barcode] if codes else []),
+                     *(per_batch.get((sku, b), 0) or "" for b in (batches if split else [])), totals[sku], stock,
+                     "☐"])
         sheet.row_styles[r] = "cell"
         sheet.row_heights[r] = 24
         sheet.cell_styles[(r, q_col)] = _many(totals[sku])
         sheet.cell_styles[(r, ncol - 1)] = "check"
-        for c in range(4, q_col):
+        for c in range(first_batch, q_col):
             sheet.cell_styles[(r, c)] = "small_qty"
         if _stock_short(stock, totals[sku]):
             sheet.cell_styles[(r, q_col + 1)] = "short"
@@ -290,7 +293,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
     beside the message, a missing tracking number is red)."""
     ncol = len(PACK_HEADER)
     rows: list[list[str | int]] = [[title] + [""] * (ncol - 1), [summary] + [""] * (ncol - 1), list(PACK_HEADER)]
-    sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=40,
+    sheet = Sheet(name, rows, header_rows=3, printable=True, styles=STYLES, max_width=38,
                   merges=[(0, 0, 0, ncol - 1), (1, 0, 1, ncol - 1)],
                   row_styles={0: "title", 1: "note", 2: "head"}, row_heights={0: 24, 1: 18, 2: 20},
                   widths={0: 5, 4: 7})
@@ -300,7 +303,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
         s = p.shipment
         sku_rows = p.sku_rows
         count = f"{len(sku_rows)}줄 · {sum(r.quantity for r in sku_rows)}개"
-        who = f"{s.recipient.name} · {short_address(s.recipient.address, 28)}"
+        who = f"{s.recipient.name} · {short_address(s.recipient.address, 26)}"
         for i, label in enumerate(head):
             r = len(rows)
             if i == 0:
@@ -331,7 +334,8 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
             sheet.row_styles[r] = "message"
             sheet.cell_styles[(r, 4)] = "flags"
             sheet.cell_styles[(r, 0)] = "blank"
-            sheet.row_heights[r] = 30 if image else 20
+            lines = min(4, -(-_width(message) // 36) or 1)     # a long 배송메시지 wraps in the 상품명 column
+            sheet.row_heights[r] = max(30 if image else 20, 15 * lines + 4)
             if image:
                 sheet.images.append((r, 0, image, {"x_offset": 4, "y_offset": 4}))
         for pr in p.rows:
@@ -342,7 +346,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
                 sheet.row_styles[r] = "set"
                 sheet.row_heights[r] = 18
                 continue
-            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, _clip(pr.note, 20)])
+            rows.append(["☐", pr.location, pr.sku, pr.name, pr.quantity, _clip(pr.note, 18)])
             sheet.row_styles[r] = "cell"
             sheet.cell_styles[(r, 0)] = "check"
             sheet.cell_styles[(r, 4)] = _many(pr.quantity)

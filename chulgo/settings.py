@@ -59,6 +59,7 @@ class Settings:
     partial_bundles: bool = False    # ship the ready lines of a channel bundle while others wait (분리배송)
     parcel_code: str = ""            # the workspace's code in parcel ids ('' = the ledger's own random code)
     keep_days: int = 90              # personal data of finished lines is purged after this many days
+    ship_days: int = 2               # business days to ship when a channel's export gives no deadline
 
     @property
     def inbox(self) -> Path:
@@ -177,8 +178,11 @@ def load_settings(workspace: Path) -> Settings:
 
     shipping = doc.get("shipping", {})
     for key in shipping:
-        if key not in ("merge", "partial_bundles", "parcel_code"):
-            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code 중 하나를 쓰세요.")
+        if key not in ("merge", "partial_bundles", "parcel_code", "ship_days"):
+            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code, ship_days 중 하나를 쓰세요.")
+    ship_days = shipping.get("ship_days", 2)
+    if not isinstance(ship_days, int) or isinstance(ship_days, bool) or not 0 <= ship_days <= 30:
+        raise _bad("[shipping] ship_days", "0~30 사이의 정수(영업일)여야 합니다 (예: ship_days = 2).")
     partial = shipping.get("partial_bundles", False)
     if not isinstance(partial, bool):
         raise _bad("[shipping] partial_bundles", "true 또는 false 여야 합니다 (따옴표 없이).")
@@ -224,4 +228,5 @@ def load_settings(workspace: Path) -> Settings:
         partial_bundles=partial,
         parcel_code=parcel_code,
         keep_days=keep_days,
+        ship_days=ship_days,
     )

@@ -28,6 +28,8 @@ class Sheet:
     landscape: bool = False
     emphasis: set[int] = field(default_factory=set)   # row indices drawn bold and shaded (parcel headers)
     max_width: int = 45
+    hidden: bool = False             # an empty list is hidden rather than shown as a bare header
+    chart: LineChart | None = None
     # Optional layout (all empty by default: a sheet without them is written exactly as before).
     styles: dict[str, dict] = field(default_factory=dict)       # extra named formats (xlsxwriter properties;
     #                                                             text cells keep num_format "@" unless given)
@@ -41,6 +43,27 @@ class Sheet:
     images: list[tuple[int, int, bytes, dict]] = field(default_factory=list)  # (row, col, png bytes, options)
     page_breaks: list[int] = field(default_factory=list)        # rows that start a new printed page
     fit_height: int = 0              # printable: pages tall (0 = as many as needed)
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """A small line chart of some columns of the sheet's own rows (first_row..last_row, 0-based, inclusive)."""
+
+    title: str
+    category_col: int
+    value_cols: tuple[int, ...]
+    first_row: int
+    last_row: int
+    anchor: str                      # top-left cell, e.g. "F2"
+
+
+STATUS_STYLES = {                    # the dashboard's row styles (Sheet.styles)
+    "title": {"bold": True, "font_size": 16},
+    "section": {"bold": True, "font_size": 12, "bottom": 1},
+    "urgent": {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"},
+    "todo": {"bg_color": "#FFF2CC"},
+    "done": {"font_color": "#808080"},
+}
 
 
 def is_open_in_excel(path: Path) -> bool:
@@ -156,6 +179,10 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None
         _write_layout(ws, sheet, {**formats, **_sheet_formats(book, sheet)})
     if sheet.styled and sheet.header_rows:
         ws.freeze_panes(sheet.header_rows, 0)
+    if sheet.hidden:
+        ws.hide()
+    if sheet.chart is not None:
+        _add_chart(book, ws, sheet)
     if sheet.printable:
         ws.set_paper(A4)
         ws.fit_to_pages(1, sheet.fit_height)
@@ -164,6 +191,20 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None
         ws.set_footer("&C&P / &N")
         if sheet.landscape:
             ws.set_landscape()
+
+
+def _add_chart(book: xlsxwriter.Workbook, ws, sheet: Sheet) -> None:
+    spec = sheet.chart
+    chart = book.add_chart({"type": "line"})
+    header_row = spec.first_row - 1
+    for col in spec.value_cols:
+        chart.add_series({"name": [sheet.name, header_row, col],
+                          "categories": [sheet.name, spec.first_row, spec.category_col, spec.last_row, spec.category_col],
+                          "values": [sheet.name, spec.first_row, col, spec.last_row, col], "marker": {"type": "circle"}})
+    chart.set_title({"name": spec.title, "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 520, "height": 240})
+    ws.insert_chart(spec.anchor, chart)
 
 
 def free_name(path: Path) -> Path:

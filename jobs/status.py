@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime, timedelta
 
-from chulgo.sheets import Sheet, write_workbook
-from chulgo.states import STATE_NAMES
+from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
+from chulgo.deadlines import deadline
+from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
+from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
 from jobs.context import Context
 from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
 
@@ -63,10 +66,25 @@ def status(ctx: Context) -> None:
     unmatched += [[c, no, name, src, str(row or ""), why, at] for c, no, name, src, row, why, at in ledger.unmatched_tracking()]
     problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 
-    path = write_workbook(ctx.out_dir / "현황.xlsx", [
-        Sheet("요약", summary), Sheet("대기", waiting), Sheet("출력후취소", claims), Sheet("반품", returns),
-        Sheet("출고 묶음", batches), Sheet("업로드 전 송장", not_uploaded),
-        Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched), Sheet("문제", problems)])
+    deadlines = _deadlines(ctx)
+    for i, row in enumerate(waiting[1:], start=1):
+        due = deadlines.get((reasons[i - 1][1].channel, reasons[i - 1][1].line_key))
+        row.append("" if due is None else due.isoformat())
+    waiting[0].append("발송기한")
+    late = {i for i, row in enumerate(waiting) if i and row[-1] and row[-1] <= ctx.day}
+    problem_count = len(problems) - 1
+    todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1)
+    channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx)
+    history = ledger.daily_counts((ctx.today - timedelta(days=13)).isoformat())
+
+    sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history),
+              Sheet("요약", summary), Sheet("대기", waiting, row_styles={i: "urgent" for i in late}, styles=STATUS_STYLES),
+              Sheet("출력후취소", claims), Sheet("반품", returns), Sheet("출고 묶음", batches),
+              Sheet("업로드 전 송장", not_uploaded), Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),
+              Sheet("문제", problems)]
+    for sheet in sheets[2:]:
+        sheet.hidden = len(sheet.rows) <= 1          # an empty list is hidden; '오늘' says what there is
+    path = write_workbook(ctx.out_dir / "현황.xlsx", sheets)
     report.outputs.append(path)
 
     parts = [f"{STATE_NAMES.get(s, s)} {n}" for s, n in counts.items()]
@@ -85,3 +103,97 @@ def status(ctx: Context) -> None:
     left = [f.name for f in ctx.inbox_files()]
     if left:
         report.waiting.append(f"inbox에 남은 파일 {len(left)}개: {', '.join(left[:5])}")
+
+
+def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:
+    """{(channel, line key): the day it must ship} for every line not yet on a waybill."""
+    days = ctx.settings.ship_days
+    out = {}
+    for d in ctx.ledger.open_deadlines():
+        due = deadline(d.ship_by, d.ordered, days)
+        if due is not None:
+            out[(d.channel, d.line_key)] = due
+    return out
+
+
+def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], problems: int, claims: int,
+           returns: int, unmatched: int) -> list[Todo]:
+    """What the seller does next, most urgent first, each with the file to open or the command to run."""
+    ledger, today = ctx.ledger, ctx.today
+    day_dir = f"outbox/{ctx.day}"
+    todos: list[Todo] = []
+    if problems:
+        todos.append(Todo(f"확인할 것 {problems}건 — 고칠 파일·행이 적혀 있습니다", "현황.xlsx '문제' 시트", True))
+    late = sum(d < today for d in deadlines.values())
+    due_today = sum(d == today for d in deadlines.values())
+    if late or due_today:
+        todos.append(Todo(f"발송기한 지남 {late}줄, 오늘까지 {due_today}줄 — 먼저 처리하세요", "현황.xlsx '대기' 시트 (빨간 줄)", True))
+    if claims:
+        todos.append(Todo(f"출력 후 취소 {claims}줄 — 포장에서 빼거나 회수하세요", "현황.xlsx '출력후취소' 시트", True))
+    if open_lines.ready:
+        todos.append(Todo(f"출고 가능 {len(open_lines.ready)}줄 — 피킹리스트·송장요청 파일 만들기", "uv run run.py ship"))
+    if open_lines.unmapped:
+        todos.append(Todo(f"미매핑 {len(open_lines.unmapped)}줄 — SKU 입력", "mappings/상품매핑.xlsx '미매핑' 시트"))
+    if open_lines.bad_recipient:
+        todos.append(Todo(f"받는분 정보 오류 {len(open_lines.bad_recipient)}줄 — 채널에서 고친 뒤 주문 파일 다시 넣기",
+                          "현황.xlsx '대기' 시트"))
+    for b in ledger.recent_batches(60):
+        waiting = b.parcels - b.tracked
+        if waiting > 0:
+            courier = ctx.couriers[b.courier].name if b.courier in ctx.couriers else b.courier
+            old = b.day < ctx.day
+            todos.append(Todo(f"{courier} 결과 파일을 inbox에 넣기 — {b.label} 송장 {waiting}건 운송장 대기"
+                              + (" (하루 넘음)" if old else ""), f"outbox/{b.day}/" + (b.files[-1] if b.files else ""), old))
+    to_invoice = ledger.tracked_not_invoiced()
+    if to_invoice:
+        old = any(_days_since(at) >= 1 for *_, at in to_invoice)
+        todos.append(Todo(f"송장 업로드 파일 만들기 {len(to_invoice)}줄" + (" (하루 넘음 — 송장 누락 주의)" if old else ""),
+                          "uv run run.py invoice", old))
+    uploads = [u for u in ledger.upload_files((today - timedelta(days=30)).isoformat()) if not u.done]
+    for day in sorted({u.day for u in uploads}):
+        files = [u for u in uploads if u.day == day]
+        old = day < ctx.day
+        names = list(dict.fromkeys(ctx.channel_name(u.channel) for u in files))
+        which = ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:2])} 외 {len(names) - 2}개 채널"
+        todos.append(Todo(f"송장 업로드 파일 {len(files)}개 올리기 ({which})" + (" — 하루 넘음, 송장 누락 주의" if old else ""),
+                          f"outbox/{day}/ · 올린 뒤: uv run run.py uploaded 채널이름", old))
+    if returns:
+        todos.append(Todo(f"반품·업로드 후 취소 {returns}줄 — 회수·환불 확인", "현황.xlsx '반품' 시트"))
+    if unmatched:
+        todos.append(Todo(f"맞추지 못한 운송장 {unmatched}건 — 어느 송장인지 확인", "현황.xlsx '미매칭 운송장' 시트"))
+    soon = [l for l in open_lines.waiting_address if (gift_deadline(ctx, l)[0] or 99) <= 2]
+    if soon:
+        todos.append(Todo(f"선물 주소 대기 중 자동취소가 가까운 주문 {len(soon)}줄 — 받는 분께 안내", "현황.xlsx '대기' 시트", True))
+    left = [f.name for f in ctx.inbox_files()]
+    if left:
+        todos.append(Todo(f"inbox에 남은 파일 {len(left)}개 — 읽지 못했거나 알 수 없는 파일", "inbox/"))
+    return sorted(todos, key=lambda t: not t.urgent)
+
+
+def _days_since(stamp: str) -> int:
+    try:
+        return (datetime.now() - datetime.fromisoformat(stamp[:19])).days
+    except ValueError:
+        return 0
+
+
+def _by_channel(ctx: Context, open_lines) -> list[ChannelRow]:
+    ready = Counter(line.channel for line, _ in open_lines.ready)
+    rows = []
+    for channel, states in sorted(ctx.ledger.counts_by_channel().items()):
+        opened = states.get(NEW, 0) + states.get(HELD, 0)
+        rows.append(ChannelRow(ctx.channel_name(channel), opened, opened - ready.get(channel, 0),
+                               states.get(BATCHED, 0), states.get(TRACKED, 0),
+                               states.get(INVOICED, 0) + states.get(CONFIRMED, 0) + states.get(RETURNED, 0)))
+    return rows
+
+
+def _by_courier(ctx: Context) -> list[CourierRow]:
+    out: dict[str, list[int]] = {}
+    for b in ctx.ledger.recent_batches(200):
+        entry = out.setdefault(b.courier, [0, 0])
+        if b.day == ctx.day:
+            entry[0] += b.parcels
+        entry[1] += b.parcels - b.tracked
+    return [CourierRow(ctx.couriers[c].name if c in ctx.couriers else c, today, waiting)
+            for c, (today, waiting) in sorted(out.items())]

@@ -87,7 +87,8 @@ def test_suggestion_reads_like_the_listing(book):
 
 TEES = [("HR-TEE-BLU-S", "오가닉 코튼 티셔츠 파랑 S"), ("HR-TEE-BLU-XL", "오가닉 코튼 티셔츠 파랑 XL"),
         ("HR-TEE-RED-L", "오가닉 코튼 티셔츠 빨강 L"), ("HR-TEE-RED-M", "오가닉 코튼 티셔츠 빨강 M"),
-        ("HR-TEE-BLU-L", "오가닉 코튼 티셔츠 파랑 L"), ("HR-SOCK-BLK", "데일리 양말 검정")]
+        ("HR-TEE-BLU-L", "오가닉 코튼 티셔츠 파랑 L"), ("HR-SOCK-BLK", "데일리 양말 검정"),
+        ("HR-SOCK-BLK-3P", "데일리 양말 검정 3개입")]
 
 
 def tee_book(tmp_path: Path, products=TEES):
@@ -98,3 +99,57 @@ def tee_book(tmp_path: Path, products=TEES):
 def test_a_suggestion_respects_the_size_of_the_option(tmp_path):
     book = tee_book(tmp_path)
     assert book.suggest(line(product_code="C1", product_name="오가닉 코튼 티셔츠", option_text="파랑, XL")) == "HR-TEE-BLU-XL"
+
+
+def test_a_shuffled_listing_name_with_a_promo_tag_still_finds_its_product(tmp_path):
+    s = tee_book(tmp_path).suggestion(line(product_name="[무료배송] 빨강 티셔츠 코튼 오가닉", option_text="L"))
+    assert s.sku == "HR-TEE-RED-L" and 80 <= s.confidence <= 100
+    assert "상품명 일치" in s.why and "L" in s.why
+
+
+@pytest.mark.parametrize("name, option, why", [
+    ("오가닉 코튼 티셔츠", "색상: 빨강 / 사이즈: XL", "사이즈"),      # 빨강 XL is not in 상품: no 빨강 L, no 파랑 XL
+    ("오가닉 코튼 티셔츠", "초록, L", "색상"),
+    ("데일리 양말", "검정, 2개입", "수량"),                           # 3개입 is another pack
+    ("오가닉 코튼 티셔츠 (기획전)", "", "가릴 수 없음"),                 # no option: five tees fit equally
+])
+def test_no_suggestion_beats_a_wrong_option(tmp_path, name, option, why):
+    s = tee_book(tmp_path).suggestion(line(product_name=name, option_text=option))
+    assert s.sku == "" and s.confidence == 0 and why in s.why
+
+
+def test_suggestions_over_a_whole_catalogue_are_right_or_absent():
+    """Every variant of the sample catalogue, listed in each channel's option style with shop words around the
+    name, is suggested as itself; with that variant removed from 상품 nothing is suggested (a sibling would be
+    another size, colour, 기종 …)."""
+    import random
+
+    from chulgo.mapping import MappingBook, Product
+    catalogue = samples._catalogue(random.Random(3), 400)
+    family = {code: name for code, name, _, _ in samples._FAMILIES}
+    products = {p["SKU"]: Product(p["SKU"], p["상품명"], "", "", "", "", "") for p in catalogue}
+    book = MappingBook(Path("m.xlsx"), products=products)
+    for p in catalogue:
+        base = family[p["_family"]]
+        for style in ("smartstore", "alt", "cafe24", "coupang"):
+            for name in (base, f"[무료배송] {base} 기획전", f"하루상점 {base} (시즌)"):
+                opt = samples._option_text(p["_combo"], style)
+                assert book.suggest(line(product_name=name, option_text=opt)) == p["SKU"], (name, opt)
+    for p in catalogue[::4]:
+        without = MappingBook(Path("m.xlsx"), products={k: v for k, v in products.items() if k != p["SKU"]})
+        opt = samples._option_text(p["_combo"], "coupang")
+        assert without.suggest(line(product_name=family[p["_family"]], option_text=opt)) == "", (p["SKU"], opt)
+
+
+def test_skus_are_matched_without_case_or_spaces(tmp_path):
+    products = [{"SKU": "HR-TEE-BLU-XL", "상품명": "티셔츠 파랑 XL"}, {"SKU": "MUG", "상품명": "머그컵"}]
+    mappings = [{"채널": "smartstore", "채널상품코드": "P1", "SKU": "hr-tee-blu-xl "},
+                {"채널": "smartstore", "채널상품코드": "P2", "SKU": "HR-TEE-BLU- XL"},
+                {"채널": "smartstore", "채널상품코드": "GIFT", "SKU": "set-1"}]
+    sets = [{"세트SKU": "SET-1", "구성SKU": "mug", "수량": 2}]
+    book = load_mapping(samples.write_mapping_workbook(tmp_path / "m.xlsx", products, mappings, sets), ALIASES)
+    assert book.problems == []
+    for code in ("P1", "P2"):
+        assert [i.sku for i in book.items_for(line(product_code=code, option_text=""))] == ["HR-TEE-BLU-XL"]
+    assert [(i.sku, i.quantity) for i in book.items_for(line(product_code="GIFT", option_text="", quantity=1))] == \
+        [("MUG", 2)]

@@ -13,7 +13,7 @@ from chulgo.sheets import Sheet, write_workbook
 from chulgo.template import REPO_TEMPLATES, column_getter, load_toml, spec_names, template_files
 
 FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
-          "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at")
+          "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at", "ship_by")
 ID_FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code")
 FIELD_NAMES = {
     "line_key": "주문 줄 번호", "order_no": "주문번호", "bundle_key": "묶음번호", "product_name": "상품명",
@@ -192,6 +192,7 @@ class TemplateChannel:
                 raw=raw,
                 source=fname,
                 source_row=excel_row,
+                ship_by=value("ship_by", row),
             )
 
     # -- writing ----------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""When an order must leave: the channel's own 발송기한 when its export gives one, else N business days after the
+order (weekends and Korean public holidays skipped, from the `holidays` package)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+DEFAULT_SHIP_DAYS = 2      # business days after the order when the channel gives no deadline
+
+
+@lru_cache(maxsize=8)
+def _korean_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("KR", years=[year - 1, year, year + 1])
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _korean_holidays(day.year)
+
+
+def add_business_days(start: date, days: int) -> date:
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            days -= 1
+    return day
+
+
+def key_date(key: str) -> date | None:
+    """A `YYYYMMDD…` order-time key (chulgo.ledger.order_time_key) as a date."""
+    try:
+        return date(int(key[:4]), int(key[4:6]), int(key[6:8])) if len(key) >= 8 else None
+    except ValueError:
+        return None
+
+
+def deadline(ship_by_key: str, ordered_key: str, ship_days: int = DEFAULT_SHIP_DAYS) -> date | None:
+    """The day an open order must be shipped by, or None when neither a deadline nor an order date is known."""
+    given = key_date(ship_by_key)
+    if given is not None:
+        return given
+    ordered = key_date(ordered_key)
+    return add_business_days(ordered, ship_days) if ordered else None
