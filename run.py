@@ -28,6 +28,7 @@ COMMANDS = {
     "invoice": "채널별 송장 업로드 파일을 만듭니다",
     "status": "기다리는 것, 늦은 것, 매핑 없는 것을 보여주고 현황.xlsx를 씁니다",
     "uploaded": "송장 업로드 파일을 판매자센터에 올렸다고 표시합니다 (이름 없이 실행하면 올릴 파일 목록)",
+    "cancelled": "출력 후 취소(포장에서 뺐거나 회수함)나 채널 목록에서 사라진 주문을 취소로 정리합니다",
     "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
 }
 
@@ -84,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text, description=DESCRIPTIONS.get(name, help_text), parents=[common])
         if name == "demo":
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
+        if name == "cancelled":
+            c.add_argument("keys", nargs="+", metavar="주문번호", help="주문 줄 번호, 주문번호 또는 우리 송장번호 (여러 개 가능)")
         if name == "uploaded":
             c.add_argument("what", nargs="?", metavar="파일이름|채널", help="올린 파일 이름(일부도 됨) 또는 채널 (예: 쿠팡)")
         if name == "ship":
@@ -101,12 +104,15 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
     from jobs.ship import ship
     from jobs.status import status
     from jobs.tracking import tracking
+    from jobs.cancelled import cancelled
     from jobs.uploaded import uploaded
 
     if args.command == "ship":
         ship(ctx, args.courier, args.reprint)
     elif args.command == "uploaded":
         uploaded(ctx, args.what)
+    elif args.command == "cancelled":
+        cancelled(ctx, args.keys)
     else:
         {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status,
          "purge": purge}[args.command](ctx)

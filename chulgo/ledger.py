@@ -741,6 +741,26 @@ class Ledger:
         self.db.executemany("UPDATE lines SET state = 'invoiced', updated_at = ? WHERE channel = ? AND line_key = ? "
                             "AND state = 'tracked'", [(stamp, line.channel, line.line_key) for line in lines])
 
+    def settle_cancellations(self, keys: list[str]) -> list[tuple[str, str]]:
+        """The seller settled these lines (a line key, order number or our parcel id): a printed line the channel
+        cancelled was pulled from packing or called back, or a line the channel's list dropped is indeed cancelled.
+        They become cancelled; a parcel left with no line to ship is void (a late tracking number is not attached)."""
+        marks = ", ".join("?" * len(keys))
+        rows = self.db.execute(
+            "SELECT channel, line_key, shipment_id FROM lines WHERE "
+            f"((state IN ('{BATCHED}', '{TRACKED}') AND claim != '') OR (state = '{HELD}' AND hold_reason = '{HOLD_VANISHED}')) "
+            f"AND (line_key IN ({marks}) OR order_no IN ({marks}) OR shipment_id IN ({marks}))", keys * 3).fetchall()
+        stamp = now()
+        self.db.executemany(f"UPDATE lines SET state = '{CANCELLED}', hold_reason = '', updated_at = ? "
+                            "WHERE channel = ? AND line_key = ?", [(stamp, ch, key) for ch, key, _ in rows])
+        for sid in {sid for _, _, sid in rows if sid}:
+            live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ('{BATCHED}', '{TRACKED}')",
+                                   (sid,)).fetchone()
+            if live is None:
+                self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
+                                (stamp, sid))
+        return [(ch, key) for ch, key, _ in rows]
+
     def upload_files(self, since_day: str) -> list[UploadFile]:
         """Every upload file made since ``since_day``, newest first."""
         rows = self.db.execute(

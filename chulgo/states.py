@@ -36,8 +36,9 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     (HELD, NEW), (HELD, CANCELLED), (HELD, CLOSED),
     (CANCELLED, NEW), (CANCELLED, HELD), (CANCELLED, CLOSED),      # 취소철회: the channel lists it as active again
     (BATCHED, TRACKED),
-    (BATCHED, NEW), (BATCHED, HELD), (BATCHED, CANCELLED), (BATCHED, CLOSED),   # only by a re-issue (void)
+    (BATCHED, NEW), (BATCHED, HELD), (BATCHED, CLOSED),           # only by a re-issue (void)
     (TRACKED, INVOICED),
+    (BATCHED, CANCELLED), (TRACKED, CANCELLED),                    # 출력후취소 settled: the seller pulled the parcel
     (INVOICED, CONFIRMED), (INVOICED, RETURNED),
     (CONFIRMED, RETURNED),
     (RETURNED, CONFIRMED),                                         # 반품철회

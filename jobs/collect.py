@@ -49,7 +49,8 @@ def collect(ctx: Context) -> None:
                                    "되돌렸습니다.")
             for ch, key, claim in result.claim_after_print:
                 report.problem(Problem("claim_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 '{claim}' — "
-                                       "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.",
+                                       "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다. "
+                                       f"정리한 뒤 'uv run run.py cancelled {key}'.",
                                        f.name))
             for ch, key, claim in result.returns:
                 report.waiting.append(f"반품: {ctx.channel_name(ch)} {key} ('{claim}') — 송장 업로드 후의 요청이라 반품 목록에 "

@@ -129,7 +129,8 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     if late or due_today:
         todos.append(Todo(f"발송기한 지남 {late}줄, 오늘까지 {due_today}줄 — 먼저 처리하세요", "현황.xlsx '대기' 시트 (빨간 줄)", True))
     if claims:
-        todos.append(Todo(f"출력 후 취소 {claims}줄 — 포장에서 빼거나 회수하세요", "현황.xlsx '출력후취소' 시트", True))
+        todos.append(Todo(f"출력 후 취소 {claims}줄 — 포장에서 빼거나 회수한 뒤 정리",
+                          "'출력후취소' 시트 · 그다음: uv run run.py cancelled 주문번호", True))
     if open_lines.ready:
         todos.append(Todo(f"출고 가능 {len(open_lines.ready)}줄 — 피킹리스트·송장요청 파일 만들기", "uv run run.py ship"))
     if open_lines.unmapped:

@@ -141,8 +141,9 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
         ctx.report.waiting.append(f"채널에서 보류(취소·반품 요청 등) 중인 주문 {len(channel_held)}줄 — 클레임이 끝나면 다음 수집 때 풀립니다.")
     if vanished:
         ctx.report.waiting.append(
-            f"채널 목록에서 사라진 주문 {len(vanished)}줄 — 출고하지 않고 보류합니다. 채널에서 취소되었는지 확인하세요 "
-            "(살아 있는 주문이면 그 주문이 담긴 새 주문 파일을 넣으면 풀립니다). 현황.xlsx '대기' 시트.")
+            f"채널 목록에서 사라진 주문 {len(vanished)}줄 — 출고하지 않고 보류합니다. 채널에서 취소되었는지 확인하세요: 취소가 "
+            "맞으면 'uv run run.py cancelled 주문번호', 살아 있는 주문이면 그 주문이 담긴 새 주문 파일을 넣으면 풀립니다 "
+            "(현황.xlsx '대기' 시트).")
     if lines.bad_recipient:
         for _, problems in lines.bad_recipient:
             for p in problems:

@@ -603,3 +603,28 @@ def test_two_channels_naming_their_uploads_alike_both_reach_outbox(cli, ws):
     rows = sum(len(as_dicts(sheet_rows(p, "발송처리" if "smartstore" in p.name else None))) for p in files)
     assert rows == invoiced
     assert {f for (f,) in ledger_rows(ws, "SELECT DISTINCT file FROM invoices")} <= {p.name for p in (ws / "outbox").rglob("*.xlsx")}
+
+
+def test_a_cancellation_after_printing_is_settled_by_the_seller(cli, ws, day):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    rows = [dict(r) for r in day.smartstore]
+    key = ledger_rows(ws, "SELECT line_key FROM lines WHERE channel = 'smartstore' AND state = 'batched'")[0][0]
+    target = next(r for r in rows if r["상품주문번호"] == key)
+    target["주문상태"] = "취소"
+    samples.write_smartstore_export(ws / "inbox" / "스마트스토어_오후.xlsx", rows)
+    code, out = cli(ws, "collect")
+    assert code == 1 and f"uv run run.py cancelled {key}" in out
+    parcel = ledger_rows(ws, "SELECT shipment_id FROM lines WHERE line_key = ?", (key,))[0][0]
+    alone = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE shipment_id = ?", (parcel,))[0][0] == 1
+
+    code, out = cli(ws, "cancelled", key)
+    assert code == 0, out
+    assert ledger_rows(ws, "SELECT state FROM lines WHERE line_key = ?", (key,)) == [("cancelled",)]
+    assert (ledger_rows(ws, "SELECT voided_at IS NOT NULL FROM shipments WHERE shipment_id = ?", (parcel,))[0][0]
+            == alone), "a parcel left with nothing to ship is void; one with other lines still goes"
+    cli(ws, "status")
+    from tests.test_dashboard import _dashboard
+    assert _dashboard(ws)["출력후취소"].sheet_state == "hidden", "the list is empty again"
+    code, out = cli(ws, "cancelled", "no-such-order")
+    assert code == 1
