@@ -36,7 +36,7 @@ def stage(ledger: Ledger, workspace: Path, run_id: int, files: list[tuple[Path, 
                                   for staged, final in files])
 
 
-def publish(ledger: Ledger, workspace: Path) -> tuple[list[Path], list[str]]:
+def publish(ledger: Ledger, workspace: Path, data_dir: Path) -> tuple[list[Path], list[str]]:
     """Move every committed staged file to its final name (after a commit, and on start for a killed run).
 
     Returns (files now in outbox, Korean notes on files that could not be moved yet). A file that cannot be moved
@@ -54,7 +54,16 @@ def publish(ledger: Ledger, workspace: Path) -> tuple[list[Path], list[str]]:
                              "다음 실행 때 다시 옮깁니다 — 파일은 data/staging/ 에 그대로 있습니다.")
                 continue
         ledger.output_published(p.staged)
+    _drop_empty(data_dir / STAGING)
     return done, later
+
+
+def _drop_empty(root: Path) -> None:
+    """The staging folders a publish left empty."""
+    if root.is_dir():
+        for run_dir in root.iterdir():
+            if run_dir.is_dir() and not any(p.is_file() for p in run_dir.rglob("*")):
+                shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _move(staged: Path, final: Path) -> Path:
@@ -80,7 +89,7 @@ class Recovery:
 
 def recover(ledger: Ledger, workspace: Path, data_dir: Path) -> Recovery:
     """Finish what a killed run committed and throw away what it did not. Run before every step, under the lock."""
-    published, later = publish(ledger, workspace)
+    published, later = publish(ledger, workspace, data_dir)
     result = Recovery(published=published, later=later)
     pending = {str(workspace / p.staged) for p in ledger.pending_outputs()}
     root = data_dir / STAGING

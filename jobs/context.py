@@ -164,7 +164,7 @@ class Context:
     def publish_outputs(self) -> None:
         """After the commit: move the staged files to outbox/ under their final names."""
         if not self.dry_run:
-            done, later = publish(self.ledger, self.workspace)
+            done, later = publish(self.ledger, self.workspace, self.settings.data)
             self.report.outputs += done
             self.report.waiting += later
 

@@ -82,7 +82,7 @@ def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
     collect(ctx)
     _step("1. 주문 수집 (uv run run.py collect)", ctx)
     ship(ctx)
-    waybills = [p for p in ctx.report.outputs if not p.name.startswith("피킹리스트")]
+    waybills = [p for p in ctx.report.outputs if not p.name.startswith(("피킹리스트", "피킹합계"))]
     _step("2. 출고: 피킹리스트 + 택배사별 송장요청 (uv run run.py ship)", ctx)
 
     # Play the couriers: results come back re-sorted, CJ phones as numbers and one row without our id.

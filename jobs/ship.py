@@ -8,7 +8,7 @@ from datetime import date
 from chulgo.ledger import Batch
 from chulgo.model import ChulgoError, Item, OrderLine
 from chulgo.parcels import group_parcels, make_shipments
-from chulgo.picking import write_picking_list
+from chulgo.picking import write_day_total, write_picking_list
 from chulgo.progress import shown
 from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
@@ -47,6 +47,7 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
             by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
         for cid, group in shown(list(by_courier.items()), "송장요청·피킹리스트 쓰는 중"):
             _ship_batch(ctx, run_id, ctx.courier(cid), group, book.products, reissued)
+        _day_total(ctx, run_id, book.products)
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()
 
@@ -74,6 +75,20 @@ def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine,
     report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {orders}건({len(ready)}줄) → 송장 {len(shipments)}건"
                        + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
                        + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
+
+
+def _day_total(ctx: Context, run_id: int, products) -> None:
+    """One 합계 of everything printed today over every courier and batch (each batch's list has only its own)."""
+    today = [b for b in ctx.ledger.recent_batches(200) if b.day == ctx.day and b.parcels]
+    if len(today) < 2:
+        return
+    shipments = ctx.ledger.shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ?)",
+                                     (ctx.day,))
+    names = {b.batch_id: f"{b.seq}차 {ctx.couriers[b.courier].name if b.courier in ctx.couriers else b.courier}"
+             for b in today}
+    path = write_day_total(ctx.staging_for(run_id, "day") / f"피킹합계_{ctx.stamp}.xlsx", shipments, products,
+                           f"{ctx.day} 하루 피킹 합계 ({len(today)}개 출고 묶음)", names)
+    ctx.stage_outputs(run_id, [path])
 
 
 def find_batch(ctx: Context, name: str) -> Batch:

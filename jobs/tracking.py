@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chulgo.matching import NO_FIT, fallback_match, recipient_mismatch
 from chulgo.model import Problem, TrackingResult
+from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
 from jobs.context import Context
 
@@ -19,6 +20,7 @@ def tracking(ctx: Context) -> None:
     ctx.report_unusable(inbox)
     files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
+    slip: dict[str, list[str]] = {}          # parcel id -> tracking numbers attached in this run
     with ledger.transaction():
         run_id = ledger.start_run("tracking")
         for f in shown(files, "택배 결과 읽는 중"):
@@ -33,7 +35,10 @@ def tracking(ctx: Context) -> None:
                 report.waiting.append(f"{f.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
                                       "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
                 continue
-            attached, again, unmatched = _attach(ctx, results)
+            attachments, again, unmatched = _attach(ctx, results)
+            attached = len(attachments)
+            for _, number, sid, _ in attachments:
+                slip.setdefault(sid, []).append(number)
             if problems:
                 # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
                 for p in problems:
@@ -46,12 +51,27 @@ def tracking(ctx: Context) -> None:
             report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
                                + (f", 이미 붙어 있음 {again}" if again else "")
                                + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
+        if slip:
+            _packing_slip(ctx, run_id, slip)
         ledger.finish_run(run_id, "; ".join(report.done))
+    ctx.publish_outputs()
     for path in done_files:
         ctx.archive(path)
 
 
-def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]:
+def _packing_slip(ctx: Context, run_id: int, slip: dict[str, list[str]]) -> None:
+    """포장확인: each parcel that got its number now, with the 운송장번호 as a barcode, for scan-to-check packing."""
+    shipments = [s for s in ctx.ledger.shipments("s.shipment_id IN (SELECT shipment_id FROM tracking WHERE "
+                                                 "read_at >= (SELECT started_at FROM runs WHERE run_id = ?))", (run_id,))
+                 if s.shipment_id in slip]
+    names = {cid: ch.name for cid, ch in ctx.channels.items()}
+    seq = sum(1 for p in ctx.out_dir.glob(f"포장확인_{ctx.stamp}_*.xlsx")) + 1
+    path = write_packing_slip(ctx.staging_for(run_id, "slip") / f"포장확인_{ctx.stamp}_{seq}.xlsx", shipments, slip,
+                              f"{ctx.day} 운송장 {sum(map(len, slip.values()))}건", names)
+    ctx.stage_outputs(run_id, [path])
+
+
+def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str, str, str, str]], int, int]:
     """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest.
 
     A number already attached is never matched again. Without our id, a row goes to the one untracked look-alike
@@ -111,4 +131,4 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[int, int, int]
         attachments.append((r.courier, r.tracking_no, sid, r.source))
         attached += 1
     ledger.attach_tracking(attachments)
-    return attached, again, unmatched
+    return attachments, again, unmatched

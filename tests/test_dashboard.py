@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from chulgo import samples
-from tests.conftest import make_workspace, outputs
+from tests.conftest import ledger_rows, make_workspace, outputs
 
 
 def _dashboard(ws):
@@ -122,3 +122,29 @@ def test_today_prints_one_page_wide(cli, ws, tmp_path):
     assert boxes, "the PDF has pages"
     width, height = (float(v) for v in boxes[0])
     assert round(width) == 842 and round(height) == 595, "the first page is A4 landscape"
+
+
+def test_two_couriers_get_a_day_total_and_tracking_brings_a_packing_slip(cli, tmp_path, day):
+    from chulgo import courier_samples
+    from chulgo.settings import DEFAULT_SETTINGS
+    from tests.conftest import as_dicts, sheet_rows
+    settings = DEFAULT_SETTINGS.replace('[shipping]', '[channels.coupang]\ncourier = "lotte"\n\n[shipping]')
+    ws = make_workspace(tmp_path / "ws", day, settings)
+    cli(ws, "collect")
+    cli(ws, "ship")
+    lists = outputs(ws, "피킹리스트")
+    assert len(lists) == 2
+    per_list: dict[str, int] = {}
+    for p in lists:
+        for r in as_dicts(sheet_rows(p, "합계"), header_row=2):
+            per_list[r["SKU"]] = per_list.get(r["SKU"], 0) + int(r["수량"])
+    total = {r["SKU"]: int(r["수량"]) for r in as_dicts(sheet_rows(outputs(ws, "피킹합계")[0]), header_row=2)}
+    assert total == per_list, "the day total is both batches' lists added up, each SKU once"
+
+    numbers = samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
+    courier_samples.write_result("lotte", outputs(ws, "롯데택배_송장요청")[0], ws / "inbox" / "lotte.xlsx")
+    cli(ws, "tracking")
+    slip = sheet_rows(outputs(ws, "포장확인")[0])
+    listed = {cell.split()[-1] for row in slip for cell in row if cell.startswith("운송장 ")}
+    attached = {no for (no,) in ledger_rows(ws, "SELECT tracking_no FROM tracking")}
+    assert set(numbers.values()) <= listed and listed == attached
