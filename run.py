@@ -14,10 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from filelock import FileLock, Timeout  # noqa: E402
+try:
+    from filelock import FileLock, Timeout  # noqa: E402
 
-from chulgo.model import ChulgoError  # noqa: E402
-from jobs.context import Context  # noqa: E402
+    from chulgo.model import ChulgoError  # noqa: E402
+    from jobs.context import Context  # noqa: E402
+except ModuleNotFoundError as missing:   # started as `python run.py` outside the project's environment
+    sys.stderr.write(f"필요한 부품({missing.name})이 설치되어 있지 않습니다. 'uv run run.py {' '.join(sys.argv[1:])}'처럼 "
+                     "uv run 으로 실행하세요 — uv가 필요한 것을 알아서 설치합니다.\n")
+    sys.exit(1)
 
 COMMANDS = {
     "demo": "예제 작업 폴더를 만들고 하루 전체를 돌려 봅니다",

@@ -47,3 +47,13 @@ def test_unverified_upload_layouts_are_announced_as_such(cli, ws):
     smart = next(l for l in out.splitlines() if l.startswith("✔ 스마트스토어"))
     assert "확인 필요" in cafe and "그대로 올리세요" not in cafe
     assert "그대로 올리세요" in smart
+
+
+def test_started_outside_the_environment_it_says_to_use_uv_run():
+    import subprocess
+    import sys
+    from pathlib import Path
+    proc = subprocess.run([sys.executable, "-S", str(Path(run.__file__)), "daily"], capture_output=True, text=True,
+                          env={"PYTHONIOENCODING": "utf-8", "PATH": ""}, timeout=60)
+    assert proc.returncode == 1
+    assert "uv run run.py daily" in proc.stderr and "ModuleNotFoundError" not in proc.stderr
