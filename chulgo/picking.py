@@ -134,7 +134,7 @@ def barcode_png(text: str, module_px: int = 2, height_px: int = 80, dpi: int = 2
     return (b"\x89PNG\r\n\x1a\n"
             + chunk(b"IHDR", struct.pack(">IIBBBBB", len(modules) * module_px, height_px, 8, 0, 0, 0, 0))
             + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-            + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IDAT", zlib.compress(raw, 6))
             + chunk(b"IEND", b""))
 
 
@@ -364,14 +364,21 @@ def packing_sheet(shipments: list[Shipment], title: str, channel_names: dict[str
     parcels = [parcel_contents(s) for s in shipments]
     merged = sum(1 for p in parcels if p.orders > 1)
     summary = f"송장 {len(parcels)}건" + (f" · 합포장 {merged}건" if merged else "") + \
-        " · 상품을 넣을 때마다 ☐에 표시하고, 줄 수를 맞춰 보세요"
+        " · 상품을 넣을 때마다 ☐에 표시하고, 줄 수를 맞춰 보세요" + ("" if barcodes else NO_BARCODES)
     return _pack_sheet("포장", f"{title} — 포장", summary, parcels, [[s.shipment_id] for s in shipments],
                        channel_names, [s.shipment_id if barcodes else "" for s in shipments])
 
 
+# Barcode pictures cost about 1 ms each to draw and package: a peak day's list (10,000 parcels) would take 10 s more
+# and be too big to open comfortably. Above this many parcels a file carries the id as text only and says so.
+BARCODE_MAX = 1000
+NO_BARCODES = f" · 송장이 {BARCODE_MAX:,}건을 넘어 바코드 그림은 넣지 않았습니다"
+
+
 def picking_sheets(shipments: list[Shipment], products: dict[str, Product], title: str,
                    channel_names: dict[str, str]) -> list[Sheet]:
-    return [total_sheet(shipments, products, title), packing_sheet(shipments, title, channel_names)]
+    return [total_sheet(shipments, products, title),
+            packing_sheet(shipments, title, channel_names, barcodes=len(shipments) <= BARCODE_MAX)]
 
 
 # ---------------------------------------------------------------------------------------------- the files
@@ -400,10 +407,11 @@ def write_packing_slip(path: Path, shipments: list[Shipment], tracking: dict[str
             heads.append([f"운송장 {n}" for n in numbers])
         else:
             heads.append(["운송장 없음 — 택배사 결과 파일 확인"])
-        codes.append(numbers[0] if numbers else "")
+        codes.append(numbers[0] if numbers and len(shipments) <= BARCODE_MAX else "")
     missing = sum(1 for s in shipments if not [n for n in tracking.get(s.shipment_id, []) if n])
     summary = f"송장 {len(shipments)}건" + (f" · 운송장 없음 {missing}건" if missing else "") + \
-        " · 운송장 바코드를 찍어 이 목록과 맞추고, 상품마다 ☐에 표시하세요"
+        " · 운송장 바코드를 찍어 이 목록과 맞추고, 상품마다 ☐에 표시하세요" + \
+        ("" if len(shipments) <= BARCODE_MAX else NO_BARCODES)
     sheet = _pack_sheet("포장확인", f"{title} — 포장 확인", summary, parcels, heads, channel_names or {}, codes,
                         slip=True)
     return write_workbook(path, [sheet])

@@ -309,3 +309,18 @@ def test_picking_list_prints_a4_portrait_one_page_wide(picking, tmp_path):
         assert abs(width - 595) < 3 and abs(height - 842) < 3, f"A4 portrait, got {width:.0f}×{height:.0f}"
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
     assert pages == 2, f"합계 and 포장 each fit one page across (and down): {pages} pages"
+
+
+def test_a_peak_day_list_carries_ids_as_text_and_says_why(tmp_path, monkeypatch):
+    """Barcode pictures are for ordinary days: above BARCODE_MAX parcels a list carries none and says so."""
+    import chulgo.picking as picking
+    monkeypatch.setattr(picking, "BARCODE_MAX", 1)
+    shipments = _shipments()[:2]
+    path = picking.write_picking_list(tmp_path / "p.xlsx", shipments, {}, "t", {})
+    assert _images(path) == 0
+    assert "바코드 그림은 넣지 않았습니다" in (openpyxl.load_workbook(path)["포장"]["A2"].value or "")
+    slip = picking.write_packing_slip(tmp_path / "s.xlsx", shipments, {s.shipment_id: ["612345678901"] for s in shipments},
+                                      "t")
+    assert _images(slip) == 0
+    monkeypatch.setattr(picking, "BARCODE_MAX", 1000)
+    assert _images(picking.write_picking_list(tmp_path / "q.xlsx", shipments, {}, "t", {})) == 2
