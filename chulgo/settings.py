@@ -47,6 +47,19 @@ class Seller:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """[schedule]: when Windows Task Scheduler runs `daily`."""
+
+    slots: tuple[str, ...] = ("09:00", "13:00")
+    days: tuple[str, ...] = ("월", "화", "수", "목", "금")
+    holidays: bool = True            # skip Korean public holidays (and [calendar] extra_holidays)
+    time_limit_minutes: int = 60
+
+
+WEEKDAY_NAMES = ("월", "화", "수", "목", "금", "토", "일")
+
+
+@dataclass(frozen=True)
 class Settings:
     workspace: Path
     seller: Seller
@@ -60,6 +73,12 @@ class Settings:
     parcel_code: str = ""            # the workspace's code in parcel ids ('' = the ledger's own random code)
     keep_days: int = 90              # personal data of finished lines is purged after this many days
     ship_days: int = 2               # business days to ship when a channel's export gives no deadline
+    schedule: Schedule = field(default_factory=lambda: Schedule())
+    min_age_minutes: int = 10        # orders paid more recently wait for the next run (buyers cancel early)
+    cutoff: str = ""                 # "15:00": orders collected after it ship the next business day ('' = none)
+    extra_holidays: tuple[str, ...] = ()     # YYYY-MM-DD days off besides the public holidays
+    courier_off_days: tuple[str, ...] = ()   # 택배 없는 날: no pick-up
+    watch: tuple[Path, ...] = ()     # folders (Downloads) whose recognised files are moved into inbox/
 
     @property
     def inbox(self) -> Path:
@@ -153,7 +172,8 @@ def load_settings(workspace: Path) -> Settings:
     except UnicodeDecodeError:
         raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
 
-    known = {"seller", "courier", "channels", "shipping", "mapping", "ledger", "privacy"}
+    known = {"seller", "courier", "channels", "shipping", "mapping", "ledger", "privacy", "schedule", "collect",
+             "calendar", "inbox"}
     for section, value in doc.items():
         if section not in known:
             raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
@@ -178,8 +198,10 @@ def load_settings(workspace: Path) -> Settings:
 
     shipping = doc.get("shipping", {})
     for key in shipping:
-        if key not in ("merge", "partial_bundles", "parcel_code", "ship_days"):
-            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code, ship_days 중 하나를 쓰세요.")
+        if key not in ("merge", "partial_bundles", "parcel_code", "ship_days", "cutoff"):
+            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code, ship_days, cutoff 중 하나를 "
+                       "쓰세요.")
+    cutoff = _time(shipping, "shipping", "cutoff") if "cutoff" in shipping else ""
     ship_days = shipping.get("ship_days", 2)
     if not isinstance(ship_days, int) or isinstance(ship_days, bool) or not 0 <= ship_days <= 30:
         raise _bad("[shipping] ship_days", "0~30 사이의 정수(영업일)여야 합니다 (예: ship_days = 2).")
@@ -196,6 +218,27 @@ def load_settings(workspace: Path) -> Settings:
     keep_days = privacy.get("keep_days", 90)
     if not isinstance(keep_days, int) or isinstance(keep_days, bool) or keep_days < 7:
         raise _bad("[privacy] keep_days", "7 이상의 정수(일)여야 합니다 (예: keep_days = 90).")
+
+    schedule = _schedule(doc.get("schedule", {}))
+    collect = doc.get("collect", {})
+    _only(collect, "collect", ("min_age_minutes",))
+    min_age = collect.get("min_age_minutes", 10)
+    if not isinstance(min_age, int) or isinstance(min_age, bool) or not 0 <= min_age <= 240:
+        raise _bad("[collect] min_age_minutes", "0~240 사이의 정수(분)여야 합니다 (예: min_age_minutes = 10).")
+    calendar = doc.get("calendar", {})
+    _only(calendar, "calendar", ("extra_holidays", "courier_off_days"))
+    extra = _days(calendar, "extra_holidays")
+    off = _days(calendar, "courier_off_days")
+    inbox_t = doc.get("inbox", {})
+    _only(inbox_t, "inbox", ("watch",))
+    watch = inbox_t.get("watch", None)
+    if watch is None:
+        downloads = Path.home() / "Downloads"
+        watch_dirs = (downloads,) if os.name == "nt" and downloads.is_dir() else ()
+    elif isinstance(watch, list) and all(isinstance(w, str) for w in watch):
+        watch_dirs = tuple(Path(os.path.expandvars(os.path.expanduser(w))) for w in watch if w.strip())
+    else:
+        raise _bad("[inbox] watch", '폴더 목록이어야 합니다 (예: watch = ["C:/Users/나/Downloads"], 끄려면 watch = []).')
 
     channels = doc.get("channels", {})
     for cid, opts in channels.items():
@@ -229,4 +272,59 @@ def load_settings(workspace: Path) -> Settings:
         parcel_code=parcel_code,
         keep_days=keep_days,
         ship_days=ship_days,
+        schedule=schedule,
+        min_age_minutes=min_age,
+        cutoff=cutoff,
+        extra_holidays=extra,
+        courier_off_days=off,
+        watch=watch_dirs,
     )
+
+
+def _only(table: dict, section: str, keys: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in keys:
+            raise _bad(f"[{section}] {key}", f"모르는 항목입니다. {', '.join(keys)} 중 하나를 쓰세요.")
+
+
+def _time(table: dict, section: str, key: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value.strip()):
+        raise _bad(f"[{section}] {key}", f'"HH:MM" 형식의 시각이어야 합니다 (예: {key} = "15:00").')
+    return value.strip()
+
+
+def _days(table: dict, key: str) -> tuple[str, ...]:
+    values = table.get(key, [])
+    if not isinstance(values, list):
+        raise _bad(f"[calendar] {key}", '날짜 목록이어야 합니다 (예: {key} = ["2026-08-14"]).')
+    out = []
+    for v in values:
+        text = v.isoformat() if hasattr(v, "isoformat") else str(v)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise _bad(f"[calendar] {key}", f'"{text}"은(는) 날짜(YYYY-MM-DD)가 아닙니다.')
+        out.append(text)
+    return tuple(out)
+
+
+def _schedule(table: dict) -> Schedule:
+    _only(table, "schedule", ("slots", "days", "holidays", "time_limit_minutes"))
+    default = Schedule()
+    slots = table.get("slots", list(default.slots))
+    if not isinstance(slots, list) or not slots:
+        raise _bad("[schedule] slots", '시각 목록이어야 합니다 (예: slots = ["09:00", "13:00"]).')
+    slots = tuple(_time({"slots": s}, "schedule", "slots") for s in slots)
+    days = table.get("days", "평일")
+    if days == "평일":
+        days = list(WEEKDAY_NAMES[:5])
+    elif days == "매일":
+        days = list(WEEKDAY_NAMES)
+    if not isinstance(days, list) or not days or any(d not in WEEKDAY_NAMES for d in days):
+        raise _bad("[schedule] days", '"평일", "매일" 또는 요일 목록이어야 합니다 (예: days = ["월", "수", "금"]).')
+    holidays_off = table.get("holidays", True)
+    if not isinstance(holidays_off, bool):
+        raise _bad("[schedule] holidays", "true 또는 false 여야 합니다 (true: 공휴일에는 돌리지 않음).")
+    limit = table.get("time_limit_minutes", default.time_limit_minutes)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 5 <= limit <= 720:
+        raise _bad("[schedule] time_limit_minutes", "5~720 사이의 정수(분)여야 합니다.")
+    return Schedule(slots, tuple(days), holidays_off, limit)
