@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import traceback
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -96,6 +96,7 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("what", nargs="?", metavar="파일이름|채널", help="올린 파일 이름(일부도 됨) 또는 채널 (예: 쿠팡)")
         if name == "ship":
             c.add_argument("--courier", help="이번 출고만 다른 택배사로 (cj, lotte, hanjin, epost, logen)")
+            c.add_argument("--now", action="store_true", help="마감 시각([shipping] cutoff) 뒤에 들어온 주문도 지금 출고")
             c.add_argument("--reprint", metavar="날짜_N차",
                            help="이 출고 묶음(파일 이름의 날짜_차수, 예: 20261124_1차; 오늘 것은 1)을 무효로 하고 새 번호로 다시 발행")
     return p
@@ -134,13 +135,21 @@ def _print_partial(ctx: Context | None) -> None:
             print(text)
 
 
-def _today() -> date:
-    """The business day: today, or CHULGO_TODAY=YYYY-MM-DD (to redo a missed day's run, and for tests)."""
+def _clock() -> tuple[date, datetime | None]:
+    """The business day and moment: now, or CHULGO_TODAY=YYYY-MM-DD (to redo a missed day's run) or
+    CHULGO_NOW=YYYY-MM-DDTHH:MM (a simulated clock for tests)."""
+    moment = os.environ.get("CHULGO_NOW", "")
+    if moment:
+        try:
+            at = datetime.fromisoformat(moment)
+        except ValueError:
+            raise ChulgoError(f"환경변수 CHULGO_NOW={moment!r} 는 시각(YYYY-MM-DDTHH:MM)이 아닙니다. 지우거나 고치세요.") from None
+        return at.date(), at
     value = os.environ.get("CHULGO_TODAY", "")
     if not value:
-        return date.today()
+        return date.today(), None
     try:
-        return date.fromisoformat(value)
+        return date.fromisoformat(value), None
     except ValueError:
         raise ChulgoError(f"환경변수 CHULGO_TODAY={value!r} 는 날짜(YYYY-MM-DD)가 아닙니다. 지우거나 고치세요.") from None
 
@@ -160,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             from jobs.demo import demo
             return demo(args.dir.resolve())
         workspace = getattr(args, "workspace", ROOT).resolve()
-        ctx = Context(workspace, dry_run=getattr(args, "dry_run", False), today=_today())
+        today, at = _clock()
+        ctx = Context(workspace, dry_run=getattr(args, "dry_run", False), today=today, at=at,
+                      ship_now=getattr(args, "now", False))
         ctx.settings  # validate settings before anything else
         if ctx.dry_run:
             # An in-memory copy of the ledger, no lock, nothing written but outbox/_dryrun/.

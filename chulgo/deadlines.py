@@ -3,6 +3,7 @@ order (weekends and Korean public holidays skipped, from the `holidays` package)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -16,16 +17,25 @@ def _korean_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("KR", years=[year - 1, year, year + 1])
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _korean_holidays(day.year)
+def is_business_day(day: date, off: Collection[str] = ()) -> bool:
+    """A weekday that is no Korean public holiday (substitute and lunar holidays included) and not in ``off``
+    (the seller's extra holidays and 택배 없는 날, as YYYY-MM-DD)."""
+    return day.weekday() < 5 and day not in _korean_holidays(day.year) and day.isoformat() not in off
 
 
-def add_business_days(start: date, days: int) -> date:
+def add_business_days(start: date, days: int, off: Collection[str] = ()) -> date:
     day = start
     while days > 0:
         day += timedelta(days=1)
-        if is_business_day(day):
+        if is_business_day(day, off):
             days -= 1
+    return day
+
+
+def next_business_day(day: date, off: Collection[str] = ()) -> date:
+    """``day`` itself when it is a business day, else the next one."""
+    while not is_business_day(day, off):
+        day += timedelta(days=1)
     return day
 
 
@@ -37,10 +47,11 @@ def key_date(key: str) -> date | None:
         return None
 
 
-def deadline(ship_by_key: str, ordered_key: str, ship_days: int = DEFAULT_SHIP_DAYS) -> date | None:
+def deadline(ship_by_key: str, ordered_key: str, ship_days: int = DEFAULT_SHIP_DAYS,
+             off: Collection[str] = ()) -> date | None:
     """The day an open order must be shipped by, or None when neither a deadline nor an order date is known."""
     given = key_date(ship_by_key)
     if given is not None:
         return given
     ordered = key_date(ordered_key)
-    return add_business_days(ordered, ship_days) if ordered else None
+    return add_business_days(ordered, ship_days, off) if ordered else None

@@ -15,7 +15,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -145,10 +145,6 @@ def order_time_key(text: str | None) -> str:
 _ORDER_TIME = re.compile(r"(\d{4})\D?(\d\d|\d)\D?(\d\d|\d)(?:\D*(\d\d|\d)\D?(\d\d|\d)(?:\D?(\d\d|\d))?)?")
 
 
-def now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 @dataclass
 class CollectReport:
     new: int = 0
@@ -244,6 +240,10 @@ class Ledger:
             raise ChulgoError(f"장부 파일 {path}을(를) 열 수 없습니다 ({e}). 다른 프로그램이 쓰고 있지 않은지 확인하세요.") from None
         self._layouts: dict[str, int] = {}
         self._layout_cache: dict[int, Layout] = {}
+        self.clock: Callable[[], datetime] = datetime.now       # a run's clock (tests and backfills inject one)
+
+    def now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
 
     @classmethod
     def snapshot(cls, path: Path) -> Ledger:
@@ -338,7 +338,7 @@ class Ledger:
         self.db.execute("COMMIT" if commit else "ROLLBACK")
 
     def start_run(self, job: str) -> int:
-        return self.db.execute("INSERT INTO runs(job, started_at) VALUES (?, ?)", (job, now())).lastrowid
+        return self.db.execute("INSERT INTO runs(job, started_at) VALUES (?, ?)", (job, self.now())).lastrowid
 
     def finish_run(self, run_id: int, summary: str) -> None:
         self.db.execute("UPDATE runs SET summary = ? WHERE run_id = ?", (summary, run_id))
@@ -363,7 +363,7 @@ class Ledger:
         quantities, dates, states and tracking numbers stay), of parcels printed before it with no unfinished line,
         and of unmatched tracking rows read before it."""
         finished = ", ".join(f"'{s}'" for s in (INVOICED, CONFIRMED, RETURNED, CANCELLED, CLOSED))
-        stamp = now()
+        stamp = self.now()
         lines = self.db.execute(
             "UPDATE lines SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL, "
             f"raw = NULL, purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
@@ -391,7 +391,7 @@ class Ledger:
 
     def record_file(self, sha: str, name: str, kind: str, adapter: str, rows: int, run_id: int) -> None:
         self.db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (sha, name, kind, adapter, rows, run_id, now()))
+                        (sha, name, kind, adapter, rows, run_id, self.now()))
 
     # -- lines -------------------------------------------------------------------------------------------
 
@@ -437,7 +437,7 @@ class Ledger:
                     existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
                     since[(ch, row[0])] = (row[4], bool(row[5]))
                     report.previous_files.add(row[3])
-        stamp = now()
+        stamp = self.now()
         inserts, updates = [], []
         set_all = ", ".join(f"{c} = ?" for c in LINE_COLUMNS[2:])
         set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
@@ -523,7 +523,7 @@ class Ledger:
                             "AND ordered_key BETWEEN ? AND ? AND last_file IN ({in})", sorted(previous_files),
                             (channel, NEW, first, last))
         gone = [key for (key,) in rows if key not in keys_in_file]
-        stamp = now()
+        stamp = self.now()
         self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
                             "WHERE channel = ? AND line_key = ?",
                             [(HELD, HOLD_VANISHED, last, stamp, channel, key) for key in gone])
@@ -539,14 +539,15 @@ class Ledger:
 
     def lines_in_state(self, *states: str) -> list[OrderLine]:
         """Lines in the given states, oldest first, without their raw export row (not needed before invoicing)."""
-        return [line for line, _ in self.open_lines(*states)]
+        return [line for line, _, _ in self.open_lines(*states)]
 
-    def open_lines(self, *states: str) -> list[tuple[OrderLine, str]]:
-        """(line, hold reason) of lines in ``states``, oldest first, without their raw export row."""
+    def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
+        """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
+        export row."""
         columns = ", ".join("NULL" if c == "raw" else c for c in LINE_COLUMNS)
-        q = f"SELECT {columns}, hold_reason FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
+        q = f"SELECT {columns}, hold_reason, first_seen FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
             "ORDER BY ordered_at, channel, line_key"
-        return [(self._line(r), r[22]) for r in self.db.execute(q, states)]
+        return [(self._line(r), r[22], r[23]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
@@ -571,7 +572,7 @@ class Ledger:
         """Open a batch; its number within the day is what the seller sees in its files' names."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM batches WHERE day = ?", (day,)).fetchone()[0] + 1
         batch_id = self.db.execute("INSERT INTO batches(day, seq, courier, created_at, reissue_of) VALUES (?, ?, ?, ?, ?)",
-                                   (day, seq, courier, now(), reissue_of)).lastrowid
+                                   (day, seq, courier, self.now(), reissue_of)).lastrowid
         return Batch(batch_id, day, seq, courier, (), reissue_of)
 
     def set_batch_files(self, batch_id: int, files: list[str]) -> None:
@@ -610,7 +611,7 @@ class Ledger:
                 links.append((s.shipment_id, line.channel, line.line_key,
                               json.dumps([[it.sku, it.quantity, it.name, it.location, it.barcode] for it in line.items],
                                          ensure_ascii=False)))
-                moves.append((s.shipment_id, now(), line.channel, line.line_key))
+                moves.append((s.shipment_id, self.now(), line.channel, line.line_key))
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
                             "message, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO shipment_lines VALUES (?, ?, ?, ?)", links)
@@ -642,7 +643,7 @@ class Ledger:
     def void_shipments(self, shipment_ids: list[str]) -> None:
         """Re-issue: the old parcels are void and their lines are free to go on a new waybill (or stop, when the
         channel cancelled or held them meanwhile)."""
-        stamp = now()
+        stamp = self.now()
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
         self.db.executemany(
             f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
@@ -678,7 +679,7 @@ class Ledger:
 
     def attach_tracking(self, attachments: list[tuple[str, str, str, str]]) -> None:
         """Attach (courier, tracking no, parcel id, source file) rows; their lines become 'tracked'."""
-        stamp = now()
+        stamp = self.now()
         self.db.executemany("INSERT INTO tracking VALUES (?, ?, ?, ?, ?)", [a + (stamp,) for a in attachments])
         self.db.executemany("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
                             [(stamp, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
@@ -689,7 +690,7 @@ class Ledger:
     def record_unmatched(self, courier: str, tracking_no: str, name: str, phone: str, address: str, source: str,
                          row: int, reason: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO unmatched_tracking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (courier, tracking_no, name, phone, address, source, row, reason, now()))
+                        (courier, tracking_no, name, phone, address, source, row, reason, self.now()))
 
     def unmatched_tracking(self) -> list[tuple]:
         return self.db.execute("SELECT courier, tracking_no, name, source, source_row, reason, read_at "
@@ -734,7 +735,7 @@ class Ledger:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE day = ?", (day,)).fetchone()[0] + 1
 
     def mark_invoiced(self, lines: list[InvoiceLine], day: str, seq: int, file: str) -> None:
-        stamp = now()
+        stamp = self.now()
         self.db.executemany("INSERT INTO invoices (channel, line_key, day, seq, file, written_at) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                             [(line.channel, line.line_key, day, seq, file, stamp) for line in lines])
@@ -750,7 +751,7 @@ class Ledger:
             "SELECT channel, line_key, shipment_id FROM lines WHERE "
             f"((state IN ('{BATCHED}', '{TRACKED}') AND claim != '') OR (state = '{HELD}' AND hold_reason = '{HOLD_VANISHED}')) "
             f"AND (line_key IN ({marks}) OR order_no IN ({marks}) OR shipment_id IN ({marks}))", keys * 3).fetchall()
-        stamp = now()
+        stamp = self.now()
         self.db.executemany(f"UPDATE lines SET state = '{CANCELLED}', hold_reason = '', updated_at = ? "
                             "WHERE channel = ? AND line_key = ?", [(stamp, ch, key) for ch, key, _ in rows])
         for sid in {sid for _, _, sid in rows if sid}:
@@ -776,7 +777,7 @@ class Ledger:
             "SELECT DISTINCT file FROM invoices WHERE uploaded_at IS NULL AND (file = ? OR channel = ? OR "
             "instr(file, ?) > 0)", (file_or_channel, file_or_channel, file_or_channel))]
         self.db.executemany("UPDATE invoices SET uploaded_at = ? WHERE file = ? AND uploaded_at IS NULL",
-                            [(now(), f) for f in files])
+                            [(self.now(), f) for f in files])
         return files
 
     def open_deadlines(self) -> list[OpenDeadline]:

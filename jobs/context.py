@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -91,9 +91,26 @@ class Context:
     dry_run: bool = False
     today: date = field(default_factory=date.today)
     report: Report = field(default_factory=Report)
+    at: datetime | None = None        # the run's moment when injected (CHULGO_NOW); today follows it
+    ship_now: bool = False            # `ship --now`: the cut-off does not hold today's late orders back
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
     _reported: set[Path] = field(default_factory=set, init=False, repr=False)
     _final_names: set[str] = field(default_factory=set, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.at is not None:
+            self.today = self.at.date()
+
+    def now(self) -> datetime:
+        """The run's clock: the injected moment (advancing with real time), or now on the business day."""
+        if self.at is not None:
+            return self.at + (datetime.now() - self._started)
+        real = datetime.now()
+        return real if self.today == real.date() else datetime.combine(self.today, real.time())
+
+    @cached_property
+    def _started(self) -> datetime:
+        return datetime.now()
 
     @cached_property
     def settings(self) -> Settings:
@@ -108,6 +125,7 @@ class Context:
             ledger = Ledger(self.settings.ledger_path, parcel_code=self.settings.parcel_code)
         if self.settings.parcel_code and ledger.parcel_code != self.settings.parcel_code:
             ledger.set_parcel_code(self.settings.parcel_code)
+        ledger.clock = self.now
         return ledger
 
     @cached_property
@@ -117,6 +135,11 @@ class Context:
     @cached_property
     def couriers(self) -> dict[str, Courier]:
         return load_couriers(self.workspace, {self.settings.courier: self.settings.courier_layout})
+
+    @property
+    def days_off(self) -> frozenset[str]:
+        """The seller's own days off and 택배 없는 날, besides the public holidays."""
+        return frozenset(self.settings.extra_holidays) | frozenset(self.settings.courier_off_days)
 
     @property
     def day(self) -> str:

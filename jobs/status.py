@@ -41,7 +41,9 @@ def status(ctx: Context) -> None:
                + [("배송지 대기", l) for l in open_lines.waiting_address]
                + [("받는분 정보 오류: " + ", ".join(dict.fromkeys(p.column or "받는분" for p in ps)), l)
                   for l, ps in open_lines.bad_recipient]
-               + [(f"묶음배송 다른 상품 {n}줄 대기", l) for l, n in open_lines.bundle_waiting])
+               + [(f"묶음배송 다른 상품 {n}줄 대기", l) for l, n in open_lines.bundle_waiting]
+               + [(f"결제 후 {m}분 대기", l) for l, m in open_lines.too_fresh]
+               + [(f"마감 후 수집 — {d:%m-%d} 출고", l) for l, d in open_lines.next_day])
     for reason, l in reasons:
         age = order_age(l, ctx.today)
         left = gift_deadline(ctx, l)[0] if reason == "배송지 대기" else None
@@ -110,7 +112,7 @@ def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:
     days = ctx.settings.ship_days
     out = {}
     for d in ctx.ledger.open_deadlines():
-        due = deadline(d.ship_by, d.ordered, days)
+        due = deadline(d.ship_by, d.ordered, days, ctx.days_off)
         if due is not None:
             out[(d.channel, d.line_key)] = due
     return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import chain
 
+from chulgo.deadlines import next_business_day
+from chulgo.ledger import order_time_key
 from chulgo.mapping import MappingBook, save_unmapped, unmapped_rows
 from chulgo.model import Item, OrderLine, Problem
 from chulgo.normalise import digits
@@ -30,6 +32,8 @@ class OpenLines:
     held: list[tuple[OrderLine, str]] = field(default_factory=list)          # (line, hold reason)
     waiting_address: list[OrderLine] = field(default_factory=list)           # gifts without an address yet
     bad_recipient: list[tuple[OrderLine, list[Problem]]] = field(default_factory=list)
+    too_fresh: list[tuple[OrderLine, int]] = field(default_factory=list)      # (line, minutes since it was paid)
+    next_day: list[tuple[OrderLine, date]] = field(default_factory=list)      # after the cut-off: (line, ship day)
     bundle_waiting: list[tuple[OrderLine, int]] = field(default_factory=list)  # (ready line, lines it waits for)
 
 
@@ -64,6 +68,32 @@ def gift_deadline(ctx: Context, line: OrderLine) -> tuple[int | None, int]:
     return (None if age is None else limit - age), limit
 
 
+def minutes_since_paid(line: OrderLine, now: datetime) -> int | None:
+    """Minutes between the order's time (to the minute) and ``now``; None when the channel gave no time of day."""
+    key = order_time_key(line.ordered_at)
+    if len(key) < 12 or key[8:12] == "0000" and not re.search(r"\d{1,2}:\d{2}", line.ordered_at):
+        return None
+    try:
+        paid = datetime.strptime(key[:12], "%Y%m%d%H%M")
+    except ValueError:
+        return None
+    return int((now - paid).total_seconds() // 60)
+
+
+def ship_day(ctx: Context, first_seen: str) -> date:
+    """The business day a line collected at ``first_seen`` ships on: that day when collected before the cut-off
+    ([shipping] cutoff), else the next business day (holidays and 택배 없는 날 skipped). Without a cut-off: today."""
+    if not ctx.settings.cutoff:
+        return ctx.today
+    try:
+        seen = datetime.fromisoformat(first_seen[:19])
+    except ValueError:
+        return ctx.today
+    hour, minute = map(int, ctx.settings.cutoff.split(":"))
+    day = seen.date() + timedelta(days=1) if (seen.hour, seen.minute) >= (hour, minute) else seen.date()
+    return next_business_day(day, ctx.days_off)
+
+
 def recipient_problems(ctx: Context, line: OrderLine) -> list[Problem]:
     """What would put a bad waybill on the road, named by file, row and the channel's own column."""
     channel = ctx.channels.get(line.channel)
@@ -84,7 +114,8 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
     too, unless [shipping] partial_bundles = true."""
     out = OpenLines()
     ready = []
-    for line, reason in ctx.ledger.open_lines(NEW, HELD):
+    now = ctx.now()
+    for line, reason, first_seen in ctx.ledger.open_lines(NEW, HELD):
         if reason:
             out.held.append((line, HOLD_REASONS.get(reason, reason)))
             continue
@@ -95,6 +126,10 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
             out.waiting_address.append(line)
         elif problems := recipient_problems(ctx, line):
             out.bad_recipient.append((line, problems))
+        elif (age := minutes_since_paid(line, now)) is not None and age < ctx.settings.min_age_minutes:
+            out.too_fresh.append((line, age))
+        elif (day := ship_day(ctx, first_seen)) > ctx.today and not ctx.ship_now:
+            out.next_day.append((line, day))
         else:
             ready.append((line, items))
     if ctx.settings.partial_bundles:
@@ -103,7 +138,9 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
     # A line the channel dropped (vanished: 쿠팡 drops cancelled items) does not hold back the rest of its bundle.
     held = (l for l, why in out.held if why != HOLD_REASONS[HOLD_VANISHED])
     waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address, held,
-                                                                (l for l, _ in out.bad_recipient)))
+                                                                (l for l, _ in out.bad_recipient),
+                                                                (l for l, _ in out.too_fresh),
+                                                                (l for l, _ in out.next_day)))
     for line, items in ready:
         n = waiting.get((line.channel, line.bundle_key), 0)
         if n:
@@ -148,6 +185,13 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
         for _, problems in lines.bad_recipient:
             for p in problems:
                 ctx.report.problem(p)
+    if lines.too_fresh:
+        ctx.report.waiting.append(f"결제한 지 {ctx.settings.min_age_minutes}분이 안 된 주문 {len(lines.too_fresh)}줄 — 바로 취소하는 "
+                                  "구매자가 많아 다음 실행 때 출고합니다 ([collect] min_age_minutes).")
+    if lines.next_day:
+        first = min(day for _, day in lines.next_day)
+        ctx.report.waiting.append(f"마감({ctx.settings.cutoff}) 뒤에 들어온 주문 {len(lines.next_day)}줄 — {first:%m월 %d일} 출고분으로 "
+                                  "넘깁니다 (지금 보내려면 'uv run run.py ship --now').")
     if lines.bundle_waiting:
         ctx.report.waiting.append(
             f"묶음배송의 다른 상품을 기다리는 주문 {len(lines.bundle_waiting)}줄 — 같은 묶음이 모두 준비되면 한 상자로 나갑니다 "
