@@ -18,6 +18,7 @@ try:
     from filelock import FileLock, Timeout  # noqa: E402
 
     from chulgo.model import ChulgoError  # noqa: E402
+    from chulgo.runstate import clear_failure, record_failure  # noqa: E402
     from jobs.context import Context  # noqa: E402
 except ModuleNotFoundError as missing:   # started as `python run.py` outside the project's environment
     sys.stderr.write(f"필요한 부품({missing.name})이 설치되어 있지 않습니다. 'uv run run.py {' '.join(sys.argv[1:])}'처럼 "
@@ -154,6 +155,19 @@ def _clock() -> tuple[date, datetime | None]:
         raise ChulgoError(f"환경변수 CHULGO_TODAY={value!r} 는 날짜(YYYY-MM-DD)가 아닙니다. 지우거나 고치세요.") from None
 
 
+def _failed(ctx: Context | None, args: argparse.Namespace, reason: str) -> None:
+    """A run that stopped: remember why, and mark 현황 so the seller does not trust a stale dashboard."""
+    if ctx is None or ctx.dry_run or args.command == "demo":
+        return
+    try:
+        record_failure(ctx.settings.data, f"{args.command}: {reason}", ctx.now())
+        from jobs.status import status
+        with FileLock(str(ctx.settings.data / "run.lock"), timeout=0):
+            status(Context(ctx.workspace, today=ctx.today, at=ctx.at))
+    except Exception:  # noqa: BLE001 — the failure is already reported; the dashboard is a best effort
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):   # a Windows console in cp949 must not crash on '✔'
         if hasattr(stream, "reconfigure"):
@@ -190,21 +204,26 @@ def main(argv: list[str] | None = None) -> int:
         print(ctx.report.text(workspace))
         if ctx.dry_run:
             print("(미리보기: 장부는 바뀌지 않았고 파일은 outbox/_dryrun/ 에만 썼습니다)")
+        else:
+            clear_failure(ctx.settings.data)
         return 1 if ctx.report.failed else 0
     except ChulgoError as e:
         if debug:
             traceback.print_exc()
         _print_partial(ctx)
         print(f"오류: {e}", file=sys.stderr)
+        _failed(ctx, args, str(e))
         return 1
     except PermissionError as e:
         _print_partial(ctx)
         what = f"{e.filename} 에 쓸 수 없습니다. 엑셀에서 열려 있으면 닫고 다시 실행하세요." if e.filename else str(e)
         print(f"오류: {what} {STEP_KEPT}", file=sys.stderr)
+        _failed(ctx, args, what)
         return 1
     except KeyboardInterrupt:
         _print_partial(ctx)
         print(f"중단했습니다. {STEP_KEPT}", file=sys.stderr)
+        _failed(ctx, args, "중단됨")
         return 1
     except Exception as e:  # noqa: BLE001 — no traceback reaches a seller without --debug
         _print_partial(ctx)
@@ -213,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"예상하지 못한 오류로 멈췄습니다 ({type(e).__name__}: {e}). {STEP_KEPT} "
                   "'--debug'를 붙여 다시 실행한 출력과 함께 알려 주세요.", file=sys.stderr)
+        _failed(ctx, args, f"예상하지 못한 오류 ({type(e).__name__}: {e})")
         return 1
 
 

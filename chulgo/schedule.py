@@ -21,7 +21,7 @@ import subprocess
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import PurePath
+from pathlib import PurePath, PureWindowsPath
 from xml.sax.saxutils import escape
 
 import holidays
@@ -80,7 +80,8 @@ def _folder_name(workspace: PurePath) -> str:
 
 def task_folder(settings: Settings) -> str:
     """``chulgo\\<workspace folder name>``: one folder per workspace under 작업 스케줄러 라이브러리\\chulgo."""
-    return f"{TASK_ROOT}\\{_folder_name(PurePath(settings.workspace))}"
+    workspace = settings.workspace
+    return f"{TASK_ROOT}\\{_folder_name(workspace if isinstance(workspace, PurePath) else PurePath(workspace))}"
 
 
 def task_name(settings: Settings, slot: str) -> str:
@@ -96,14 +97,14 @@ def daily_command(runner: list[str], repo: PurePath, workspace: PurePath, slot: 
     """The program and arguments a slot's task runs. ``runner`` is ``[uvw.exe]`` (then ``run --project repo``
     follows) or a Python interpreter such as ``[…\\pythonw.exe]``."""
     script = [str(repo / "run.py"), "--workspace", str(workspace), "daily", SLOT_OPTION, slot]
-    program = PurePath(runner[0]).name.lower()
+    program = PureWindowsPath(runner[0]).name.lower()      # "/" and "\\" both split
     if program in ("uvw.exe", "uvw", "uv.exe", "uv"):
         return [*runner, "run", "--project", str(repo), *script]
     return [*runner, *script]
 
 
 def _x(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(text)        # element text only: & < >
 
 
 def task_xml(settings: Settings, slot: str, command: list[str], workdir: PurePath, *, today: date | None = None,
@@ -118,7 +119,8 @@ def task_xml(settings: Settings, slot: str, command: list[str], workdir: PurePat
     days = "".join(f"<{DAY_ELEMENTS[WEEKDAY_NAMES.index(d)]} />"
                    for d in sorted(settings.schedule.days, key=WEEKDAY_NAMES.index))
     description = (f"chulgo(출고) {slot} 예약 실행: 작업 폴더 {workdir} 의 daily (수집 → 출고 → 운송장 → 송장 업로드 파일 → "
-                   "현황). 공휴일·쉬는 날에는 실행되어도 바로 끝납니다. 'uv run run.py schedule remove'로 지웁니다.")
+                   "현황). " + ("공휴일·쉬는 날에는 실행되어도 바로 끝납니다. " if settings.schedule.holidays else "")
+                   + "'uv run run.py schedule remove'로 지웁니다.")
     user_id = f"\n      <UserId>{_x(user)}</UserId>" if user else ""
     arguments = subprocess.list2cmdline(command[1:])
     return f"""<?xml version="1.0" encoding="UTF-16"?>

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
+from chulgo.runstate import last_failure
 from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
 from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
 from jobs.context import Context
@@ -79,7 +80,7 @@ def status(ctx: Context) -> None:
     channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx)
     history = ledger.daily_counts((ctx.today - timedelta(days=13)).isoformat())
 
-    sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history),
+    sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history, last_failure(ctx.settings.data)),
               Sheet("요약", summary), Sheet("대기", waiting, row_styles={i: "urgent" for i in late}, styles=STATUS_STYLES),
               Sheet("출력후취소", claims), Sheet("반품", returns), Sheet("출고 묶음", batches),
               Sheet("업로드 전 송장", not_uploaded), Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),

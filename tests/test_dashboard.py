@@ -148,3 +148,21 @@ def test_two_couriers_get_a_day_total_and_tracking_brings_a_packing_slip(cli, tm
     listed = {cell.split()[-1] for row in slip for cell in row if cell.startswith("운송장 ")}
     attached = {no for (no,) in ledger_rows(ws, "SELECT tracking_no FROM tracking")}
     assert set(numbers.values()) <= listed and listed == attached
+
+
+def test_a_failed_run_marks_the_dashboard_until_a_good_one(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "status")
+    settings = (ws / "settings.toml").read_text(encoding="utf-8")
+    (ws / "templates" / "couriers").mkdir(parents=True)
+    (ws / "templates" / "couriers" / "cj.toml").write_text("id = \"cj\"\n[waybill]\ncolumns = []\n", encoding="utf-8")
+    code, out = cli(ws, "ship")
+    assert code == 1
+    banner = _dashboard(ws)["오늘"]["A2"].value
+    assert banner.startswith("마지막 실행 실패") and "ship" in banner
+    (ws / "templates" / "couriers" / "cj.toml").unlink()
+    code, out = cli(ws, "ship")
+    assert code == 0, out
+    cli(ws, "status")
+    assert not str(_dashboard(ws)["오늘"]["A2"].value).startswith("마지막 실행 실패")
+    assert settings == (ws / "settings.toml").read_text(encoding="utf-8")
