@@ -230,3 +230,20 @@ def test_cli_schedule_xml_exits_0(ws, cli):
     code, out = cli(ws, "schedule", "xml")
     assert code == 0
     assert out.count("<CalendarTrigger>") == 2
+
+
+@pytest.mark.parametrize("name", ["chulgo.bat", "설치.bat"])
+def test_batch_files_survive_cmd_exe(name):
+    """cmd.exe reads a batch file in the console code page: no BOM (it would break '@echo off'), CRLF line ends
+    (goto labels), and nothing but ASCII before 'chcp 65001' switches to UTF-8 for the Korean lines."""
+    data = (Path(__file__).parent.parent / name).read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.decode("utf-8").split("\r\n")
+    switch = next(i for i, line in enumerate(lines) if line.startswith("chcp 65001"))
+    assert all(line.isascii() for line in lines[:switch])
+    text = "\n".join(lines)
+    assert "uv run run.py" in text
+    if name == "설치.bat":
+        assert 'powershell -NoProfile -ExecutionPolicy ByPass -c "irm https://astral.sh/uv/install.ps1 | iex"' in text
+        assert "uv sync" in text and "uv run run.py schedule install" in text and "choice /C YN" in text
