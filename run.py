@@ -35,6 +35,7 @@ COMMANDS = {
     "status": "기다리는 것, 늦은 것, 매핑 없는 것을 보여주고 현황.xlsx를 씁니다",
     "uploaded": "송장 업로드 파일을 판매자센터에 올렸다고 표시합니다 (이름 없이 실행하면 올릴 파일 목록)",
     "cancelled": "출력 후 취소(포장에서 뺐거나 회수함)나 채널 목록에서 사라진 주문을 취소로 정리합니다",
+    "schedule": "Windows 작업 스케줄러의 매일 자동 실행: install(등록) | show(보기) | remove(삭제) | xml(작업 XML)",
     "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
 }
 
@@ -91,6 +92,12 @@ def parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text, description=DESCRIPTIONS.get(name, help_text), parents=[common])
         if name == "demo":
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
+        if name == "schedule":
+            c.add_argument("action", choices=["install", "show", "remove", "xml"], metavar="동작",
+                           help="install(등록) | show(등록된 작업 보기) | remove(삭제) | xml(작업 XML 보기, Windows 아니어도 됨)")
+        if name == "daily":
+            c.add_argument("--slot", metavar="HH:MM",
+                           help="작업 스케줄러의 예약 실행 시각 — 예약 요일이 아니거나 공휴일이면 아무것도 하지 않고 끝냅니다")
         if name == "cancelled":
             c.add_argument("keys", nargs="+", metavar="주문번호", help="주문 줄 번호, 주문번호 또는 우리 송장번호 (여러 개 가능)")
         if name == "uploaded":
@@ -169,6 +176,34 @@ def _failed(ctx: Context | None, args: argparse.Namespace, reason: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = datetime.now()
+    state: dict = {}
+    code = _main(argv, state)
+    _after_run(state.get("ctx"), state.get("command", ""), code, state.get("error", ""), started)
+    return code
+
+
+def _after_run(ctx: Context | None, command: str, code: int, error: str, started: datetime) -> None:
+    """Every real run leaves a line in data/logs/ (no phone numbers, no passwords); a scheduled `daily` that needs
+    the seller shows a Windows notification."""
+    if ctx is None or ctx.dry_run or command in ("", "demo"):
+        return
+    from chulgo.notify import notify, run_message
+    from chulgo.runlog import write_run_log
+    try:
+        secrets = [ctx.settings.password(c) for c in ctx.channels]
+    except Exception:  # noqa: BLE001 — the settings may be what failed
+        secrets = []
+    write_run_log(ctx.workspace / "data" / "logs", ctx.today, command, code, ctx.report.text(ctx.workspace), started,
+                  datetime.now(), error=error, secrets=secrets)
+    if command == "daily":
+        message = run_message(error=error, problems=len(ctx.report.problems), new_files=len(ctx.report.outputs),
+                              waiting=len(ctx.report.waiting))
+        if message:
+            notify(*message)
+
+
+def _main(argv: list[str] | None, state: dict) -> int:
     for stream in (sys.stdout, sys.stderr):   # a Windows console in cp949 must not crash on '✔'
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
@@ -186,7 +221,19 @@ def main(argv: list[str] | None = None) -> int:
         today, at = _clock()
         ctx = Context(workspace, dry_run=getattr(args, "dry_run", False), today=today, at=at,
                       ship_now=getattr(args, "now", False))
+        state.update(ctx=ctx, command=args.command)
         ctx.settings  # validate settings before anything else
+        if args.command == "schedule":        # Task Scheduler only: no ledger, no lock
+            from jobs.schedule import schedule
+            schedule(ctx, args.action)
+            print(ctx.report.text(workspace))
+            return 1 if ctx.report.failed else 0
+        if args.command == "daily" and getattr(args, "slot", None):
+            from chulgo.schedule import day_off_message
+            skip = day_off_message(ctx.settings, ctx.today, args.slot)
+            if skip:                           # a scheduled run on a day off: nothing to do, exit 0
+                print(skip)
+                return 0
         if ctx.dry_run:
             # An in-memory copy of the ledger, no lock, nothing written but outbox/_dryrun/.
             with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept
@@ -197,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 with FileLock(str(lock_path), timeout=0):
                     ctx.recover()                          # a killed run's outputs: finished or discarded
+                    if args.command in ("daily", "collect", "tracking"):
+                        ctx.pick_up_downloads()
                     run_job(ctx, args)
             except Timeout:
                 print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
@@ -213,17 +262,20 @@ def main(argv: list[str] | None = None) -> int:
         _print_partial(ctx)
         print(f"오류: {e}", file=sys.stderr)
         _failed(ctx, args, str(e))
+        state["error"] = f"오류: {e}"
         return 1
     except PermissionError as e:
         _print_partial(ctx)
         what = f"{e.filename} 에 쓸 수 없습니다. 엑셀에서 열려 있으면 닫고 다시 실행하세요." if e.filename else str(e)
         print(f"오류: {what} {STEP_KEPT}", file=sys.stderr)
         _failed(ctx, args, what)
+        state["error"] = what
         return 1
     except KeyboardInterrupt:
         _print_partial(ctx)
         print(f"중단했습니다. {STEP_KEPT}", file=sys.stderr)
         _failed(ctx, args, "중단됨")
+        state["error"] = "중단했습니다"
         return 1
     except Exception as e:  # noqa: BLE001 — no traceback reaches a seller without --debug
         _print_partial(ctx)
@@ -233,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"예상하지 못한 오류로 멈췄습니다 ({type(e).__name__}: {e}). {STEP_KEPT} "
                   "'--debug'를 붙여 다시 실행한 출력과 함께 알려 주세요.", file=sys.stderr)
         _failed(ctx, args, f"예상하지 못한 오류 ({type(e).__name__}: {e})")
+        state["error"] = f"예상하지 못한 오류 ({type(e).__name__}: {e})"
         return 1
 
 

@@ -189,7 +189,7 @@ def _take(path: Path, inbox: Path, recognises: Callable[[Path, bytes], bool], re
         target = _move_in(path, inbox)
     except OSError as exc:
         result.skipped.append((path, BUSY))
-        if not isinstance(exc, PermissionError):   # open in Excel or the browser: quietly next run
+        if not isinstance(exc, (PermissionError, FileNotFoundError)):   # open, or gone: quietly
             result.notes.append(_move_failed(path, inbox, exc))
         return
     result.moved.append((path, target))

@@ -32,6 +32,33 @@ def notify(title: str, message: str) -> bool:
         return False
 
 
+def run_message(*, error: str = "", problems: int = 0, new_files: int = 0, waiting: int = 0) -> tuple[str, str] | None:
+    """(title, message) for the toast after a run, or None when nothing needs the seller.
+
+    ``error``: why the run stopped; ``problems``: things to check (exit 1); ``new_files``: files made for the
+    seller to print or upload; ``waiting``: lines that wait on the seller (unmapped items, holds …)."""
+    lines = []
+    if error:
+        title = "chulgo 출고 — 실행 실패"
+        lines.append(" ".join(error.split()))
+    elif problems:
+        title = f"chulgo 출고 — 확인할 것 {problems}건"
+    elif new_files:
+        title = f"chulgo 출고 — 새 파일 {new_files}개"
+    elif waiting:
+        title = f"chulgo 출고 — 기다리는 것 {waiting}건"
+    else:
+        return None
+    if problems and error:
+        lines.append(f"확인할 것 {problems}건")
+    if new_files:
+        lines.append(f"outbox 에 새 파일 {new_files}개 — 출력하거나 판매자센터에 올리세요")
+    if waiting and (error or problems or new_files):
+        lines.append(f"기다리는 것 {waiting}건 (매핑 없음, 보류 …)")
+    lines.append("현황.xlsx 의 '오늘' 시트를 여세요.")
+    return title, "\n".join(lines)
+
+
 def _win11toast(title: str, message: str) -> bool:
     try:
         import win11toast   # type: ignore[import-not-found]

@@ -11,6 +11,7 @@ from pathlib import Path
 from chulgo.archive import archive_file, display_name, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
 from chulgo.couriers import Courier, load_couriers
+from chulgo.downloads import pick_up, template_recogniser
 from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, load_mapping
@@ -204,6 +205,18 @@ class Context:
         if result.discarded:
             self.report.done.append(f"지난 실행이 장부에 기록하기 전에 멈춰, 그때 만들던 파일 {len(result.discarded)}개를 "
                                     "지웠습니다 (그 출고·업로드는 이번에 새로 만듭니다).")
+
+    def pick_up_downloads(self) -> None:
+        """Move files the templates recognise from [inbox] watch folders (Downloads) into inbox/ (never in a dry run)."""
+        if self.dry_run or not self.settings.watch:
+            return
+        passwords = {cid: self.settings.password(cid) for cid in self.channels}
+        from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
+        got = pick_up(self.settings.watch, self.settings.inbox,
+                      template_recogniser(self.channels.values(), self.couriers.values(), passwords, from_env))
+        if got.moved:
+            self.report.done.append(got.summary())
+        self.report.waiting.extend(got.notes)
 
     def channel_name(self, channel_id: str) -> str:
         ch = self.channels.get(channel_id)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from chulgo.model import ChulgoError
@@ -68,8 +69,11 @@ def find_runner(repo: Path, strict: bool = True) -> tuple[list[str], str]:
 
 
 def _xml(ctx: Context, slot: str, runner: list[str], user: str = "") -> str:
+    """A slot already past today starts tomorrow: a start boundary in the past would count as a missed start, and
+    StartWhenAvailable would run it right after registering."""
+    first = ctx.today if ctx.now().strftime("%H:%M") < slot else ctx.today + timedelta(days=1)
     command = daily_command(runner, REPO, ctx.workspace, slot)
-    return task_xml(ctx.settings, slot, command, ctx.workspace, today=ctx.today, user=user)
+    return task_xml(ctx.settings, slot, command, ctx.workspace, today=first, user=user)
 
 
 def _when(settings: Settings) -> str:
@@ -89,7 +93,7 @@ def _decode(data: bytes) -> str:
 
 
 def _schtasks(cmd: list[str]) -> tuple[int, str]:
-    done = subprocess.run(cmd, capture_output=True, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    done = subprocess.run(cmd, capture_output=True, check=False, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     return done.returncode, (_decode(done.stdout) + _decode(done.stderr)).strip()
 
 

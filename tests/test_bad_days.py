@@ -193,7 +193,12 @@ def test_bad_settings_stop_before_anything_is_written(tmp_path, settings, expect
     assert proc.returncode == 1
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert sorted(p.name for p in ws.iterdir()) == ["settings.toml"], "nothing written"
+    written = sorted(str(p.relative_to(ws)) for p in ws.rglob("*") if p.is_file())
+    logs = [w for w in written if w != "settings.toml"]
+    assert "settings.toml" in written and all(w.startswith("data/logs/chulgo-") for w in logs), \
+        "nothing written but the day's log line saying why the run stopped"
+    log = "".join((ws / w).read_text(encoding="utf-8") for w in logs)
+    assert expected.split(":")[0] in log
 
 
 def test_usage_errors_exit_2():

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from chulgo import notify as notify_module
-from chulgo.notify import notify
+from chulgo.notify import notify, run_message
 from chulgo.runlog import (failure_marker, last_failure, log_path, prune_logs, redact, write_run_log)
 
 STARTED = datetime(2026, 11, 24, 9, 0, 3)
@@ -136,3 +136,13 @@ def test_notify_is_quiet_where_there_are_no_toasts(monkeypatch):
     assert shown[0][0] == notify_module.APP_NAME and len(shown[0][1]) == notify_module.MAX_MESSAGE_CHARS
     monkeypatch.setattr(notify_module, "_plyer", broken)
     assert notify("제목", "본문") is False
+
+
+def test_run_message_only_when_something_needs_the_seller():
+    assert run_message() is None
+    title, message = run_message(error="장부를 열 수 없습니다.\n디스크를 확인하세요", problems=2)
+    assert title == "chulgo 출고 — 실행 실패" and message.startswith("장부를 열 수 없습니다. 디스크를 확인하세요\n확인할 것 2건")
+    assert run_message(problems=3, new_files=2)[0] == "chulgo 출고 — 확인할 것 3건"
+    title, message = run_message(new_files=2, waiting=5)
+    assert title == "chulgo 출고 — 새 파일 2개" and "기다리는 것 5건" in message and "현황.xlsx" in message
+    assert run_message(waiting=1)[0] == "chulgo 출고 — 기다리는 것 1건"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path, PureWindowsPath
 
 import pytest
@@ -183,15 +183,16 @@ def test_run_days_follow_the_configured_days_and_holidays_switch(tmp_path):
 
 
 def test_schedule_xml_prints_every_slots_task(ws, capsys):
-    ctx = Context(ws, today=TODAY)
+    ctx = Context(ws, at=datetime(2027, 2, 5, 10, 30))
     schedule(ctx, "xml")
     out = capsys.readouterr().out
     docs = ["<?xml" + part for part in out.split("<?xml")[1:]]
     assert len(docs) == 2
-    for doc, slot in zip(docs, ("09:00", "13:00")):
+    # 09:00 has passed at 10:30: it starts tomorrow, or registering would count as a missed start and run it now
+    for doc, start in zip(docs, ("2027-02-06T09:00:00", "2027-02-05T13:00:00")):
         root = _parse(doc.strip())
         assert _text(root, "t:Actions/t:Exec/t:WorkingDirectory") == str(ws)
-        assert _text(root, "t:Triggers/t:CalendarTrigger/t:StartBoundary") == f"2027-02-05T{slot}:00"
+        assert _text(root, "t:Triggers/t:CalendarTrigger/t:StartBoundary") == start
     assert "작업 2개의 XML" in ctx.report.text(ws)
     assert not ctx.report.failed
 
@@ -247,3 +248,13 @@ def test_batch_files_survive_cmd_exe(name):
     if name == "설치.bat":
         assert 'powershell -NoProfile -ExecutionPolicy ByPass -c "irm https://astral.sh/uv/install.ps1 | iex"' in text
         assert "uv sync" in text and "uv run run.py schedule install" in text and "choice /C YN" in text
+
+
+@wired
+def test_cli_a_scheduled_daily_on_seollal_does_nothing(ws, cli, monkeypatch):
+    monkeypatch.setenv("CHULGO_TODAY", "2027-02-08")
+    code, out = cli(ws, "daily", "--slot", "09:00")
+    assert code == 0
+    assert "예약 실행을 건너뜁니다" in out and "설날" in out
+    assert not (ws / "outbox").exists()
+    assert any((ws / "inbox").iterdir())          # nothing collected
