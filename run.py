@@ -36,6 +36,7 @@ COMMANDS = {
     "uploaded": "송장 업로드 파일을 판매자센터에 올렸다고 표시합니다 (이름 없이 실행하면 올릴 파일 목록)",
     "cancelled": "출력 후 취소(포장에서 뺐거나 회수함)나 채널 목록에서 사라진 주문을 취소로 정리합니다",
     "schedule": "Windows 작업 스케줄러의 매일 자동 실행: install(등록) | show(보기) | remove(삭제) | xml(작업 XML)",
+    "excel": "엑셀 실행 버튼 파일(출고.xlsx + 출고.py)을 만듭니다 — xlwings 추가 기능의 'Run main'으로 실행 (선택 사항)",
     "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
 }
 
@@ -223,6 +224,12 @@ def _main(argv: list[str] | None, state: dict) -> int:
                       ship_now=getattr(args, "now", False))
         state.update(ctx=ctx, command=args.command)
         ctx.settings  # validate settings before anything else
+        if args.command == "excel":           # the optional Excel button: two files, no ledger
+            from chulgo.excel_button import write_control_workbook
+            book, module = write_control_workbook(workspace, ROOT)
+            print(f"만든 파일: {book.name}, {module.name} ({workspace})\n엑셀에서 쓰려면 한 번만: uv sync --extra excel 후 "
+                  f"uv run xlwings addin install. 그다음 {book.name}을 열고 xlwings 탭의 'Run main'을 누르세요.")
+            return 0
         if args.command == "schedule":        # Task Scheduler only: no ledger, no lock
             from jobs.schedule import schedule
             schedule(ctx, args.action)

@@ -43,6 +43,7 @@ class Sheet:
     images: list[tuple[int, int, bytes, dict]] = field(default_factory=list)  # (row, col, png bytes, options)
     page_breaks: list[int] = field(default_factory=list)        # rows that start a new printed page
     fit_height: int = 0              # printable: pages tall (0 = as many as needed)
+    validations: dict[str, list[str]] = field(default_factory=dict)   # cell ("B3") -> dropdown choices
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None
         _write_layout(ws, sheet, {**formats, **_sheet_formats(book, sheet)})
     if sheet.styled and sheet.header_rows:
         ws.freeze_panes(sheet.header_rows, 0)
+    for cell, choices in sheet.validations.items():
+        ws.data_validation(cell, {"validate": "list", "source": choices})
     if sheet.hidden:
         ws.hide()
     if sheet.chart is not None:
