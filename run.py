@@ -102,7 +102,7 @@ def parser() -> argparse.ArgumentParser:
         if name == "cancelled":
             c.add_argument("keys", nargs="+", metavar="주문번호", help="주문 줄 번호, 주문번호 또는 우리 송장번호 (여러 개 가능)")
         if name == "uploaded":
-            c.add_argument("what", nargs="?", metavar="파일이름|채널", help="올린 파일 이름(일부도 됨) 또는 채널 (예: 쿠팡)")
+            c.add_argument("what", nargs="*", metavar="파일이름|채널", help="올린 파일 이름(일부도 됨) 또는 채널 (예: 쿠팡)")
         if name == "ship":
             c.add_argument("--courier", help="이번 출고만 다른 택배사로 (cj, lotte, hanjin, epost, logen)")
             c.add_argument("--now", action="store_true", help="마감 시각([shipping] cutoff) 뒤에 들어온 주문도 지금 출고")
@@ -125,7 +125,7 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
     if args.command == "ship":
         ship(ctx, args.courier, args.reprint)
     elif args.command == "uploaded":
-        uploaded(ctx, args.what)
+        uploaded(ctx, " ".join(args.what))
     elif args.command == "cancelled":
         cancelled(ctx, args.keys)
     else:
@@ -165,8 +165,8 @@ def _clock() -> tuple[date, datetime | None]:
 
 def _failed(ctx: Context | None, args: argparse.Namespace, reason: str) -> None:
     """A run that stopped: remember why, and mark 현황 so the seller does not trust a stale dashboard."""
-    if ctx is None or ctx.dry_run or args.command == "demo":
-        return
+    if ctx is None or ctx.dry_run or args.command in ("demo", "schedule", "excel", "uploaded", "cancelled"):
+        return                                # these touch no orders: a typo there is not a failed day
     try:
         record_failure(ctx.settings.data, f"{args.command}: {reason}", ctx.now())
         from jobs.status import status
@@ -253,6 +253,7 @@ def _main(argv: list[str] | None, state: dict) -> int:
                     ctx.recover()                          # a killed run's outputs: finished or discarded
                     if args.command in ("daily", "collect", "tracking"):
                         ctx.pick_up_downloads()
+                    clear_failure(ctx.settings.data)       # this run's 현황 speaks for itself; a failure records again
                     run_job(ctx, args)
             except Timeout:
                 print("이미 다른 chulgo 작업이 실행 중입니다 — 이번 실행은 건너뜁니다.")
@@ -260,8 +261,6 @@ def _main(argv: list[str] | None, state: dict) -> int:
         print(ctx.report.text(workspace))
         if ctx.dry_run:
             print("(미리보기: 장부는 바뀌지 않았고 파일은 outbox/_dryrun/ 에만 썼습니다)")
-        else:
-            clear_failure(ctx.settings.data)
         return 1 if ctx.report.failed else 0
     except ChulgoError as e:
         if debug:

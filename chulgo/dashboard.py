@@ -76,7 +76,7 @@ def today_sheet(day: date, todos: list[Todo], problems: int, channels: list[Chan
     if not couriers:
         add(["아직 출고가 없습니다."], "done")
     add([])
-    add(["최근 14일", "주문 줄", "출고 줄", "업로드 줄"], "section")
+    add(["최근 14일", "주문 줄", "출고 줄", "업로드 파일 줄"], "section")
     first = len(rows)
     for k in range(13, -1, -1):
         d = (day - timedelta(days=k)).isoformat()

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from chulgo.model import ChulgoError, InvoiceLine, Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VANISHED, INVOICED, NEW, RETURNED,
-                           PRINTED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state, on_export)
+                           PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state,
+                           on_export)
 
 SCHEMA_VERSION = 1      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
@@ -137,8 +138,11 @@ def order_time_key(text: str | None) -> str:
     if not m:
         return ""
     parts = [int(p or 0) for p in m.groups()]
-    if "오후" in (text or "") and parts[3] < 12:
+    afternoon = re.search(r"오후|PM", text or "", re.IGNORECASE)
+    if afternoon and parts[3] < 12:
         parts[3] += 12
+    elif re.search(r"오전|AM", text or "", re.IGNORECASE) and parts[3] == 12:
+        parts[3] = 0
     return f"{parts[0]:04d}{parts[1]:02d}{parts[2]:02d}" + "".join(f"{p:02d}" for p in parts[3:])
 
 
@@ -755,8 +759,8 @@ class Ledger:
         self.db.executemany(f"UPDATE lines SET state = '{CANCELLED}', hold_reason = '', updated_at = ? "
                             "WHERE channel = ? AND line_key = ?", [(stamp, ch, key) for ch, key, _ in rows])
         for sid in {sid for _, _, sid in rows if sid}:
-            live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ('{BATCHED}', '{TRACKED}')",
-                                   (sid,)).fetchone()
+            shipped = ", ".join(f"'{s}'" for s in SHIPPED_STATES)
+            live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ({shipped})", (sid,)).fetchone()
             if live is None:
                 self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
                                 (stamp, sid))

@@ -45,10 +45,30 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` without phone numbers and password values. ``secrets`` (the configured passwords) are taken
     out wherever they stand alone as a word."""
     out = _PASSWORD_VALUE.sub(lambda m: m["key"] + SECRET_MASK, text)
+    out = _ANY_PHONE.sub(_mask_any_phone, out)            # phones first: a password may be part of a number
+    out = _SEPARATED_PHONE.sub(PHONE_MASK, out)
+    out = _DIGIT_RUN.sub(_mask_digit_run, out)
     for secret in sorted({s for s in secrets if s and s.strip()}, key=len, reverse=True):
         out = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", SECRET_MASK, out)
-    out = _SEPARATED_PHONE.sub(PHONE_MASK, out)
-    return _DIGIT_RUN.sub(_mask_digit_run, out)
+    return out
+
+
+# Any run of digits joined by separators (hyphen, en dash, slash, dot, underscore, space, brackets) or `+82`.
+_ANY_PHONE = re.compile(r"(?<![\w*])(?:\+\s?82[\s\-–./_()]*|\()?[\d*](?:[\d*]|[\s\-–./_()](?=[\d*])){6,60}(?![\w*])")
+_ONE_PHONE = re.compile(r"(?:\+\s?82[\s\-–./_()]*|0)\d{1,2}[\s\-–./_()]*[\d*]{3,4}[\s\-–./_()]*[\d*]{4}")
+
+
+def _mask_any_phone(m: re.Match[str]) -> str:
+    """Korean phones however written (`+82 10…`, `010–1234–5678`, `010/1234/5678`, `010-12345678`, two numbers
+    joined by `/`): nine to twelve digits starting with 0 (or +82), or an 8-digit 15xx/16xx/18xx number. Dates, order
+    numbers, tracking numbers and our parcel ids do not start so and keep their digits."""
+    text = m[0]
+    d = re.sub(r"[^\d*]", "", text)
+    if text.startswith("+"):
+        d = "0" + d[2:]
+    if d.startswith("0") and 9 <= len(d) <= 12 or len(d) == 8 and d[:2] in ("15", "16", "18"):
+        return PHONE_MASK
+    return _ONE_PHONE.sub(PHONE_MASK, text) if d.startswith("0") else text
 
 
 def _mask_digit_run(m: re.Match[str]) -> str:

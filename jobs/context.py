@@ -99,6 +99,7 @@ class Context:
     _final_names: set[str] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._started = datetime.now()     # before any now(): an injected moment never runs backwards
         if self.at is not None:
             self.today = self.at.date()
 
@@ -108,10 +109,6 @@ class Context:
             return self.at + (datetime.now() - self._started)
         real = datetime.now()
         return real if self.today == real.date() else datetime.combine(self.today, real.time())
-
-    @cached_property
-    def _started(self) -> datetime:
-        return datetime.now()
 
     @cached_property
     def settings(self) -> Settings:

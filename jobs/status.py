@@ -15,9 +15,9 @@ from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lin
 
 
 
-def _age(stamp: str) -> str:
+def _age(stamp: str, now: datetime) -> str:
     try:
-        days = (datetime.now() - datetime.fromisoformat(stamp[:19])).days
+        days = (now - datetime.fromisoformat(stamp[:19])).days
     except ValueError:
         return ""
     return f"{days}일" if days else "오늘"
@@ -63,7 +63,8 @@ def status(ctx: Context) -> None:
                  (ledger.batch(b.reissue_of).label + " 재발행") if b.reissue_of else "", ", ".join(b.files)]
                 for b in ledger.recent_batches(60)]
     not_uploaded = [["채널", "주문 줄 번호", "주문번호", "운송장 받은 지"]]
-    not_uploaded += [[ctx.channel_name(ch), key, order_no, _age(at)] for ch, key, order_no, at in ledger.tracked_not_invoiced()]
+    not_uploaded += [[ctx.channel_name(ch), key, order_no, _age(at, ctx.now())]
+                     for ch, key, order_no, at in ledger.tracked_not_invoiced()]
     no_tracking = [["송장묶음", "출고일", "수취인"]] + [list(r) for r in ledger.waiting_for_tracking()]
     unmatched = [["택배사", "운송장번호", "받는분", "파일", "행", "사유", "읽은 때"]]
     unmatched += [[c, no, name, src, str(row or ""), why, at] for c, no, name, src, row, why, at in ledger.unmatched_tracking()]
@@ -150,7 +151,7 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
                               + (" (하루 넘음)" if old else ""), f"outbox/{b.day}/" + (b.files[-1] if b.files else ""), old))
     to_invoice = ledger.tracked_not_invoiced()
     if to_invoice:
-        old = any(_days_since(at) >= 1 for *_, at in to_invoice)
+        old = any(_days_since(at, ctx.now()) >= 1 for *_, at in to_invoice)
         todos.append(Todo(f"송장 업로드 파일 만들기 {len(to_invoice)}줄" + (" (하루 넘음 — 송장 누락 주의)" if old else ""),
                           "uv run run.py invoice", old))
     uploads = [u for u in ledger.upload_files((today - timedelta(days=30)).isoformat()) if not u.done]
@@ -174,9 +175,9 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     return sorted(todos, key=lambda t: not t.urgent)
 
 
-def _days_since(stamp: str) -> int:
+def _days_since(stamp: str, now: datetime) -> int:
     try:
-        return (datetime.now() - datetime.fromisoformat(stamp[:19])).days
+        return (now - datetime.fromisoformat(stamp[:19])).days
     except ValueError:
         return 0
 

@@ -65,8 +65,8 @@ def _packing_slip(ctx: Context, run_id: int, slip: dict[str, list[str]]) -> None
                                                  "read_at >= (SELECT started_at FROM runs WHERE run_id = ?))", (run_id,))
                  if s.shipment_id in slip]
     names = {cid: ch.name for cid, ch in ctx.channels.items()}
-    seq = sum(1 for p in ctx.out_dir.glob(f"포장확인_{ctx.stamp}_*.xlsx")) + 1
-    path = write_packing_slip(ctx.staging_for(run_id, "slip") / f"포장확인_{ctx.stamp}_{seq}.xlsx", shipments, slip,
+    # Named by the run (unique in the ledger): a slip never replaces an earlier one, published or still staged.
+    path = write_packing_slip(ctx.staging_for(run_id, "slip") / f"포장확인_{ctx.stamp}_{run_id}.xlsx", shipments, slip,
                               f"{ctx.day} 운송장 {sum(map(len, slip.values()))}건", names)
     ctx.stage_outputs(run_id, [path])
 

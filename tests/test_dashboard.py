@@ -161,8 +161,18 @@ def test_a_failed_run_marks_the_dashboard_until_a_good_one(cli, ws):
     banner = _dashboard(ws)["오늘"]["A2"].value
     assert banner.startswith("마지막 실행 실패") and "ship" in banner
     (ws / "templates" / "couriers" / "cj.toml").unlink()
-    code, out = cli(ws, "ship")
-    assert code == 0, out
-    cli(ws, "status")
-    assert not str(_dashboard(ws)["오늘"]["A2"].value).startswith("마지막 실행 실패")
+    code, out = cli(ws, "daily")
+    assert not str(_dashboard(ws)["오늘"]["A2"].value).startswith("마지막 실행 실패"), "the good run's own 현황 is clean"
+    code, out = cli(ws, "schedule", "install")
+    assert code == 1
+    assert not str(_dashboard(ws)["오늘"]["A2"].value).startswith("마지막 실행 실패"), "no orders touched: no failed day"
     assert settings == (ws / "settings.toml").read_text(encoding="utf-8")
+
+
+def test_uploaded_takes_a_channel_name_with_a_space(cli, tmp_path):
+    from chulgo.settings import DEFAULT_SETTINGS
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "settings.toml").write_text(DEFAULT_SETTINGS, encoding="utf-8")
+    code, out = cli(ws, "uploaded", "카카오톡", "선물하기")
+    assert code == 1 and "카카오톡 선물하기" in out, "both words reach the command (nothing uploaded yet)"

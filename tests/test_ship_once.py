@@ -629,3 +629,23 @@ def test_a_cancellation_after_printing_is_settled_by_the_seller(cli, ws, day):
     assert _dashboard(ws)["출력후취소"].sheet_state == "hidden", "the list is empty again"
     code, out = cli(ws, "cancelled", "no-such-order")
     assert code == 1
+
+
+def test_settling_one_line_never_voids_a_parcel_whose_other_line_went_out(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
+    cli(ws, "tracking")
+    sid = ledger_rows(ws, "SELECT shipment_id FROM lines WHERE state = 'tracked' GROUP BY shipment_id "
+                          "HAVING COUNT(*) > 1 LIMIT 1")[0][0]
+    first, other = [k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE shipment_id = ? ORDER BY line_key",
+                                               (sid,))][:2]
+    db = sqlite3.connect(ws / "data" / "chulgo.sqlite")
+    db.execute("UPDATE lines SET claim = '취소요청' WHERE line_key = ?", (first,))     # the channel's later export
+    db.commit()
+    db.close()
+    cli(ws, "invoice")                                   # the other line is uploaded: that box went out
+    code, out = cli(ws, "cancelled", first)
+    assert code == 0, out
+    assert dict(ledger_rows(ws, "SELECT line_key, state FROM lines WHERE shipment_id = ?", (sid,)))[other] == "invoiced"
+    assert ledger_rows(ws, "SELECT voided_at FROM shipments WHERE shipment_id = ?", (sid,)) == [(None,)]

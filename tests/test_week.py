@@ -105,3 +105,19 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(cli, ws):
     assert lock.exists(), "the killed run's lock file is still there"
     code, out = cli(ws, "status")
     assert code == 0 and "실행 중" not in out, "and the next run takes it over"
+
+
+def test_twelve_hour_times_are_read_right():
+    from chulgo.ledger import order_time_key
+    assert order_time_key("2026-11-23 오전 12:05") == "20261123000500"
+    assert order_time_key("2026-11-23 오후 12:05") == "20261123120500"
+    assert order_time_key("2026-11-23 PM 2:05") == "20261123140500"
+    assert order_time_key("2026/11/23 오후 3:04") == "20261123150400"
+
+
+def test_the_injected_clock_never_runs_backwards():
+    from jobs.context import Context
+    from pathlib import Path
+    at = datetime(2027, 2, 4, 15, 0)
+    for _ in range(200):
+        assert Context(Path("."), at=at).now() >= at
