@@ -71,7 +71,7 @@ def archive_file(path: Path, archive_dir: Path) -> tuple[Path | None, str]:
         return None, _reason(name, exc)
     try:
         archive_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    except OSError:
         return None, f"{name}: 다 읽었지만 보관함 폴더({display_name(archive_dir)})를 만들지 못했습니다 — " \
                      f"폴더 권한과 디스크를 확인하세요. 다음 실행 때 다시 옮깁니다 (다시 읽지는 않습니다)."
     budget = _char_budget(archive_dir)

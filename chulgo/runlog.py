@@ -7,7 +7,6 @@ kept. Writing a log never stops or fails a run.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from datetime import date, datetime

@@ -2,9 +2,10 @@
 channel's own status (active, hold, cancelled, closed) means in each state.
 
 The ledger stores this table and enforces it (a CHECK on the state column, a trigger on every state change), so a
-move not listed here cannot happen even through a bug. Forward only, with four deliberate ways back:
-a withdrawn cancellation or a released hold (취소철회, 보류 해제 → new), a re-issued waybill (batched → new), and a
-withdrawn return (반품철회 → confirmed).
+move not listed here cannot happen even through a bug. Forward only, with deliberate ways back or aside:
+a withdrawn cancellation or a released hold (취소철회, 보류 해제 → new), a re-issued waybill (batched → new / held /
+cancelled / closed, as the channel now says), a withdrawn return (반품철회 → confirmed), and a cancellation after
+printing that the seller settled (`cancelled` command: batched / tracked → cancelled).
 """
 
 from __future__ import annotations

@@ -124,7 +124,6 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
            returns: int, unmatched: int) -> list[Todo]:
     """What the seller does next, most urgent first, each with the file to open or the command to run."""
     ledger, today = ctx.ledger, ctx.today
-    day_dir = f"outbox/{ctx.day}"
     todos: list[Todo] = []
     if problems:
         todos.append(Todo(f"확인할 것 {problems}건 — 고칠 파일·행이 적혀 있습니다", "현황.xlsx '문제' 시트", True))

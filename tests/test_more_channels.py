@@ -16,7 +16,7 @@ from chulgo import samples
 from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.files import InputFileError, read_tables
-from chulgo.model import ChulgoError, OrderLine, RawTable
+from chulgo.model import OrderLine, RawTable
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
 from tests.test_adapters import _dump_lines, _dump_workbook, _golden, _invoiced, core_files
