@@ -546,7 +546,7 @@ def unmapped_rows(lines: list[OrderLine], book: MappingBook, channel_names: dict
         row = (*listing, before[5], before[6] or "1", str(len(group)), group[0].order_no, s.sku,
                str(s.confidence) if s.sku else "", s.why)
         if listing in typed_at and typed_at[listing] >= 2:
-            pinned[typed_at[listing] - 2] = row
+            pinned[max(typed_at[listing] - UNMAPPED_FIRST_ROW, 0)] = row
         else:
             rows.append(row)
     if not pinned:
@@ -606,8 +606,8 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
         ws.delete_rows(1, max(ws.max_row, 1))
     else:
         ws = wb.create_sheet("미매핑")
-    _write_text(ws, 1, UNMAPPED_COLUMNS)
-    for i, r in enumerate(rows, start=2):
+    _write_text(ws, UNMAPPED_FIRST_ROW - 1, UNMAPPED_COLUMNS)
+    for i, r in enumerate(rows, start=UNMAPPED_FIRST_ROW):
         _write_text(ws, i, r)
     _dress_unmapped(wb, ws, rows, {p.row for p in book.problems if p.sheet == "미매핑" and p.row})
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
@@ -630,6 +630,7 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
 
 # How 미매핑 looks when the tool writes it into the workbook.
 SKU_LIST_NAME = "SKU_LIST"              # defined name for 상품's SKU column, the source of the SKU dropdown
+UNMAPPED_FIRST_ROW = 3                  # row 1: the instruction, row 2: the header, then one listing per row
 INSTRUCTION = ("▶ 노란 SKU 칸에 보낼 상품의 SKU를 고르세요(▼ 목록, 추천SKU 참고 — 옵션까지 확인). "
                "수량은 주문 1개에 보낼 개수입니다. 저장한 뒤 다시 실행하면 매핑으로 옮겨지고 주문이 출고됩니다.")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -652,27 +653,29 @@ def _header_row(ws, sheet: str) -> int:
 
 
 def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], problem_rows: set[int]) -> None:
-    """Make 미매핑 say what to do: the SKU column highlighted with a dropdown of 상품's SKUs, the instruction on the
-    header line (row 1 stays the header: the tool and the seller's own tools read the table from it), the header
-    frozen, widths from the data, typed SKUs that are not in 상품 in red.
+    """Make 미매핑 say what to do: a one-line instruction above the table (row 1; the header is found by content), the
+    SKU column highlighted with a dropdown of 상품's SKUs, the header frozen, widths from the data, typed SKUs that are
+    not in 상품 in red.
 
     The dropdown refers to 상품 through a defined name: Excel keeps a list that names another sheet directly only in
     an extension openpyxl drops (the next rewrite would then refuse the workbook), but a defined name it keeps plainly.
     """
-    last = len(rows) + 1
+    header_row = UNMAPPED_FIRST_ROW - 1
+    last = len(rows) + header_row
     sku_col = UNMAPPED_COLUMNS.index("SKU") + 1
     for col, name in enumerate(UNMAPPED_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col)
+        cell = ws.cell(row=header_row, column=col)
         cell.font = Font(bold=True)
         cell.fill = _INPUT_HEADER_FILL if col == sku_col else _HEADER_FILL
         low, high = _UNMAPPED_WIDTHS.get(name, (10, 30))
         data = max((_display_width(r[col - 1]) for r in rows[:300] if col - 1 < len(r)), default=0)
         ws.column_dimensions[get_column_letter(col)].width = max(low, min(high, max(data, _display_width(name)) + 2))
-    note = ws.cell(row=1, column=len(UNMAPPED_COLUMNS) + 2, value=INSTRUCTION)
+    note = ws.cell(row=1, column=1, value=INSTRUCTION)
     note.font = Font(bold=True, color="C00000")
-    for row in range(2, last + 1):
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(UNMAPPED_COLUMNS))
+    for row in range(UNMAPPED_FIRST_ROW, last + 1):
         ws.cell(row=row, column=sku_col).fill = _PROBLEM_FILL if row in problem_rows else _INPUT_FILL
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{UNMAPPED_FIRST_ROW}"
     ws.data_validations.dataValidation = []
     if "상품" not in wb.sheetnames:
         return
@@ -688,7 +691,7 @@ def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], prob
                         errorStyle="warning", errorTitle="상품 시트에 없는 SKU",
                         error="상품 시트(또는 세트 시트)에 있는 SKU를 목록에서 고르세요. 세트SKU라면 '예'를 누르세요.",
                         showInputMessage=True, promptTitle="SKU 입력", prompt="▼ 목록에서 상품 시트의 SKU를 고르세요.")
-    dv.add(f"{get_column_letter(sku_col)}2:{get_column_letter(sku_col)}{max(last, 2)}")
+    dv.add(f"{get_column_letter(sku_col)}{UNMAPPED_FIRST_ROW}:{get_column_letter(sku_col)}{max(last, UNMAPPED_FIRST_ROW)}")
     ws.add_data_validation(dv)
 
 

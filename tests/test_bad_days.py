@@ -354,9 +354,9 @@ def test_a_sku_typed_with_a_typo_survives_the_next_rewrite_of_unmapped(cli, ws, 
     path = ws / "mappings" / "상품매핑.xlsx"
     wb = openpyxl.load_workbook(path)
     sheet = wb["미매핑"]
-    header = [c.value for c in sheet[1]]
-    sheet.cell(row=2, column=header.index("SKU") + 1, value="SKU-TYPO")
-    typed_listing = sheet.cell(row=2, column=header.index("채널상품명") + 1).value
+    header = [c.value for c in sheet[2]]                    # row 1: the instruction
+    sheet.cell(row=3, column=header.index("SKU") + 1, value="SKU-TYPO")
+    typed_listing = sheet.cell(row=3, column=header.index("채널상품명") + 1).value
     wb.save(path)
     # Something else changes in 미매핑: a new unmapped order arrives.
     extra = dict(day.cafe24[0], **{"주문번호": "20261122-0777777", "품목별 주문번호": "20261122-0777777-01",
@@ -364,7 +364,7 @@ def test_a_sku_typed_with_a_typo_survives_the_next_rewrite_of_unmapped(cli, ws, 
     samples.write_cafe24_export(ws / "inbox" / "more.xlsx", [extra])
     code, out = cli(ws, "collect")
     assert "SKU가 상품 시트" in out and "SKU-TYPO" in out
-    rows = as_dicts(sheet_rows(path, "미매핑"))
+    rows = as_dicts(sheet_rows(path, "미매핑"), header_row=1)
     assert any(r["채널상품명"] == "처음 보는 상품" for r in rows)
     assert next(r for r in rows if r["채널상품명"] == typed_listing)["SKU"] == "SKU-TYPO"
 

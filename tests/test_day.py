@@ -78,7 +78,7 @@ def test_whole_day_puts_the_right_tracking_number_on_every_line(cli, ws, day):
     waiting = {(ch, k) for ch, k in ledger_rows(ws, "SELECT channel, line_key FROM lines WHERE state = 'new'")}
     assert uploaded.isdisjoint(waiting) and uploaded.isdisjoint(cancelled(day))
     assert uploaded | waiting | cancelled(day) == everything
-    unmapped_sheet = as_dicts(sheet_rows(ws / "mappings" / "상품매핑.xlsx", "미매핑"))
+    unmapped_sheet = as_dicts(sheet_rows(ws / "mappings" / "상품매핑.xlsx", "미매핑"), header_row=1)
     assert len(unmapped_sheet) == day.unmapped_listings
     unmapped_names = {r["채널상품명"] for r in unmapped_sheet}
     open_rows = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
@@ -198,21 +198,21 @@ def test_seller_types_a_sku_into_unmapped_and_the_orders_flow_on(cli, ws):
     wb = openpyxl.load_workbook(book_path)
     wb.create_sheet("메모")["A1"] = "판매자가 적은 메모"
     ws_un = wb["미매핑"]
-    header = [c.value for c in ws_un[1]]
-    first = [c.value for c in ws_un[2]]
+    header = [c.value for c in ws_un[2]]                    # row 1: the instruction
+    first = [c.value for c in ws_un[3]]
     unmapped_before = sum(int(r[header.index("주문수")]) for r in
-                          ([c.value for c in row] for row in ws_un.iter_rows(min_row=2)))
+                          ([c.value for c in row] for row in ws_un.iter_rows(min_row=3)))
     sku_col = header.index("SKU") + 1
     suggestion = first[header.index("추천SKU")]
     assert suggestion, "the tool suggests a SKU"
-    ws_un.cell(row=2, column=sku_col, value=suggestion)
+    ws_un.cell(row=3, column=sku_col, value=suggestion)
     wb.save(book_path)
 
     code, out = cli(ws, "ship")
     assert code == 0, out
     orders_for_listing = int(first[header.index("주문수")])
     shipped_now = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'batched'")[0][0]
-    still_unmapped = {r[3] for r in ([c.value for c in row] for row in ws_un.iter_rows(min_row=3))}
+    still_unmapped = {r[3] for r in ([c.value for c in row] for row in ws_un.iter_rows(min_row=4))}
     waiting = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
     unmapped_bundles = [(ch, b) for ch, b, name in waiting if name in still_unmapped]
     assert len(unmapped_bundles) == unmapped_before - orders_for_listing
@@ -222,7 +222,7 @@ def test_seller_types_a_sku_into_unmapped_and_the_orders_flow_on(cli, ws):
     assert after["메모"]["A1"].value == "판매자가 적은 메모", "the seller's other sheets are kept"
     mapped = [[c.value for c in r] for r in after["매핑"].iter_rows(min_row=2)]
     assert any(r[5] == suggestion and (r[3] or "") == (first[3] or "") for r in mapped), "the typed row moved to 매핑"
-    remaining = [[c.value for c in r] for r in after["미매핑"].iter_rows(min_row=2)]
+    remaining = [[c.value for c in r] for r in after["미매핑"].iter_rows(min_row=3)]
     assert all(r[3] != first[3] or r[4] != first[4] for r in remaining)
 
 

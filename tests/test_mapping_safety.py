@@ -116,7 +116,7 @@ def test_a_plain_workbook_is_backed_up_then_rewritten(tmp_path):
     assert written == path and "'미매핑' 시트에 적었습니다" in note
     assert path.read_bytes() != before
     after = openpyxl.load_workbook(path)
-    assert [c.value for c in after["미매핑"][2]][3] == "새 상품"
+    assert [c.value for c in after["미매핑"][3]][3] == "새 상품"        # row 1: the instruction, row 2: the header
     assert after["상품"]["A2"].comment.text.startswith("재고 확인"), "a cell comment is no reason to refuse"
     [backup] = backups(path)
     assert re.fullmatch(r"상품매핑_\d{8}-\d{6}\.xlsx", backup.name)

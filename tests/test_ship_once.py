@@ -215,8 +215,8 @@ def test_partial_bundles_ship_and_the_upload_says_split(cli, tmp_path, day):
     import openpyxl
     book = openpyxl.load_workbook(ws / "mappings" / "상품매핑.xlsx")
     sheet = book["미매핑"]
-    header = [c.value for c in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
+    header = [c.value for c in sheet[2]]                    # row 1: the instruction
+    for row in sheet.iter_rows(min_row=3):
         if row[header.index("채널상품명")].value == "처음 보는 사은품 세트":
             row[header.index("SKU")].value = d.products[0]["SKU"]
     book.save(ws / "mappings" / "상품매핑.xlsx")
