@@ -165,7 +165,10 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None
     ws = book.add_worksheet(sheet.name)
     for col, width in enumerate(_column_widths(sheet)):
         ws.set_column(col, col, width, formats["text"])
+    restyled = set(sheet.row_styles) | {r for r, _ in sheet.cell_styles}     # _write_layout writes these rows whole
     for r, row in enumerate(sheet.rows):
+        if r in restyled:
+            continue
         if sheet.styled and (r < sheet.header_rows or r in sheet.emphasis):
             fmt = formats["header"] if r < sheet.header_rows else formats["emphasis"]
             for c, cell in enumerate(row):
