@@ -54,7 +54,7 @@ def today_sheet(day: date, todos: list[Todo], problems: int, channels: list[Chan
     urgent = sum(t.urgent for t in todos)
     add([f"{day:%Y-%m-%d} ({WEEKDAYS[day.weekday()]}) 출고 현황"], "title", wide=True)
     if failure:
-        add([f"마지막 실행 실패: {failure} — 고친 뒤 다시 실행하세요. 이 현황은 실패 전 장부 기준입니다."], "urgent", wide=True)
+        add([f"{failure} — 고친 뒤 다시 실행하세요. 이 현황은 실패 전 장부 기준입니다."], "urgent", wide=True)
     add([f"할 일 {len(todos)}건" + (f" (급함 {urgent})" if urgent else "") + f" · 확인할 것 {problems}건"],
         "urgent" if urgent or problems else "", wide=True)
     add([])

@@ -13,14 +13,15 @@ DEFAULT_SHIP_DAYS = 2      # business days after the order when the channel give
 
 
 @lru_cache(maxsize=8)
-def _korean_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KR", years=[year - 1, year, year + 1])
+def korean_holidays(year: int) -> holidays.HolidayBase:
+    """Korean public holidays around ``year`` (substitute and lunar ones included), named in Korean."""
+    return holidays.country_holidays("KR", years=[year - 1, year, year + 1], language="ko")
 
 
 def is_business_day(day: date, off: Collection[str] = ()) -> bool:
     """A weekday that is no Korean public holiday (substitute and lunar holidays included) and not in ``off``
     (the seller's extra holidays and 택배 없는 날, as YYYY-MM-DD)."""
-    return day.weekday() < 5 and day not in _korean_holidays(day.year) and day.isoformat() not in off
+    return day.weekday() < 5 and day not in korean_holidays(day.year) and day.isoformat() not in off
 
 
 def add_business_days(start: date, days: int, off: Collection[str] = ()) -> date:

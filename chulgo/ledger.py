@@ -541,10 +541,6 @@ class Ledger:
                          status or "", status_class, ordered_at or "", self._layout(layout_id),
                          tuple(json.loads(raw)) if raw else (), source or "", source_row or 0)
 
-    def lines_in_state(self, *states: str) -> list[OrderLine]:
-        """Lines in the given states, oldest first, without their raw export row (not needed before invoicing)."""
-        return [line for line, _, _ in self.open_lines(*states)]
-
     def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
         """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
         export row."""
@@ -643,6 +639,15 @@ class Ledger:
                 lines[sid].append(ParcelLine(ch, key, order_no, pname, otext, qty,
                                              tuple(Item(*it) for it in json.loads(items))))
         return [Shipment(s[0], s[1], s[2], Recipient(*s[3:9]), tuple(lines[s[0]])) for s in ships]
+
+    def shipments_by_id(self, shipment_ids: list[str]) -> list[Shipment]:
+        """These parcels with their lines, in id order (looked up in chunks SQLite accepts)."""
+        ids = sorted(set(shipment_ids))
+        out: list[Shipment] = []
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out += self.shipments(f"s.shipment_id IN ({', '.join('?' * len(part))})", tuple(part))
+        return out
 
     def void_shipments(self, shipment_ids: list[str]) -> None:
         """Re-issue: the old parcels are void and their lines are free to go on a new waybill (or stop, when the

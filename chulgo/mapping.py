@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from chulgo.files import cell_text, find_header_row, normalise_header
 from chulgo.model import ChulgoError, Item, OrderLine, Problem
-from chulgo.sheets import Sheet, is_open_in_excel, write_workbook
+from chulgo.sheets import Sheet, display_width, is_open_in_excel, write_workbook
 
 PRODUCT_COLUMNS = ("SKU", "상품명", "바코드", "로케이션", "재고", "안전재고", "공급사")
 MAPPING_COLUMNS = ("채널", "채널상품코드", "채널옵션코드", "채널상품명", "채널옵션", "SKU", "수량")
@@ -642,10 +642,6 @@ _UNMAPPED_WIDTHS = {"채널": (8, 12), "채널상품코드": (12, 18), "채널�
                     "추천SKU": (16, 22), "추천 신뢰도": (11, 11), "추천 이유": (24, 60)}
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _header_row(ws, sheet: str) -> int:
     """The 1-based header row of an openpyxl sheet, found as ``_sheet_rows`` finds it."""
     rows = [[cell_text(c.value) for c in row] for row in ws.iter_rows(max_row=HEADER_SCAN)]
@@ -668,8 +664,8 @@ def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], prob
         cell.font = Font(bold=True)
         cell.fill = _INPUT_HEADER_FILL if col == sku_col else _HEADER_FILL
         low, high = _UNMAPPED_WIDTHS.get(name, (10, 30))
-        data = max((_display_width(r[col - 1]) for r in rows[:300] if col - 1 < len(r)), default=0)
-        ws.column_dimensions[get_column_letter(col)].width = max(low, min(high, max(data, _display_width(name)) + 2))
+        data = max((display_width(r[col - 1]) for r in rows[:300] if col - 1 < len(r)), default=0)
+        ws.column_dimensions[get_column_letter(col)].width = max(low, min(high, max(data, display_width(name)) + 2))
     note = ws.cell(row=1, column=1, value=INSTRUCTION)
     note.font = Font(bold=True, color="C00000")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(UNMAPPED_COLUMNS))

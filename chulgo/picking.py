@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import struct
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chulgo.mapping import Product
 from chulgo.model import Item, Shipment
-from chulgo.sheets import Sheet, write_workbook
+from chulgo.sheets import Sheet, display_width, write_workbook
 
 MANY = "#FFD966"          # fill of a quantity of 2 or more: the picker must not take just one
 GIFT = re.compile(r"사은품|증정|선물(?!\s*세트)")   # 선물세트 is a product, not a free gift
@@ -54,17 +53,13 @@ def _location_order(location: str, sku: str) -> tuple:
     return (location == "", location, sku)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` display columns (Hangul counts two), with … when cut."""
-    if _width(text) <= limit:
+    if display_width(text) <= limit:
         return text
     out, used = "", 0
     for ch in text:
-        w = _width(ch)
+        w = display_width(ch)
         if used + w > limit - 1:
             break
         out, used = out + ch, used + w
@@ -334,7 +329,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
             sheet.row_styles[r] = "message"
             sheet.cell_styles[(r, 4)] = "flags"
             sheet.cell_styles[(r, 0)] = "blank"
-            lines = min(4, -(-_width(message) // 36) or 1)     # a long 배송메시지 wraps in the 상품명 column
+            lines = min(4, -(-display_width(message) // 36) or 1)     # a long 배송메시지 wraps in the 상품명 column
             sheet.row_heights[r] = max(30 if image else 20, 15 * lines + 4)
             if image:
                 sheet.images.append((r, 0, image, {"x_offset": 4, "y_offset": 4}))

@@ -135,34 +135,6 @@ def prune_logs(logs_dir: Path, keep: int = KEEP_FILES) -> list[Path]:
     return removed
 
 
-def last_failure(logs_dir: Path) -> str | None:
-    """The marker for the dashboard when the newest logged run failed — '마지막 실행 실패 (2026-11-24 13:00
-    daily): 이유' — else None (the newest run finished, with or without things to check; or no log)."""
-    try:
-        logs = sorted((m[1], p) for p in Path(logs_dir).iterdir() if (m := FILE_PATTERN.match(p.name)))
-    except OSError:
-        return None
-    for _day, path in reversed(logs):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        starts = [m.start() for m in re.finditer(rf"(?m)^{re.escape(ENTRY_START)}", text)]
-        if not starts:
-            continue
-        entry = text[starts[-1]:].splitlines()
-        header = entry[0][len(ENTRY_START):]
-        result = next((line[len("결과: "):] for line in entry[1:] if line.startswith("결과: ")), "")
-        if not result.startswith(RESULT_FAILED):
-            return None
-        reason = result[len(RESULT_FAILED):].lstrip(" —")
-        when = header[:16]                          # YYYY-MM-DD HH:MM
-        parts = header.split("  ")
-        command = parts[1].strip() if len(parts) > 2 else ""
-        return failure_marker(reason, f"{when} {command}".strip())
-    return None
-
-
 def failure_marker(reason: str, when: str = "") -> str:
     """'마지막 실행 실패: 이유' (with '(when)' when given), one line, short enough for a dashboard cell."""
     reason = _one_line(reason) or "알 수 없는 오류"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from chulgo.runlog import failure_marker
+
 FILE = "last_failure.txt"
 
 
 def record_failure(data_dir: Path, reason: str, at: datetime) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / FILE).write_text(f"{at:%Y-%m-%d %H:%M} {reason}", encoding="utf-8")
+    (data_dir / FILE).write_text(failure_marker(reason, f"{at:%Y-%m-%d %H:%M}"), encoding="utf-8")
 
 
 def clear_failure(data_dir: Path) -> None:
@@ -18,6 +20,7 @@ def clear_failure(data_dir: Path) -> None:
 
 
 def last_failure(data_dir: Path) -> str:
-    """'YYYY-MM-DD HH:MM command: reason' of the last failed run not yet followed by a good one, else ''."""
+    """'마지막 실행 실패 (YYYY-MM-DD HH:MM): command: reason' of the last failed run not yet followed by a good one,
+    else ''."""
     path = data_dir / FILE
     return path.read_text(encoding="utf-8").strip() if path.exists() else ""

@@ -20,12 +20,10 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import PurePath, PureWindowsPath
 from xml.sax.saxutils import escape
 
-import holidays
-
+from chulgo.deadlines import korean_holidays
 from chulgo.settings import WEEKDAY_NAMES, Settings
 
 TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
@@ -36,18 +34,13 @@ DAY_ELEMENTS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 
 # -- run days ------------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=8)
-def _korean_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("KR", years=[year - 1, year, year + 1], language="ko")
-
-
 def day_off_reason(settings: Settings, day: date) -> str:
     """Why a scheduled run does nothing on ``day`` (Korean, e.g. "설날 대체 휴일"), or '' on a run day."""
     weekday = WEEKDAY_NAMES[day.weekday()]
     if weekday not in settings.schedule.days:
         return f"{weekday}요일은 예약 요일([schedule] days)이 아님"
     if settings.schedule.holidays:
-        name = _korean_holidays(day.year).get(day)
+        name = korean_holidays(day.year).get(day)
         if name:
             return f"공휴일({name})"
         if day.isoformat() in settings.extra_holidays:

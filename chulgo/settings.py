@@ -197,10 +197,7 @@ def load_settings(workspace: Path) -> Settings:
                     "shipping", "merge", MERGE_SCOPES, "합포장 방식")
 
     shipping = doc.get("shipping", {})
-    for key in shipping:
-        if key not in ("merge", "partial_bundles", "parcel_code", "ship_days", "cutoff"):
-            raise _bad(f"[shipping] {key}", "모르는 항목입니다. merge, partial_bundles, parcel_code, ship_days, cutoff 중 하나를 "
-                       "쓰세요.")
+    _only(shipping, "shipping", ("merge", "partial_bundles", "parcel_code", "ship_days", "cutoff"))
     cutoff = _time(shipping, "shipping", "cutoff") if "cutoff" in shipping else ""
     ship_days = shipping.get("ship_days", 2)
     if not isinstance(ship_days, int) or isinstance(ship_days, bool) or not 0 <= ship_days <= 30:
@@ -212,9 +209,7 @@ def load_settings(workspace: Path) -> Settings:
     if parcel_code and not re.fullmatch(r"[A-Z0-9]{2,4}", parcel_code):
         raise _bad("[shipping] parcel_code", f'"{parcel_code}" — 영문 대문자·숫자 2~4자여야 합니다 (예: parcel_code = "HR").')
     privacy = doc.get("privacy", {})
-    for key in privacy:
-        if key != "keep_days":
-            raise _bad(f"[privacy] {key}", "모르는 항목입니다. keep_days 만 쓸 수 있습니다.")
+    _only(privacy, "privacy", ("keep_days",))
     keep_days = privacy.get("keep_days", 90)
     if not isinstance(keep_days, int) or isinstance(keep_days, bool) or keep_days < 7:
         raise _bad("[privacy] keep_days", "7 이상의 정수(일)여야 합니다 (예: keep_days = 90).")
@@ -246,9 +241,7 @@ def load_settings(workspace: Path) -> Settings:
         if not isinstance(opts, dict):
             raise _bad(f"[channels.{cid}]", "구역이어야 합니다 (예: [channels.smartstore] 다음 줄에 password = \"1234\").")
         section = f"channels.{cid}"
-        for key in opts:
-            if key not in ("password", "courier", "gift_days"):
-                raise _bad(f"[{section}] {key}", "모르는 항목입니다. password, courier, gift_days 중 하나를 쓰세요.")
+        _only(opts, section, ("password", "courier", "gift_days"))
         if "password" in opts:
             _text(opts, section, "password", required=False)
         if "courier" in opts:
@@ -282,9 +275,11 @@ def load_settings(workspace: Path) -> Settings:
 
 
 def _only(table: dict, section: str, keys: tuple[str, ...]) -> None:
+    """A key the section does not have is a typo: name it and the keys it can have."""
     for key in table:
         if key not in keys:
-            raise _bad(f"[{section}] {key}", f"모르는 항목입니다. {', '.join(keys)} 중 하나를 쓰세요.")
+            allowed = f"{keys[0]} 만 쓸 수 있습니다" if len(keys) == 1 else f"{', '.join(keys)} 중 하나를 쓰세요"
+            raise _bad(f"[{section}] {key}", f"모르는 항목입니다. {allowed}.")
 
 
 def _time(table: dict, section: str, key: str) -> str:

@@ -72,7 +72,8 @@ def is_open_in_excel(path: Path) -> bool:
     return any((path.parent / owner).exists() for owner in (f"~${path.name}", f"~${path.name[2:]}"))
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet cell: Hangul and other wide characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -95,7 +96,7 @@ def _column_widths(sheet: Sheet) -> list[float]:
         for i, cell in enumerate(row):
             if (r, i) in merged:
                 cell = ""
-            w = _display_width(str(cell)) if cell != "" else 0
+            w = display_width(str(cell)) if cell != "" else 0
             if scaled and w:
                 w = round(w * _font_scale(sheet, r, i))
             if i >= len(widths):

@@ -90,6 +90,3 @@ def first_state(status_class: str) -> Move:
     return {"cancelled": Move(CANCELLED), "closed": Move(CLOSED),
             "hold": Move(HELD, hold_reason=HOLD_CHANNEL)}.get(status_class, Move(NEW))
 
-
-def check_move(old: str, new: str) -> bool:
-    return old == new or (old, new) in TRANSITIONS

@@ -11,7 +11,7 @@ from pathlib import Path
 from chulgo.archive import archive_file, display_name, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
 from chulgo.couriers import Courier, load_couriers
-from chulgo.downloads import pick_up, template_recogniser
+from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES, pick_up, template_recogniser
 from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, load_mapping
@@ -20,8 +20,6 @@ from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 
 
-PARTIAL_DOWNLOADS = {".crdownload", ".part", ".partial", ".download", ".tmp"}   # a browser still writing it
-SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
 @dataclass
@@ -218,6 +216,10 @@ class Context:
     def channel_name(self, channel_id: str) -> str:
         ch = self.channels.get(channel_id)
         return ch.name if ch else channel_id
+
+    def courier_name(self, courier_id: str) -> str:
+        courier = self.couriers.get(courier_id)
+        return courier.name if courier else courier_id
 
     def courier(self, courier_id: str) -> Courier:
         if courier_id not in self.couriers:

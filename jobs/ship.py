@@ -84,7 +84,7 @@ def _day_total(ctx: Context, run_id: int, products) -> None:
         return
     shipments = ctx.ledger.shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ?)",
                                      (ctx.day,))
-    names = {b.batch_id: f"{b.seq}차 {ctx.couriers[b.courier].name if b.courier in ctx.couriers else b.courier}"
+    names = {b.batch_id: f"{b.seq}차 {ctx.courier_name(b.courier)}"
              for b in today}
     path = write_day_total(ctx.staging_for(run_id, "day") / f"피킹합계_{ctx.stamp}.xlsx", shipments, products,
                            f"{ctx.day} 하루 피킹 합계 ({len(today)}개 출고 묶음)", names)

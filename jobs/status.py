@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
+from chulgo.ledger import Batch
 from chulgo.runstate import last_failure
 from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
 from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
@@ -16,9 +17,8 @@ from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lin
 
 
 def _age(stamp: str, now: datetime) -> str:
-    try:
-        days = (now - datetime.fromisoformat(stamp[:19])).days
-    except ValueError:
+    days = _days_since(stamp, now)
+    if days is None:
         return ""
     return f"{days}일" if days else "오늘"
 
@@ -59,9 +59,10 @@ def status(ctx: Context) -> None:
     returns += [[ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.quantity, claim, sid or ""]
                 for l, claim, _, sid in ledger.returns()]
     batches = [["출고 묶음", "택배사", "송장", "운송장 받음", "재발행", "파일"]]
-    batches += [[b.label, (ctx.couriers[b.courier].name if b.courier in ctx.couriers else b.courier), b.parcels, b.tracked,
+    recent = ledger.recent_batches(200)
+    batches += [[b.label, ctx.courier_name(b.courier), b.parcels, b.tracked,
                  (ledger.batch(b.reissue_of).label + " 재발행") if b.reissue_of else "", ", ".join(b.files)]
-                for b in ledger.recent_batches(60)]
+                for b in recent[:60]]
     not_uploaded = [["채널", "주문 줄 번호", "주문번호", "운송장 받은 지"]]
     not_uploaded += [[ctx.channel_name(ch), key, order_no, _age(at, ctx.now())]
                      for ch, key, order_no, at in ledger.tracked_not_invoiced()]
@@ -77,8 +78,10 @@ def status(ctx: Context) -> None:
     waiting[0].append("발송기한")
     late = {i for i, row in enumerate(waiting) if i and row[-1] and row[-1] <= ctx.day}
     problem_count = len(problems) - 1
-    todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1)
-    channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx)
+    left = [f.name for f in ctx.inbox_files()]
+    todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1,
+                   recent, left)
+    channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx, recent)
     history = ledger.daily_counts((ctx.today - timedelta(days=13)).isoformat())
 
     sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history, last_failure(ctx.settings.data)),
@@ -104,7 +107,6 @@ def status(ctx: Context) -> None:
         report.waiting.append(f"송장 출력 후 운송장번호를 기다리는 송장 {len(no_tracking) - 1}건 — 택배사 결과 파일을 inbox에 넣으세요.")
     if len(unmatched) > 1:
         report.waiting.append(f"어느 송장인지 맞추지 못한 운송장 {len(unmatched) - 1}건 — '미매칭 운송장' 시트.")
-    left = [f.name for f in ctx.inbox_files()]
     if left:
         report.waiting.append(f"inbox에 남은 파일 {len(left)}개: {', '.join(left[:5])}")
 
@@ -121,7 +123,7 @@ def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:
 
 
 def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], problems: int, claims: int,
-           returns: int, unmatched: int) -> list[Todo]:
+           returns: int, unmatched: int, batches: list[Batch], left: list[str]) -> list[Todo]:
     """What the seller does next, most urgent first, each with the file to open or the command to run."""
     ledger, today = ctx.ledger, ctx.today
     todos: list[Todo] = []
@@ -141,16 +143,16 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     if open_lines.bad_recipient:
         todos.append(Todo(f"받는분 정보 오류 {len(open_lines.bad_recipient)}줄 — 채널에서 고친 뒤 주문 파일 다시 넣기",
                           "현황.xlsx '대기' 시트"))
-    for b in ledger.recent_batches(60):
+    for b in batches[:60]:
         waiting = b.parcels - b.tracked
         if waiting > 0:
-            courier = ctx.couriers[b.courier].name if b.courier in ctx.couriers else b.courier
+            courier = ctx.courier_name(b.courier)
             old = b.day < ctx.day
             todos.append(Todo(f"{courier} 결과 파일을 inbox에 넣기 — {b.label} 송장 {waiting}건 운송장 대기"
                               + (" (하루 넘음)" if old else ""), f"outbox/{b.day}/" + (b.files[-1] if b.files else ""), old))
     to_invoice = ledger.tracked_not_invoiced()
     if to_invoice:
-        old = any(_days_since(at, ctx.now()) >= 1 for *_, at in to_invoice)
+        old = any((_days_since(at, ctx.now()) or 0) >= 1 for *_, at in to_invoice)
         todos.append(Todo(f"송장 업로드 파일 만들기 {len(to_invoice)}줄" + (" (하루 넘음 — 송장 누락 주의)" if old else ""),
                           "uv run run.py invoice", old))
     uploads = [u for u in ledger.upload_files((today - timedelta(days=30)).isoformat()) if not u.done]
@@ -168,17 +170,16 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     soon = [l for l in open_lines.waiting_address if (gift_deadline(ctx, l)[0] or 99) <= 2]
     if soon:
         todos.append(Todo(f"선물 주소 대기 중 자동취소가 가까운 주문 {len(soon)}줄 — 받는 분께 안내", "현황.xlsx '대기' 시트", True))
-    left = [f.name for f in ctx.inbox_files()]
     if left:
         todos.append(Todo(f"inbox에 남은 파일 {len(left)}개 — 읽지 못했거나 알 수 없는 파일", "inbox/"))
     return sorted(todos, key=lambda t: not t.urgent)
 
 
-def _days_since(stamp: str, now: datetime) -> int:
+def _days_since(stamp: str, now: datetime) -> int | None:
     try:
         return (now - datetime.fromisoformat(stamp[:19])).days
     except ValueError:
-        return 0
+        return None
 
 
 def _by_channel(ctx: Context, open_lines) -> list[ChannelRow]:
@@ -192,12 +193,12 @@ def _by_channel(ctx: Context, open_lines) -> list[ChannelRow]:
     return rows
 
 
-def _by_courier(ctx: Context) -> list[CourierRow]:
+def _by_courier(ctx: Context, batches: list[Batch]) -> list[CourierRow]:
     out: dict[str, list[int]] = {}
-    for b in ctx.ledger.recent_batches(200):
+    for b in batches:
         entry = out.setdefault(b.courier, [0, 0])
         if b.day == ctx.day:
             entry[0] += b.parcels
         entry[1] += b.parcels - b.tracked
-    return [CourierRow(ctx.couriers[c].name if c in ctx.couriers else c, today, waiting)
+    return [CourierRow(ctx.courier_name(c), today, waiting)
             for c, (today, waiting) in sorted(out.items())]

@@ -61,9 +61,7 @@ def tracking(ctx: Context) -> None:
 
 def _packing_slip(ctx: Context, run_id: int, slip: dict[str, list[str]]) -> None:
     """포장확인: each parcel that got its number now, with the 운송장번호 as a barcode, for scan-to-check packing."""
-    shipments = [s for s in ctx.ledger.shipments("s.shipment_id IN (SELECT shipment_id FROM tracking WHERE "
-                                                 "read_at >= (SELECT started_at FROM runs WHERE run_id = ?))", (run_id,))
-                 if s.shipment_id in slip]
+    shipments = ctx.ledger.shipments_by_id(list(slip))
     names = {cid: ch.name for cid, ch in ctx.channels.items()}
     # Named by the run (unique in the ledger): a slip never replaces an earlier one, published or still staged.
     path = write_packing_slip(ctx.staging_for(run_id, "slip") / f"포장확인_{ctx.stamp}_{run_id}.xlsx", shipments, slip,

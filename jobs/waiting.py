@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import chain
 
-from chulgo.deadlines import next_business_day
+from chulgo.deadlines import key_date, next_business_day
 from chulgo.ledger import order_time_key
 from chulgo.mapping import MappingBook, save_unmapped, unmapped_rows
 from chulgo.model import Item, OrderLine, Problem
@@ -22,7 +22,6 @@ PLACEHOLDER_PHONES = {"01000000000"}    # 선물하기 orders whose recipient ha
 DEFAULT_GIFT_DAYS = 7
 WARN_DAYS = 2
 RECIPIENT_FIELDS = {"name": "recipient", "phone": "phone", "zip": "zip", "address": "address"}   # -> template field
-_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 
 
 @dataclass
@@ -51,13 +50,8 @@ def needs_address(line: OrderLine) -> bool:
 
 def order_age(line: OrderLine, today: date) -> int | None:
     """Days since the order, from its 주문일시; None when the channel gave no readable date."""
-    m = _DATE.search(line.ordered_at)
-    if not m:
-        return None
-    try:
-        return (today - date(int(m[1]), int(m[2]), int(m[3]))).days
-    except ValueError:
-        return None
+    ordered = key_date(order_time_key(line.ordered_at))
+    return None if ordered is None else (today - ordered).days
 
 
 def gift_deadline(ctx: Context, line: OrderLine) -> tuple[int | None, int]:

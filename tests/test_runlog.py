@@ -10,7 +10,7 @@ import pytest
 
 from chulgo import notify as notify_module
 from chulgo.notify import notify, run_message
-from chulgo.runlog import (failure_marker, last_failure, log_path, prune_logs, redact, write_run_log)
+from chulgo.runlog import (failure_marker, log_path, prune_logs, redact, write_run_log)
 
 STARTED = datetime(2026, 11, 24, 9, 0, 3)
 FINISHED = STARTED + timedelta(seconds=72)
@@ -72,21 +72,6 @@ def test_old_days_are_pruned_and_other_files_kept(tmp_path):
     assert len(names) == 61 and "메모.txt" in names
     assert names[0] == f"chulgo-{start + timedelta(days=5)}.log" and f"chulgo-{start + timedelta(days=64)}.log" in names
     assert prune_logs(logs, keep=3) and len(list(logs.glob("chulgo-*.log"))) == 3
-
-
-def test_last_failure_reads_the_newest_entry(tmp_path):
-    logs = tmp_path / "logs"
-    assert last_failure(logs) is None
-    write_run_log(logs, "2026-11-23", "daily", 1, "✔ 일부", STARTED, FINISHED,
-                  error="장부를 열 수 없습니다.\n디스크를 확인하세요 (연락처 010-1234-5678)")
-    marker = last_failure(logs)
-    assert marker == "마지막 실행 실패 (2026-11-24 09:00 daily): 장부를 열 수 없습니다. 디스크를 확인하세요 (연락처 [전화번호])"
-    write_run_log(logs, "2026-11-24", "daily", 1, "확인할 것 1건:\n  ! 무엇", STARTED, FINISHED)
-    assert last_failure(logs) is None, "exit 1 with things to check is not a failed run"
-    write_run_log(logs, "2026-11-24", "invoice", 1, "", STARTED, FINISHED, error="예상하지 못한 오류")
-    assert last_failure(logs) == "마지막 실행 실패 (2026-11-24 09:00 invoice): 예상하지 못한 오류"
-    write_run_log(logs, "2026-11-24", "daily", 0, "✔ 다 됨", STARTED, FINISHED)
-    assert last_failure(logs) is None
 
 
 def test_failure_marker_is_one_short_line():
