@@ -278,7 +278,7 @@ class Context:
                 continue
             self._reported.add(f.path)
             if f.error:
-                self.report.problem(Problem("unreadable", f.error, f.name))
+                self.report.problem(Problem("unreadable", f.error.removeprefix(f"{f.name}: "), f.name))
             else:
                 self.report.waiting.append(f"{f.name}: 어떤 채널·택배사 파일인지 알 수 없어 inbox에 그대로 둡니다. "
                                            "주문 엑셀이 맞다면 채널에서 전체 항목으로 다시 내려받으세요.")
