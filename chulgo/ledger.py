@@ -26,7 +26,7 @@ from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VAN
                            PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state,
                            on_export)
 
-SCHEMA_VERSION = 1      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+SCHEMA_VERSION = 2      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
@@ -80,6 +80,15 @@ CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS pending_outputs (
     staged TEXT PRIMARY KEY, final TEXT NOT NULL, run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS api_sync (
+    account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_lines (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, account TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '{{}}',
+    confirmed_at TEXT, PRIMARY KEY (channel, line_key));
+CREATE TABLE IF NOT EXISTS api_pushes (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, account TEXT NOT NULL, tracking_no TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'refused', 'failed')), message TEXT NOT NULL DEFAULT '',
+    tries INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
 CREATE TRIGGER IF NOT EXISTS lines_state_move BEFORE UPDATE OF state ON lines
     WHEN NEW.state != OLD.state AND NOT EXISTS
         (SELECT 1 FROM state_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
@@ -129,7 +138,15 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE lines_v0")
 
 
-MIGRATIONS = {1: _migrate_to_1}         # version reached -> step from the version before
+def _migrate_to_2(db: sqlite3.Connection) -> None:
+    """v1 → v2: channel API accounts — where each sync reached, which account a line came from, and every
+    tracking number pushed (recorded as 'sending' before the call, so a crash never pushes a line twice)."""
+    for statement in statements(SCHEMA):
+        if "api_" in statement.split("(")[0]:
+            db.execute(statement)
+
+
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2}         # version reached -> step from the version before
 
 
 def order_time_key(text: str | None) -> str:
@@ -816,3 +833,72 @@ class Ledger:
     def tracked_not_invoiced(self) -> list[tuple]:
         return self.db.execute("SELECT channel, line_key, order_no, updated_at FROM lines WHERE state = 'tracked' "
                                "ORDER BY updated_at").fetchall()
+
+    # -- channel APIs ---------------------------------------------------------------------------------------
+
+    def api_synced_to(self, account: str) -> str:
+        """Where the last sync of ``account`` reached (an ISO moment), '' before the first."""
+        row = self.db.execute("SELECT synced_to FROM api_sync WHERE account = ?", (account,)).fetchone()
+        return row[0] if row else ""
+
+    def set_api_synced(self, account: str, until: str) -> None:
+        self.db.execute("INSERT INTO api_sync VALUES (?, ?, ?) ON CONFLICT(account) DO UPDATE SET "
+                        "synced_to = excluded.synced_to, updated_at = excluded.updated_at", (account, until, self.now()))
+
+    def record_api_lines(self, account: str, refs: list[tuple[str, str, dict]]) -> None:
+        """Which account each (channel, line key) came through, and the ids its API needs to act on it."""
+        self.db.executemany("INSERT INTO api_lines (channel, line_key, account, ref) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT(channel, line_key) DO UPDATE SET account = excluded.account, ref = excluded.ref",
+                            [(ch, key, account, json.dumps(ref, ensure_ascii=False)) for ch, key, ref in refs])
+
+    def api_refs(self, channel: str, keys: list[str]) -> dict[str, tuple[str, dict, bool]]:
+        """{line key: (account, ref, confirmed)} of the lines an API account knows."""
+        rows = self._lookup("SELECT line_key, account, ref, confirmed_at IS NOT NULL FROM api_lines "
+                            "WHERE channel = ? AND line_key IN ({in})", keys, (channel,))
+        return {key: (account, json.loads(ref), bool(done)) for key, account, ref, done in rows}
+
+    def api_open_lines(self, account: str) -> list[tuple[str, str, dict, str]]:
+        """(line key, order number, ref, order time key) of the account's lines not yet uploaded, oldest first."""
+        return [(key, order_no, json.loads(ref), ordered) for key, order_no, ref, ordered in self.db.execute(
+            "SELECT l.line_key, l.order_no, a.ref, l.ordered_key FROM api_lines a JOIN lines l "
+            "ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.account = ? "
+            f"AND l.state IN ('{NEW}', '{HELD}', '{BATCHED}', '{TRACKED}') ORDER BY l.ordered_key", (account,))]
+
+    def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
+        """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""
+        columns = ", ".join(f"l.{c}" if c != "raw" else "NULL" for c in LINE_COLUMNS)
+        rows = self.db.execute(
+            f"SELECT {columns}, a.account, a.ref FROM api_lines a JOIN lines l ON l.channel = a.channel "
+            f"AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') "
+            "ORDER BY a.account, l.ordered_key, l.line_key")
+        return [(r[22], self._line(r), json.loads(r[23])) for r in rows]
+
+    def mark_confirmed(self, channel: str, keys: list[str]) -> None:
+        stamp = self.now()
+        self.db.executemany("UPDATE api_lines SET confirmed_at = ? WHERE channel = ? AND line_key = ?",
+                            [(stamp, channel, key) for key in keys])
+
+    def push_states(self, channel: str, keys: list[str]) -> dict[str, tuple[str, str, int]]:
+        """{line key: (state, message, tries)} of lines whose tracking number was pushed or is being pushed."""
+        rows = self._lookup("SELECT line_key, state, message, tries FROM api_pushes WHERE channel = ? "
+                            "AND line_key IN ({in})", keys, (channel,))
+        return {key: (state, message, tries) for key, state, message, tries in rows}
+
+    def record_pushes(self, rows: list[tuple[str, str, str, str, str, str]]) -> None:
+        """(channel, line key, account, tracking number, state, message): 'sending' before the call (a try is
+        counted), then 'sent', 'refused' (the channel said no: the Excel upload takes it) or 'failed' (no answer:
+        the next run tries again)."""
+        stamp = self.now()
+        self.db.executemany(
+            "INSERT INTO api_pushes (channel, line_key, account, tracking_no, state, message, tries, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? = 'sending' THEN 1 ELSE 0 END, ?) "
+            "ON CONFLICT(channel, line_key) DO UPDATE SET account = excluded.account, tracking_no = excluded.tracking_no, "
+            "state = excluded.state, message = excluded.message, updated_at = excluded.updated_at, "
+            "tries = api_pushes.tries + CASE WHEN excluded.state = 'sending' THEN 1 ELSE 0 END",
+            [(ch, key, account, no, state, message, state, stamp) for ch, key, account, no, state, message in rows])
+
+    def mark_pushed(self, lines: list[InvoiceLine], day: str, what: str) -> None:
+        """Lines whose tracking number the channel took through its API: invoiced and uploaded at once."""
+        self.mark_invoiced(lines, day, 0, what)
+        self.db.executemany("UPDATE invoices SET uploaded_at = written_at WHERE channel = ? AND line_key = ?",
+                            [(line.channel, line.line_key) for line in lines])

@@ -60,6 +60,51 @@ WEEKDAY_NAMES = ("월", "화", "수", "목", "금", "토", "일")
 
 
 @dataclass(frozen=True)
+class NaverApiSetting:
+    """[channels.smartstore] api = { client_id, client_secret_env }: the Naver Commerce API."""
+
+    client_id: str
+    secret_env: str = "CHULGO_NAVER_SECRET"
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class CoupangApiSetting:
+    """[channels.coupang] api = { vendor_id, access_key, secret_env }: the Coupang Open API."""
+
+    vendor_id: str
+    access_key: str
+    secret_env: str = "CHULGO_COUPANG_SECRET"
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class Cafe24Shop:
+    """One entry of [channels.cafe24] shops: a mall (mall_id) and one of its shops (shop_no)."""
+
+    mall_id: str
+    client_id: str
+    shop_no: int = 1
+    secret_env: str = "CHULGO_CAFE24_SECRET"
+    redirect_uri: str = ""
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class Apis:
+    """The channel APIs the seller turned on, and how far back a sync reads."""
+
+    naver: NaverApiSetting | None = None
+    coupang: CoupangApiSetting | None = None
+    cafe24: tuple[Cafe24Shop, ...] = ()
+    days: int = 3                    # 일일수집범위: how far back the first sync (and a long pause) reads
+    overlap_minutes: int = 60        # 재수집: each sync reads this much of the previous one again
+
+    def __bool__(self) -> bool:
+        return bool(self.naver or self.coupang or self.cafe24)
+
+
+@dataclass(frozen=True)
 class Settings:
     workspace: Path
     seller: Seller
@@ -79,6 +124,8 @@ class Settings:
     extra_holidays: tuple[str, ...] = ()     # YYYY-MM-DD days off besides the public holidays
     courier_off_days: tuple[str, ...] = ()   # 택배 없는 날: no pick-up
     watch: tuple[Path, ...] = ()     # folders (Downloads) whose recognised files are moved into inbox/
+    apis: Apis = field(default_factory=lambda: Apis())
+    trusted_suppliers: frozenset[str] = frozenset()   # 공급사 whose orders are confirmed (발주확인) at once
 
     @property
     def inbox(self) -> Path:
@@ -173,7 +220,7 @@ def load_settings(workspace: Path) -> Settings:
         raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
 
     known = {"seller", "courier", "channels", "shipping", "mapping", "ledger", "privacy", "schedule", "collect",
-             "calendar", "inbox"}
+             "calendar", "inbox", "suppliers"}
     for section, value in doc.items():
         if section not in known:
             raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
@@ -216,10 +263,10 @@ def load_settings(workspace: Path) -> Settings:
 
     schedule = _schedule(doc.get("schedule", {}))
     collect = doc.get("collect", {})
-    _only(collect, "collect", ("min_age_minutes",))
-    min_age = collect.get("min_age_minutes", 10)
-    if not isinstance(min_age, int) or isinstance(min_age, bool) or not 0 <= min_age <= 240:
-        raise _bad("[collect] min_age_minutes", "0~240 사이의 정수(분)여야 합니다 (예: min_age_minutes = 10).")
+    _only(collect, "collect", ("min_age_minutes", "api_days", "api_overlap_minutes"))
+    min_age = _int(collect, "collect", "min_age_minutes", 10, 0, 240, "분")
+    api_days = _int(collect, "collect", "api_days", 3, 1, 30, "일")
+    overlap = _int(collect, "collect", "api_overlap_minutes", 60, 0, 24 * 60, "분")
     calendar = doc.get("calendar", {})
     _only(calendar, "calendar", ("extra_holidays", "courier_off_days"))
     extra = _days(calendar, "extra_holidays")
@@ -241,7 +288,7 @@ def load_settings(workspace: Path) -> Settings:
         if not isinstance(opts, dict):
             raise _bad(f"[channels.{cid}]", "구역이어야 합니다 (예: [channels.smartstore] 다음 줄에 password = \"1234\").")
         section = f"channels.{cid}"
-        _only(opts, section, ("password", "courier", "gift_days"))
+        _only(opts, section, ("password", "courier", "gift_days") + API_KEYS.get(cid, ()))
         if "password" in opts:
             _text(opts, section, "password", required=False)
         if "courier" in opts:
@@ -250,6 +297,9 @@ def load_settings(workspace: Path) -> Settings:
                                     or opts["gift_days"] < 1):
             raise _bad(f"[{section}] gift_days", "1 이상의 정수여야 합니다 (예: gift_days = 7).")
 
+    apis = Apis(_naver_api(channels.get("smartstore", {})), _coupang_api(channels.get("coupang", {})),
+                _cafe24_shops(channels.get("cafe24", {})), api_days, overlap)
+    trusted = _suppliers(doc.get("suppliers", {}))
     mapping_rel = _text(doc.get("mapping", {}), "mapping", "path", required=False, default="mappings/상품매핑.xlsx")
     ledger_rel = _text(doc.get("ledger", {}), "ledger", "path", required=False, default="data/chulgo.sqlite")
     return Settings(
@@ -271,7 +321,91 @@ def load_settings(workspace: Path) -> Settings:
         extra_holidays=extra,
         courier_off_days=off,
         watch=watch_dirs,
+        apis=apis,
+        trusted_suppliers=trusted,
     )
+
+
+API_KEYS = {"smartstore": ("api",), "coupang": ("api",), "cafe24": ("shops",)}
+
+
+def _int(table: dict, section: str, key: str, default: int, low: int, high: int, unit: str) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _bad(f"[{section}] {key}", f"{low}~{high} 사이의 정수({unit})여야 합니다 (예: {key} = {default}).")
+    return value
+
+
+def _api_table(value: object, key: str, keys: tuple[str, ...], required: tuple[str, ...], example: str) -> dict:
+    if not isinstance(value, dict):
+        raise _bad(key, f"표여야 합니다 (예: {example}).")
+    _only(value, key.strip("[]"), keys)
+    for k in required:
+        _text(value, key.strip("[]"), k)
+    for k, v in value.items():
+        if k != "shop_no" and not isinstance(v, str):
+            raise _bad(f"{key} {k}", f'따옴표로 감싼 글자여야 합니다 (예: {example}).')
+        if k.endswith("_env") and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(v)):
+            raise _bad(f"{key} {k}", f'"{v}"은(는) 환경변수 이름이 아닙니다. 비밀 값은 settings.toml에 적지 말고 환경변수나 '
+                       "자격 증명 저장소에 두세요.")
+    return value
+
+
+def _naver_api(opts: dict) -> NaverApiSetting | None:
+    if "api" not in opts:
+        return None
+    t = _api_table(opts["api"], "[channels.smartstore] api", ("client_id", "client_secret_env", "base_url"),
+                   ("client_id",), 'api = { client_id = "…", client_secret_env = "CHULGO_NAVER_SECRET" }')
+    return NaverApiSetting(t["client_id"].strip(), t.get("client_secret_env", NaverApiSetting.secret_env),
+                           t.get("base_url", ""))
+
+
+def _coupang_api(opts: dict) -> CoupangApiSetting | None:
+    if "api" not in opts:
+        return None
+    t = _api_table(opts["api"], "[channels.coupang] api", ("vendor_id", "access_key", "secret_env", "base_url"),
+                   ("vendor_id", "access_key"), 'api = { vendor_id = "A00012345", access_key = "…", secret_env = '
+                   '"CHULGO_COUPANG_SECRET" }')
+    return CoupangApiSetting(t["vendor_id"].strip(), t["access_key"].strip(),
+                             t.get("secret_env", CoupangApiSetting.secret_env), t.get("base_url", ""))
+
+
+def _cafe24_shops(opts: dict) -> tuple[Cafe24Shop, ...]:
+    shops = opts.get("shops", [])
+    example = 'shops = [{ mall_id = "mymall", shop_no = 1, client_id = "…", secret_env = "CHULGO_CAFE24_SECRET" }]'
+    if not isinstance(shops, list):
+        raise _bad("[channels.cafe24] shops", f"목록이어야 합니다 (예: {example}).")
+    out = []
+    for n, shop in enumerate(shops, start=1):
+        key = f"[channels.cafe24] shops {n}번째"
+        t = _api_table(shop, key, ("mall_id", "shop_no", "client_id", "secret_env", "redirect_uri", "base_url"),
+                       ("mall_id", "client_id"), example)
+        shop_no = t.get("shop_no", 1)
+        if not isinstance(shop_no, int) or isinstance(shop_no, bool) or shop_no < 1:
+            raise _bad(f"{key} shop_no", "1 이상의 정수여야 합니다 (기본 쇼핑몰은 1).")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", t["mall_id"].strip()):
+            raise _bad(f"{key} mall_id", f'"{t["mall_id"]}" — 카페24 쇼핑몰 아이디(영문 소문자·숫자)여야 합니다.')
+        entry = Cafe24Shop(t["mall_id"].strip(), t["client_id"].strip(), shop_no,
+                           t.get("secret_env", Cafe24Shop.secret_env), t.get("redirect_uri", ""), t.get("base_url", ""))
+        if any((s.mall_id, s.shop_no) == (entry.mall_id, entry.shop_no) for s in out):
+            raise _bad(key, f"{entry.mall_id} {entry.shop_no}번 쇼핑몰이 두 번 있습니다.")
+        out.append(entry)
+    return tuple(out)
+
+
+def _suppliers(table: dict) -> frozenset[str]:
+    """[suppliers."공급사"] trusted = true: that supplier's orders are confirmed (발주확인) as soon as they come in;
+    any other supplier's only once its tracking number is in (the 쿠팡 위탁판매 practice)."""
+    trusted = set()
+    for name, opts in table.items():
+        if not isinstance(opts, dict):
+            raise _bad(f"[suppliers] {name}", f'구역이어야 합니다 (예: [suppliers."{name}"] 다음 줄에 trusted = true).')
+        _only(opts, f'suppliers."{name}"', ("trusted",))
+        if not isinstance(opts.get("trusted", False), bool):
+            raise _bad(f'[suppliers."{name}"] trusted', "true 또는 false 여야 합니다 (따옴표 없이).")
+        if opts.get("trusted", False):
+            trusted.add(name.strip())
+    return frozenset(trusted)
 
 
 def _only(table: dict, section: str, keys: tuple[str, ...]) -> None:

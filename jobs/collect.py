@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chulgo.ledger import order_time_key
+from chulgo.ledger import CollectReport, order_time_key
 from chulgo.model import OrderLine, Problem
 from chulgo.progress import shown
+from jobs.channel_api import confirm_orders, pull_orders, store_orders
 from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
 
@@ -15,6 +16,7 @@ def collect(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     files = ctx.inbox_files()
     book = ctx.mapping()
+    pulled = pull_orders(ctx)           # channel APIs: the calls happen before the ledger is locked for writing
     done_files = []
     with ledger.transaction():
         run_id = ledger.start_run("collect")
@@ -42,28 +44,36 @@ def collect(ctx: Context) -> None:
             report.done.append(f"{f.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
             if getattr(channel, "lists_open_orders", False):
                 _hold_vanished(ctx, channel, lines, f.name, result.previous_files)
-            for ch, key in result.cancelled:
-                report.waiting.append(f"{ctx.channel_name(ch)} {key}: 채널에서 취소되어 출고하지 않습니다.")
-            for ch, key in result.reopened:
-                report.done.append(f"{ctx.channel_name(ch)} {key}: 채널에서 다시 살아난 주문(취소철회·보류 해제)이라 출고 대상으로 "
-                                   "되돌렸습니다.")
-            for ch, key, claim in result.claim_after_print:
-                report.problem(Problem("claim_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 '{claim}' — "
-                                       "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다. "
-                                       f"정리한 뒤 'uv run run.py cancelled {key}'.",
-                                       f.name))
-            for ch, key, claim in result.returns:
-                report.waiting.append(f"반품: {ctx.channel_name(ch)} {key} ('{claim}') — 송장 업로드 후의 요청이라 반품 목록에 "
-                                      "올렸습니다 (현황.xlsx '반품').")
-            for ch, key in result.address_after_print:
-                report.problem(Problem("address_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 배송지가 바뀌었습니다. "
-                                       "택배사에 주소 변경을 요청하세요.", f.name))
+            _report_changes(ctx, result, f.name)
             ledger.record_file(f.sha, f.name, "orders", name, len(lines), run_id)
             done_files.append(f.path)
+        for result, source in store_orders(ctx, pulled):
+            _report_changes(ctx, result, source)
         update_unmapped(ctx, book, sort_open_lines(ctx, book))
         ledger.finish_run(run_id, "; ".join(report.done))
     for path in done_files:
         ctx.archive(path)
+    confirm_orders(ctx, book)
+
+
+def _report_changes(ctx: Context, result: CollectReport, source: str) -> None:
+    """What a newer export (or API sync) changed on known lines, said the way the seller acts on it."""
+    report = ctx.report
+    for ch, key in result.cancelled:
+        report.waiting.append(f"{ctx.channel_name(ch)} {key}: 채널에서 취소되어 출고하지 않습니다.")
+    for ch, key in result.reopened:
+        report.done.append(f"{ctx.channel_name(ch)} {key}: 채널에서 다시 살아난 주문(취소철회·보류 해제)이라 출고 대상으로 "
+                           "되돌렸습니다.")
+    for ch, key, claim in result.claim_after_print:
+        report.problem(Problem("claim_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 '{claim}' — "
+                               "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다. "
+                               f"정리한 뒤 'uv run run.py cancelled {key}'.", source))
+    for ch, key, claim in result.returns:
+        report.waiting.append(f"반품: {ctx.channel_name(ch)} {key} ('{claim}') — 송장 업로드 후의 요청이라 반품 목록에 "
+                              "올렸습니다 (현황.xlsx '반품').")
+    for ch, key in result.address_after_print:
+        report.problem(Problem("address_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 배송지가 바뀌었습니다. "
+                               "택배사에 주소 변경을 요청하세요.", source))
 
 
 def _hold_vanished(ctx: Context, channel, lines: list[OrderLine], file_name: str, previous: set[str]) -> None:

@@ -8,8 +8,11 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
+from chulgo.api import ChannelApi
+from chulgo.api.accounts import Transport, connect
 from chulgo.archive import archive_file, display_name, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
+from chulgo.channels.template import courier_names
 from chulgo.couriers import Courier, load_couriers
 from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES, pick_up, template_recogniser
 from chulgo.files import InputFileError, read_tables
@@ -92,6 +95,7 @@ class Context:
     report: Report = field(default_factory=Report)
     at: datetime | None = None        # the run's moment when injected (CHULGO_NOW); today follows it
     ship_now: bool = False            # `ship --now`: the cut-off does not hold today's late orders back
+    api_transport: Transport | None = None   # tests and `demo --api`: base URL -> transport to a fake channel API
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
     _reported: set[Path] = field(default_factory=set, init=False, repr=False)
     _final_names: set[str] = field(default_factory=set, init=False, repr=False)
@@ -131,6 +135,19 @@ class Context:
     @cached_property
     def couriers(self) -> dict[str, Courier]:
         return load_couriers(self.workspace, {self.settings.courier: self.settings.courier_layout})
+
+    @cached_property
+    def api_accounts(self) -> list[ChannelApi]:
+        """The channel API accounts settings.toml turns on; one without its secret is named once and skipped."""
+        accounts, notes = connect(self.settings, self.api_transport)
+        for note in notes:
+            self.report.problem(Problem("api_secret", note))
+        return accounts
+
+    def courier_codes(self, channel: str) -> dict[str, str]:
+        """{courier id: the code the channel's API takes} from templates/courier-names.toml (`<channel>_api`)."""
+        return {cid: names[f"{channel}_api"] for cid, names in courier_names(self.workspace).items()
+                if names.get(f"{channel}_api")}
 
     @property
     def days_off(self) -> frozenset[str]:

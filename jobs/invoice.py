@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from chulgo.model import ChulgoError, InvoiceLine, Problem
 from chulgo.progress import shown
+from jobs.channel_api import push_tracking
 from jobs.context import Context
 
 
 def invoice(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
+    through_api = push_tracking(ctx)      # API channels first; what they refuse comes back to the Excel upload
     with ledger.transaction():
         run_id = ledger.start_run("invoice")
-        lines = ledger.lines_to_invoice()
+        lines = [line for line in ledger.lines_to_invoice() if (line.channel, line.line_key) not in through_api]
         _report_claims(ctx)
         if not lines:
-            report.done.append("새로 올릴 송장이 없습니다.")
+            if not through_api:
+                report.done.append("새로 올릴 송장이 없습니다.")
             ledger.finish_run(run_id, "nothing to invoice")
             return
         seq = ledger.invoice_seq(ctx.day)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from chulgo import samples
-from chulgo.ledger import Ledger
+from chulgo.ledger import SCHEMA_VERSION, Ledger
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
 
@@ -402,7 +402,8 @@ def test_an_old_ledger_is_migrated_in_place(tmp_path):
     db.commit()
     db.close()
     ledger = Ledger(path)
-    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert ledger.db.execute("SELECT COUNT(*) FROM api_pushes").fetchone() == (0,)     # every step ran, v2 too
     got = dict(ledger.db.execute("SELECT line_key, state FROM lines"))
     assert got == {"1": "new", "2": "held", "3": "returned", "4": "batched"}
     assert ledger.db.execute("SELECT DISTINCT ordered_key FROM lines").fetchall() == [("20261120100000",)]

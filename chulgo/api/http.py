@@ -1,0 +1,115 @@
+"""One kept HTTP client per channel account: timeouts, bounded retries that honour 429/Retry-After, and Korean
+messages. A channel that keeps failing raises ApiError; the caller reports it and goes on with other channels."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+import httpx
+
+from chulgo.model import ChulgoError
+
+TRIES = 3                 # one call is tried at most this many times
+LONGEST_WAIT = 60.0       # a Retry-After longer than this is not waited for: the run goes on, the next run retries
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+Signer = Callable[[str, str, str], Mapping[str, str]]     # (method, path, query) -> headers
+
+
+class ApiError(ChulgoError):
+    """A channel API call that did not work. ``kind``: auth (key wrong or expired), ip (this PC's IP is not
+    registered), rate (rate limit), down (no answer, server error), bad (the channel refused the request)."""
+
+    def __init__(self, message: str, kind: str = "down", status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+
+
+@dataclass
+class Http:
+    """httpx.Client for one channel account (``transport`` lets tests and the demo talk to the fake servers)."""
+
+    name: str                                  # the account as the seller reads it: '스마트스토어', '카페24 mymall'
+    base_url: str
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    client: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(base_url=self.base_url.rstrip("/"), timeout=TIMEOUT, transport=self.transport,
+                                   headers={"User-Agent": "chulgo"}, follow_redirects=False)
+
+    def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None,
+                json: object = None, data: Mapping[str, str] | None = None,
+                headers: Mapping[str, str] | None = None, sign: Signer | None = None,
+                auth_basic: tuple[str, str] | None = None) -> httpx.Response:
+        """Send, retrying a timeout, a 5xx or a 429 (waiting what Retry-After says) at most TRIES times in all.
+        Any other answer is returned as is: the channel client reads its own error bodies."""
+        query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
+        url = f"{path}?{query}" if query else path
+        for attempt in range(1, TRIES + 1):
+            sent = dict(headers or {})
+            if sign is not None:            # signed again on every try: the signature carries the time
+                sent.update(sign(method, path, query))
+            try:
+                response = self.client.request(method, url, json=json, data=data, headers=sent,
+                                               auth=httpx.BasicAuth(*auth_basic) if auth_basic else None)
+            except httpx.TimeoutException:
+                if attempt == TRIES:
+                    raise ApiError(f"{self.name} API가 응답하지 않습니다 ({TRIES}번 시도). 잠시 뒤 다시 실행하세요.") from None
+                self.sleep(2.0 ** attempt)
+                continue
+            except httpx.TransportError as e:
+                if attempt == TRIES:
+                    raise ApiError(f"{self.name} API에 연결하지 못했습니다 ({type(e).__name__}). 인터넷 연결을 확인하고 "
+                                   "다시 실행하세요.") from None
+                self.sleep(2.0 ** attempt)
+                continue
+            if response.status_code == 429:
+                wait = retry_after(response)
+                if attempt == TRIES or wait > LONGEST_WAIT:
+                    raise ApiError(f"{self.name} API 호출 한도를 넘었습니다 (429). 다음 실행에서 이어서 합니다.", "rate", 429)
+                self.sleep(wait or 2.0 ** attempt)
+                continue
+            if response.status_code >= 500:
+                if attempt == TRIES:
+                    raise ApiError(f"{self.name} API 서버 오류 ({response.status_code}). 채널 쪽 장애일 수 있습니다. 잠시 뒤 "
+                                   "다시 실행하세요.", "down", response.status_code)
+                self.sleep(2.0 ** attempt)
+                continue
+            return response
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def retry_after(response: httpx.Response) -> float:
+    """Seconds the server asks to wait (Retry-After as seconds or an HTTP date); 0 when it says nothing."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def body(response: httpx.Response) -> dict:
+    """The JSON object of a response ({} when it is not JSON)."""
+    try:
+        value = response.json()
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {"data": value}
