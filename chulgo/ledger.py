@@ -864,6 +864,15 @@ class Ledger:
             "ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.account = ? "
             f"AND l.state IN ('{NEW}', '{HELD}', '{BATCHED}', '{TRACKED}') ORDER BY l.ordered_key", (account,))]
 
+    def hold_unlisted(self, channel: str, keys: list[str]) -> list[str]:
+        """Open lines the channel's API no longer knows (not listed, not found one by one): held, never shipped."""
+        rows = self._lookup(f"SELECT line_key FROM lines WHERE channel = ? AND state = '{NEW}' AND line_key IN ({{in}})",
+                            keys, (channel,))
+        stamp = self.now()
+        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
+                            [(HELD, HOLD_VANISHED, stamp, channel, key) for (key,) in rows])
+        return [key for (key,) in rows]
+
     def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
         """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""
         columns = ", ".join(f"l.{c}" if c != "raw" else "NULL" for c in LINE_COLUMNS)

@@ -25,6 +25,7 @@ class Pulled:
     api: ChannelApi
     until: datetime
     fetched: list[Fetched] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)    # open lines the API no longer knows at all
     error: ApiError | None = None
 
 
@@ -39,14 +40,17 @@ def pull_orders(ctx: Context) -> list[Pulled]:
                  else until - timedelta(days=apis.days))
         open_lines = ctx.ledger.api_open_lines(api.account) if api.by_order_date else []
         if open_lines and open_lines[0][3]:      # listed by order date: reach back to the oldest open order
-            since = min(since, kst(datetime.fromisoformat(open_lines[0][3].replace(" ", "T")[:19])))
+            since = min(since, kst(datetime.strptime(open_lines[0][3][:8], "%Y%m%d")))
         pulled = Pulled(api, until)
         try:
             pulled.fetched = api.orders(since, until)
             seen = {f.line.line_key for f in pulled.fetched}
             gone = [LineRef(key, order_no, ref) for key, order_no, ref, _ in open_lines if key not in seen]
             if gone:
-                pulled.fetched += api.lookup(gone)
+                found = api.lookup(gone)
+                pulled.fetched += found
+                known = {f.line.line_key for f in found}
+                pulled.unlisted = [ref.line_key for ref in gone if ref.line_key not in known]
         except ApiError as e:
             pulled.error = e
         out.append(pulled)
@@ -68,6 +72,9 @@ def store_orders(ctx: Context, pulled: list[Pulled]) -> list[tuple[CollectReport
         ctx.ledger.record_api_lines(p.api.account, [(p.api.channel, key, ref) for key, ref in refs.items()])
         ctx.ledger.set_api_synced(p.api.account, p.until.isoformat(timespec="seconds"))
         ctx.report.done.append(f"{p.api.name} API: {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
+        for key in ctx.ledger.hold_unlisted(p.api.channel, p.unlisted):
+            ctx.report.waiting.append(f"{p.api.name} {key}: API 주문 목록에서 사라졌습니다 — 출고하지 않고 보류합니다. 채널에서 "
+                                      f"취소되었는지 확인하고, 취소가 맞으면 'uv run run.py cancelled {key}'.")
         changes.append((result, f"{p.api.name} API"))
     return changes
 

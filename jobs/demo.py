@@ -61,7 +61,9 @@ def _step(title: str, ctx: Context) -> None:
     ctx.report.__init__()
 
 
-def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
+def demo(directory: Path, lines: int = 40, seed: int = 7, api: bool = False) -> int:
+    if api:
+        return demo_api(directory, lines, seed)
     started = time.perf_counter()
     prepare(directory)
     today = date.today()
@@ -79,6 +81,16 @@ def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
     print("(쿠팡 주문은 롯데택배, 나머지는 CJ대한통운으로 보냅니다 — settings.toml [channels.coupang] courier)")
 
     ctx = Context(directory)
+    _run_day(ctx, inbox, seed)
+    print(f"\n끝났습니다 ({time.perf_counter() - started:.1f}초). 결과는 {ctx.out_dir} 에 있습니다.")
+    print("해 볼 것: mappings/상품매핑.xlsx 의 '미매핑' 시트에 SKU를 적고 저장한 뒤")
+    print(f"  uv run run.py --workspace {directory} daily")
+    print("를 실행하면 기다리던 주문이 출고됩니다.")
+    return 0
+
+
+def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
+    """collect → ship → (the couriers answer) → tracking → invoice → status, each step's report printed."""
     collect(ctx)
     _step("1. 주문 수집 (uv run run.py collect)", ctx)
     ship(ctx)
@@ -102,8 +114,72 @@ def demo(directory: Path, lines: int = 40, seed: int = 7) -> int:
     status(ctx)
     _step("5. 현황 (uv run run.py status)", ctx)
 
+
+
+# -- demo --api: the same day through the channel APIs, served by the built-in fakes on 127.0.0.1 --------------
+
+DEMO_MALL = "harudemo"
+
+
+def _api_settings(urls: dict[str, str]) -> str:
+    return DEFAULT_SETTINGS.replace("[channels.smartstore]\n", f"""[channels.smartstore]
+api = {{ client_id = "demo-naver-app", base_url = "{urls['naver']}/external" }}
+""") + f"""
+[channels.coupang]
+api = {{ vendor_id = "A00012345", access_key = "demo-coupang-key", base_url = "{urls['coupang']}" }}
+
+[channels.cafe24]
+shops = [{{ mall_id = "{DEMO_MALL}", shop_no = 1, client_id = "demo-cafe24-app", base_url = "{urls['cafe24']}/api/v2", redirect_uri = "http://127.0.0.1/callback" }}]
+"""
+
+
+def demo_api(directory: Path, lines: int = 40, seed: int = 7) -> int:
+    """A whole day with 스마트스토어, 쿠팡 and 카페24 orders coming in (and tracking numbers going out) through their
+    APIs. The APIs are the in-repo fakes, served on 127.0.0.1; secrets live in this process's memory only."""
+    import bcrypt
+    import keyring
+
+    from chulgo import secrets
+    from chulgo.api.accounts import cafe24_secret_name, coupang_secret_name, naver_secret_name
+    from chulgo.fakeapi import serve
+    from chulgo.fakeapi.cafe24 import FakeCafe24
+    from chulgo.fakeapi.coupang import FakeCoupang
+    from chulgo.fakeapi.naver import FakeNaver
+    from chulgo.fakeapi.orders import cafe24_orders, coupang_sheets, naver_orders
+    from jobs.login import login
+
+    started = time.perf_counter()
+    today = date.today()
+    day = samples.generate_day(seed=seed, lines=lines, day=today)
+    naver_secret = bcrypt.gensalt(4).decode()
+    fakes = {
+        "naver": FakeNaver("demo-naver-app", naver_secret, orders=naver_orders(day.smartstore)),
+        "coupang": FakeCoupang("A00012345", "demo-coupang-key", "demo-coupang-secret", sheets=coupang_sheets(day.coupang)),
+        "cafe24": FakeCafe24(DEMO_MALL, "demo-cafe24-app", "demo-cafe24-secret", orders=cafe24_orders(day.cafe24),
+                             redirect_uri="http://127.0.0.1/callback"),
+    }
+    urls, stop = serve(fakes)
+    keyring.set_keyring(secrets.MemoryKeyring())       # the demo's keys never reach the PC's credential store
+    secrets.store(naver_secret_name("demo-naver-app"), naver_secret)
+    secrets.store(coupang_secret_name("demo-coupang-key"), "demo-coupang-secret")
+    secrets.store(cafe24_secret_name(DEMO_MALL), "demo-cafe24-secret")
+    try:
+        prepare(directory)
+        (directory / "settings.toml").write_text(_api_settings(urls), encoding="utf-8")
+        samples.write_mapping_workbook(directory / "mappings" / "상품매핑.xlsx", day.products, day.mappings, day.sets)
+        print(f"예제 작업 폴더: {directory}")
+        print(f"가짜 채널 API를 띄웠습니다: 스마트스토어 {urls['naver']}, 쿠팡 {urls['coupang']}, 카페24 {urls['cafe24']}")
+        print(f"(주문 {len(day.smartstore)}+{len(day.coupang)}+{len(day.cafe24)}줄이 파일 대신 API로 들어옵니다. "
+              "inbox는 비어 있습니다)")
+        ctx = Context(directory)
+        login(ctx, "cafe24", DEMO_MALL, code=fakes["cafe24"].issue_code())
+        _step("0. 카페24 로그인 (uv run run.py login cafe24) — 승인 코드를 토큰으로 바꿔 자격 증명 저장소에", ctx)
+        _run_day(ctx, directory / "inbox", seed)
+        pushed = {"스마트스토어": sum(fakes["naver"].dispatch_count.values()),
+                  "쿠팡": sum(fakes["coupang"].invoice_count.values()),
+                  "카페24": sum(fakes["cafe24"].shipment_count.values())}
+        print("\n■ 가짜 API가 받은 송장: " + ", ".join(f"{name} {n}줄" for name, n in pushed.items()))
+    finally:
+        stop()
     print(f"\n끝났습니다 ({time.perf_counter() - started:.1f}초). 결과는 {ctx.out_dir} 에 있습니다.")
-    print("해 볼 것: mappings/상품매핑.xlsx 의 '미매핑' 시트에 SKU를 적고 저장한 뒤")
-    print(f"  uv run run.py --workspace {directory} daily")
-    print("를 실행하면 기다리던 주문이 출고됩니다.")
-    return 0
+    return 0 if all(pushed.values()) else 1

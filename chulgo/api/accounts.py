@@ -8,7 +8,7 @@ import httpx
 
 from chulgo import secrets
 from chulgo.api import ChannelApi, coupang, naver
-from chulgo.api.cafe24 import Cafe24Api, Cafe24Auth, base_url as cafe24_base_url
+from chulgo.api.cafe24 import Cafe24Api, Cafe24Auth, base_url as cafe24_base_url, refresh_token_name
 from chulgo.api.http import Http
 from chulgo.model import ChulgoError
 from chulgo.settings import Cafe24Shop, Settings
@@ -79,3 +79,17 @@ def cafe24_auth(shop: Cafe24Shop, transport: Transport | None = None) -> Cafe24A
     return Cafe24Auth(shop.mall_id, shop.client_id, secret, Http(f"카페24 {shop.mall_id}", url,
                                                                  transport(url) if transport else None),
                       shop.redirect_uri)
+
+
+def known_secrets(settings: Settings) -> list[str]:
+    """Every API secret this workspace uses, so a log line that happens to carry one can blank it out."""
+    apis = settings.apis
+    found = []
+    if apis.naver:
+        found.append(secrets.secret(apis.naver.secret_env, naver_secret_name(apis.naver.client_id)))
+    if apis.coupang:
+        found.append(secrets.secret(apis.coupang.secret_env, coupang_secret_name(apis.coupang.access_key)))
+    for shop in apis.cafe24:
+        found.append(secrets.secret(shop.secret_env, cafe24_secret_name(shop.mall_id)))
+        found.append(secrets.secret("", refresh_token_name(shop.mall_id)))
+    return [s for s in found if s]

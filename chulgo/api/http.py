@@ -73,9 +73,9 @@ class Http:
                 continue
             if response.status_code == 429:
                 wait = retry_after(response)
-                if attempt == TRIES or wait > LONGEST_WAIT:
+                if attempt == TRIES or (wait or 0.0) > LONGEST_WAIT:
                     raise ApiError(f"{self.name} API 호출 한도를 넘었습니다 (429). 다음 실행에서 이어서 합니다.", "rate", 429)
-                self.sleep(wait or 2.0 ** attempt)
+                self.sleep(2.0 ** attempt if wait is None else wait)
                 continue
             if response.status_code >= 500:
                 if attempt == TRIES:
@@ -90,11 +90,11 @@ class Http:
         self.client.close()
 
 
-def retry_after(response: httpx.Response) -> float:
-    """Seconds the server asks to wait (Retry-After as seconds or an HTTP date); 0 when it says nothing."""
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asks to wait (Retry-After as seconds or an HTTP date); None when it says nothing."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
-        return 0.0
+        return None
     try:
         return max(0.0, float(value))
     except ValueError:
@@ -102,7 +102,7 @@ def retry_after(response: httpx.Response) -> float:
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return 0.0
+        return None
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
