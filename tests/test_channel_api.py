@@ -46,6 +46,12 @@ shops = [{{ mall_id = "{MALL}", client_id = "cafe-app", base_url = "http://cafe2
 
 
 @pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    """Retries wait in the tests' imagination only (what they asked for is still checked in test_api_http)."""
+    monkeypatch.setattr("chulgo.api.http._pause", lambda seconds: None)
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring():
     before = keyring.get_keyring()
     ring = secrets.MemoryKeyring()

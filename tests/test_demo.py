@@ -37,3 +37,19 @@ def test_demo_runs_a_whole_day_over_nine_channels_and_two_couriers(tmp_path):
     refused = subprocess.run([sys.executable, str(ROOT / "run.py"), "demo", "--dir", str(other)], capture_output=True,
                              text=True, timeout=300)
     assert refused.returncode == 1 and (other / "important.xlsx").exists()
+
+
+def test_demo_api_collects_and_pushes_through_the_three_fake_channel_apis(tmp_path):
+    """`uv run run.py demo --api`: the fakes served on 127.0.0.1, orders in and tracking numbers out by API."""
+    target = tmp_path / "demo-api"
+    proc = subprocess.run([sys.executable, str(ROOT / "run.py"), "demo", "--api", "--dir", str(target)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    for name in ("스마트스토어", "쿠팡", "카페24 harudemo"):
+        assert f"✔ {name} API: " in proc.stdout and f"{name} API: 송장 " in proc.stdout
+    pushed = dict(ledger_rows(target, "SELECT channel, COUNT(*) FROM api_pushes WHERE state = 'sent' GROUP BY channel"))
+    assert set(pushed) == {"smartstore", "coupang", "cafe24"} and min(pushed.values()) > 0
+    assert ledger_rows(target, "SELECT COUNT(*) FROM files WHERE kind = 'orders'") == [(0,)]   # no order file
+    assert not list(target.rglob("*송장업로드*")) and not list(target.rglob("스마트스토어_발송처리*"))
+    assert "demo-coupang-secret" not in (target / "settings.toml").read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ class Http:
     name: str                                  # the account as the seller reads it: '스마트스토어', '카페24 mymall'
     base_url: str
     transport: httpx.BaseTransport | None = None
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None       # None: wait for real (tests pass their own)
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +53,7 @@ class Http:
         Any other answer is returned as is: the channel client reads its own error bodies."""
         query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
         url = f"{path}?{query}" if query else path
+        pause = self.sleep or _pause
         for attempt in range(1, TRIES + 1):
             sent = dict(headers or {})
             if sign is not None:            # signed again on every try: the signature carries the time
@@ -63,31 +64,35 @@ class Http:
             except httpx.TimeoutException:
                 if attempt == TRIES:
                     raise ApiError(f"{self.name} API가 응답하지 않습니다 ({TRIES}번 시도). 잠시 뒤 다시 실행하세요.") from None
-                self.sleep(2.0 ** attempt)
+                pause(2.0 ** attempt)
                 continue
             except httpx.TransportError as e:
                 if attempt == TRIES:
                     raise ApiError(f"{self.name} API에 연결하지 못했습니다 ({type(e).__name__}). 인터넷 연결을 확인하고 "
                                    "다시 실행하세요.") from None
-                self.sleep(2.0 ** attempt)
+                pause(2.0 ** attempt)
                 continue
             if response.status_code == 429:
                 wait = retry_after(response)
                 if attempt == TRIES or (wait or 0.0) > LONGEST_WAIT:
                     raise ApiError(f"{self.name} API 호출 한도를 넘었습니다 (429). 다음 실행에서 이어서 합니다.", "rate", 429)
-                self.sleep(2.0 ** attempt if wait is None else wait)
+                pause(2.0 ** attempt if wait is None else wait)
                 continue
             if response.status_code >= 500:
                 if attempt == TRIES:
                     raise ApiError(f"{self.name} API 서버 오류 ({response.status_code}). 채널 쪽 장애일 수 있습니다. 잠시 뒤 "
                                    "다시 실행하세요.", "down", response.status_code)
-                self.sleep(2.0 ** attempt)
+                pause(2.0 ** attempt)
                 continue
             return response
         raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.client.close()
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def retry_after(response: httpx.Response) -> float | None:
