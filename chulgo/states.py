@@ -21,7 +21,7 @@ STATE_NAMES = {
     HELD: "보류 (채널 클레임·목록에서 사라짐)",
     BATCHED: "송장 출력, 운송장 대기",
     TRACKED: "운송장 받음, 업로드 전",
-    INVOICED: "송장 업로드 파일 만듦",
+    INVOICED: "송장 업로드 파일 만듦 또는 API로 보냄",
     CONFIRMED: "채널 발송 확인",
     RETURNED: "업로드 후 반품·취소 요청",
     CANCELLED: "출고 전 취소",
