@@ -460,7 +460,9 @@ class Ledger:
                     report.previous_files.add(row[3])
         stamp = self.now()
         inserts, updates = [], []
-        set_all = ", ".join(f"{c} = ?" for c in LINE_COLUMNS[2:])
+        # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
+        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c in ("layout_id", "raw") else f"{c} = ?"
+                            for c in LINE_COLUMNS[2:])
         set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
         for line in lines:
             key = (line.channel, line.line_key)
@@ -864,14 +866,17 @@ class Ledger:
             "ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.account = ? "
             f"AND l.state IN ('{NEW}', '{HELD}', '{BATCHED}', '{TRACKED}') ORDER BY l.ordered_key", (account,))]
 
-    def hold_unlisted(self, channel: str, keys: list[str]) -> list[str]:
-        """Open lines the channel's API no longer knows (not listed, not found one by one): held, never shipped."""
-        rows = self._lookup(f"SELECT line_key FROM lines WHERE channel = ? AND state = '{NEW}' AND line_key IN ({{in}})",
-                            keys, (channel,))
+    def hold_unlisted(self, channel: str, keys: list[str], until_key: str) -> tuple[list[str], list[str]]:
+        """Lines the channel's API no longer knows (not listed, not found one by one). Open ones are held (an older
+        export read later does not reopen them); returns (held, already on a waybill — for the seller to check)."""
+        rows = self._lookup("SELECT line_key, state FROM lines WHERE channel = ? AND line_key IN ({in})", keys, (channel,))
+        held = [key for key, state in rows if state == NEW]
+        printed = [key for key, state in rows if state in PRINTED_STATES]
         stamp = self.now()
-        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
-                            [(HELD, HOLD_VANISHED, stamp, channel, key) for (key,) in rows])
-        return [key for (key,) in rows]
+        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
+                            "WHERE channel = ? AND line_key = ?",
+                            [(HELD, HOLD_VANISHED, until_key, stamp, channel, key) for key in held])
+        return held, printed
 
     def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
         """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""

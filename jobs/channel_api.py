@@ -14,10 +14,32 @@ from chulgo.api import ChannelApi, Dispatch, Fetched, LineRef, kst
 from chulgo.api.http import ApiError
 from chulgo.ledger import CollectReport, order_time_key
 from chulgo.mapping import MappingBook
-from chulgo.model import InvoiceLine, OrderLine, Problem
+from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem
 from jobs.context import Context
 
 OWN_STOCK = ("", "자사")          # 공급사 values that mean the seller's own stock
+MAX_TRIES = 5                    # a push the channel never answers goes to the Excel upload after this many tries
+UNEXPECTED = (KeyError, ValueError, TypeError, AttributeError)     # a channel answer not shaped as documented
+
+
+def _fault(api: ChannelApi, error: Exception) -> ApiError:
+    """Any failure of one account's call as an ApiError, so it stops that account only, never the run."""
+    if isinstance(error, ApiError):
+        return error
+    if isinstance(error, ChulgoError):
+        return ApiError(f"{api.name}: {error}", "auth")
+    return ApiError(f"{api.name} API의 응답이 예상한 형식이 아닙니다 ({type(error).__name__}: {error}). 채널 API가 바뀌었을 "
+                    "수 있습니다 — docs/channel-apis.md 를 확인하세요.", "bad")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A tracked line to push: its ledger line, how the API names it, whether it is confirmed, tries so far."""
+
+    line: InvoiceLine
+    ref: LineRef
+    confirmed: bool
+    tries: int = 0
 
 
 @dataclass
@@ -39,8 +61,9 @@ def pull_orders(ctx: Context) -> list[Pulled]:
         since = (datetime.fromisoformat(synced) - timedelta(minutes=apis.overlap_minutes) if synced
                  else until - timedelta(days=apis.days))
         open_lines = ctx.ledger.api_open_lines(api.account) if api.by_order_date else []
-        if open_lines and open_lines[0][3]:      # listed by order date: reach back to the oldest open order
-            since = min(since, kst(datetime.strptime(open_lines[0][3][:8], "%Y%m%d")))
+        oldest = min((o[3] for o in open_lines if o[3]), default="")
+        if oldest:                               # listed by order date: reach back to the oldest open order
+            since = min(since, kst(datetime.strptime(oldest[:8], "%Y%m%d")))
         pulled = Pulled(api, until)
         try:
             pulled.fetched = api.orders(since, until)
@@ -51,8 +74,8 @@ def pull_orders(ctx: Context) -> list[Pulled]:
                 pulled.fetched += found
                 known = {f.line.line_key for f in found}
                 pulled.unlisted = [ref.line_key for ref in gone if ref.line_key not in known]
-        except ApiError as e:
-            pulled.error = e
+        except (ChulgoError, *UNEXPECTED) as e:
+            pulled.error = _fault(api, e)
         out.append(pulled)
     return out
 
@@ -72,9 +95,14 @@ def store_orders(ctx: Context, pulled: list[Pulled]) -> list[tuple[CollectReport
         ctx.ledger.record_api_lines(p.api.account, [(p.api.channel, key, ref) for key, ref in refs.items()])
         ctx.ledger.set_api_synced(p.api.account, p.until.isoformat(timespec="seconds"))
         ctx.report.done.append(f"{p.api.name} API: {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
-        for key in ctx.ledger.hold_unlisted(p.api.channel, p.unlisted):
+        held, printed = ctx.ledger.hold_unlisted(p.api.channel, p.unlisted, until_key)
+        for key in held:
             ctx.report.waiting.append(f"{p.api.name} {key}: API 주문 목록에서 사라졌습니다 — 출고하지 않고 보류합니다. 채널에서 "
                                       f"취소되었는지 확인하고, 취소가 맞으면 'uv run run.py cancelled {key}'.")
+        for key in printed:
+            ctx.report.problem(Problem("api_unlisted_after_print", f"{p.api.name} {key}: 송장을 출력했는데 API 주문 목록에서 "
+                                       "사라졌습니다. 채널에서 취소되었는지 확인하고, 취소라면 포장에서 빼세요.",
+                                       f"{p.api.name} API"))
         changes.append((result, f"{p.api.name} API"))
     return changes
 
@@ -118,13 +146,13 @@ def confirm_orders(ctx: Context, book: MappingBook) -> None:
                                   "발주확인합니다 (settings.toml [suppliers.\"공급사\"] trusted = true 면 바로).")
 
 
-def _confirm(ctx: Context, api: ChannelApi, refs: list[LineRef]) -> set[str]:
-    """Confirm these lines; returns the keys the channel took."""
+def _confirm(ctx: Context, api: ChannelApi, refs: list[LineRef]) -> dict[str, str] | None:
+    """Confirm these lines: {key: '' taken, or the channel's reason}; None when the call itself failed."""
     try:
         results = api.confirm(refs)
-    except ApiError as e:
-        api_failure(ctx, e, f"발주확인 {len(refs)}줄을 하지 못했습니다 (다음 실행에서 다시 합니다)")
-        return set()
+    except (ChulgoError, *UNEXPECTED) as e:
+        api_failure(ctx, _fault(api, e), f"발주확인 {len(refs)}줄을 하지 못했습니다 (다음 실행에서 다시 합니다)")
+        return None
     ok = [key for key, reason in results.items() if not reason]
     with ctx.ledger.transaction():
         ctx.ledger.mark_confirmed(api.channel, ok)
@@ -133,7 +161,7 @@ def _confirm(ctx: Context, api: ChannelApi, refs: list[LineRef]) -> set[str]:
     for key, reason in results.items():
         if reason:
             ctx.report.waiting.append(f"{api.name} {key}: 발주확인을 채널이 받지 않았습니다 ({reason}).")
-    return set(ok)
+    return results
 
 
 def push_tracking(ctx: Context) -> set[tuple[str, str]]:
@@ -147,22 +175,24 @@ def push_tracking(ctx: Context) -> set[tuple[str, str]]:
         return set()
     if ctx.dry_run:
         ctx.report.done.append(f"API로 보낼 송장 {len(lines)}줄 (미리보기라 보내지 않았습니다)")
-        return {(line.channel, line.line_key) for line in lines}
+        return {(line.channel, line.line_key) for line in lines} - _refused(ctx, lines)
+    connected = {api.account for api in ctx.api_accounts}
     owned: set[tuple[str, str]] = set()
-    plans: dict[str, list[tuple[InvoiceLine, LineRef, bool]]] = {}
-    in_flight: dict[str, list[tuple[InvoiceLine, LineRef, bool]]] = {}
+    plans: dict[str, list[Plan]] = {}
+    in_flight: dict[str, list[Plan]] = {}
     for channel, apis in by_channel.items():
         group = [line for line in lines if line.channel == channel]
         keys = [line.line_key for line in group]
         refs, states = ctx.ledger.api_refs(channel, keys), ctx.ledger.push_states(channel, keys)
         for line in group:
             account, ref, confirmed = refs.get(line.line_key, (_default_account(apis, line), {}, False))
-            state = states.get(line.line_key, ("", "", 0))[0]
-            if state == "refused" or account is None:
-                continue
+            state, _, tries = states.get(line.line_key, ("", "", 0))
+            if state == "refused" or account not in connected:
+                continue           # the Excel upload takes it (an account without its secret is named elsewhere)
             owned.add((channel, line.line_key))
-            target = in_flight if state == "sending" else plans
-            target.setdefault(account, []).append((line, LineRef(line.line_key, line.order_no, ref), confirmed))
+            # 'sending' or 'failed': it may have reached the channel (a kill, a timeout) — ask before sending again
+            target = in_flight if state in ("sending", "failed") else plans
+            target.setdefault(account, []).append(Plan(line, LineRef(line.line_key, line.order_no, ref), confirmed, tries))
     for api in ctx.api_accounts:
         todo = plans.get(api.account, [])
         todo += _check_in_flight(ctx, api, in_flight.get(api.account, []))
@@ -178,47 +208,54 @@ def _default_account(apis: list[ChannelApi], line: InvoiceLine) -> str | None:
     return plain[0].account if plain else None
 
 
-def _check_in_flight(ctx: Context, api: ChannelApi, group: list) -> list:
-    """Lines a killed run was sending: the channel says whether they arrived. Returns the ones to send again."""
+def _check_in_flight(ctx: Context, api: ChannelApi, group: list[Plan]) -> list[Plan]:
+    """Lines an earlier run was sending or could not finish: the channel says whether they arrived. Returns the ones
+    to send again; one tried MAX_TRIES times goes to the Excel upload instead."""
     if not group:
         return []
     try:
-        have = api.dispatched([ref for _, ref, _ in group])
-    except ApiError as e:
-        api_failure(ctx, e, f"지난 실행이 보내던 송장 {len(group)}줄이 들어갔는지 확인하지 못했습니다 (다음 실행에서 다시 확인)")
+        have = api.dispatched([plan.ref for plan in group])
+    except (ChulgoError, *UNEXPECTED) as e:
+        api_failure(ctx, _fault(api, e), f"지난 실행이 보내던 송장 {len(group)}줄이 들어갔는지 확인하지 못했습니다 "
+                                         "(다음 실행에서 다시 확인)")
         return []
     arrived, again, other = [], [], []
-    for line, ref, confirmed in group:
+    for plan in group:
+        line = plan.line
         got = have.get(line.line_key, "")
-        if not got:
-            again.append((line, ref, confirmed))
+        if not got and plan.tries >= MAX_TRIES:
+            other.append((line, f"API로 {plan.tries}번 보내지 못했습니다"))
+        elif not got:
+            again.append(plan)
         elif got in line.tracking_nos:
             arrived.append(line)
         else:
-            other.append((line, got))
+            other.append((line, f"채널에 다른 송장번호 {got}가 이미 있습니다"))
     with ctx.ledger.transaction():
         if arrived:
             ctx.ledger.record_pushes([(ln.channel, ln.line_key, api.account, ln.tracking_nos[0], "sent", "")
                                       for ln in arrived])
             ctx.ledger.mark_pushed(arrived, ctx.day, f"{api.name} API 전송")
-        ctx.ledger.record_pushes([(ln.channel, ln.line_key, api.account, ln.tracking_nos[0], "refused",
-                                   f"채널에 다른 송장번호 {got}가 이미 있습니다") for ln, got in other])
+        ctx.ledger.record_pushes([(ln.channel, ln.line_key, api.account, ln.tracking_nos[0], "refused", why)
+                                  for ln, why in other])
     if arrived:
         ctx.report.done.append(f"{api.name}: 지난 실행이 보낸 송장 {len(arrived)}줄이 채널에 들어가 있는 것을 확인했습니다 "
                                "(다시 보내지 않음).")
     return again
 
 
-def _push(ctx: Context, api: ChannelApi, todo: list[tuple[InvoiceLine, LineRef, bool]]) -> None:
-    unconfirmed = [ref for _, ref, confirmed in todo if not confirmed]
+def _push(ctx: Context, api: ChannelApi, todo: list[Plan]) -> None:
+    unconfirmed = [plan.ref for plan in todo if not plan.confirmed]
     if unconfirmed:           # the supplier's (or our) tracking number is in: now is the time to confirm
-        _confirm(ctx, api, unconfirmed)
+        answered = _confirm(ctx, api, unconfirmed)
+        if answered is None:  # not confirmed, so 쿠팡 would refuse the number for good: wait for the next run
+            todo = [plan for plan in todo if plan.confirmed]
     codes = ctx.courier_codes(api.channel)
-    items = [Dispatch(ref, line.courier, codes.get(line.courier, ""), line.tracking_nos[0], line.split)
-             for line, ref, _ in todo]
+    items = [Dispatch(plan.ref, plan.line.courier, codes.get(plan.line.courier, ""), plan.line.tracking_nos[0],
+                      plan.line.split) for plan in todo]
     unknown = [d for d in items if not d.courier_code]
     items = [d for d in items if d.courier_code]
-    lines = {line.line_key: line for line, _, _ in todo}
+    lines = {plan.line.line_key: plan.line for plan in todo}
     with ctx.ledger.transaction():            # the intent, committed before the call
         ctx.ledger.record_pushes([(api.channel, d.line.line_key, api.account, d.tracking_no, "sending", "") for d in items])
         ctx.ledger.record_pushes([(api.channel, d.line.line_key, api.account, d.tracking_no, "refused",
@@ -229,8 +266,9 @@ def _push(ctx: Context, api: ChannelApi, todo: list[tuple[InvoiceLine, LineRef, 
     if items:
         try:
             results = api.dispatch(items)
-        except ApiError as e:
-            error = e
+        except (ChulgoError, *UNEXPECTED) as e:
+            error = _fault(api, e)
+            results = error.partial      # the chunks that went through before the failure
     sent = [lines[d.line.line_key] for d in items if results.get(d.line.line_key) == ""]
     refused = [(d, results[d.line.line_key]) for d in items if results.get(d.line.line_key)]
     failed = [d for d in items if d.line.line_key not in results]

@@ -44,8 +44,21 @@ def test_server_errors_and_timeouts_are_tried_a_bounded_number_of_times():
     slept: list[float] = []
     http, seen = _client([httpx.ConnectTimeout("slow"), httpx.Response(502), httpx.Response(503)], slept)
     with pytest.raises(ApiError, match="서버 오류") as e:
-        http.request("POST", "/v1/y", json={})
+        http.request("GET", "/v1/y")
     assert e.value.kind == "down" and len(seen) == TRIES and len(slept) == TRIES - 1
+
+
+def test_a_write_that_may_have_landed_is_not_sent_blindly_again():
+    """A POST that timed out or got a 5xx may have reached the channel: the caller asks before sending again."""
+    for answer in (httpx.ReadTimeout("slow"), httpx.Response(503)):
+        slept: list[float] = []
+        http, seen = _client([answer, httpx.Response(200)], slept)
+        with pytest.raises(ApiError) as e:
+            http.request("POST", "/v1/dispatch", json={})
+        assert e.value.kind == "down" and len(seen) == 1 and slept == []
+    slept = []
+    http, seen = _client([httpx.ConnectError("refused"), httpx.Response(200)], slept)    # never reached the channel
+    assert http.request("POST", "/v1/dispatch", json={}).status_code == 200 and len(seen) == 2
 
 
 def test_a_refusal_is_returned_to_the_channel_client_untouched():

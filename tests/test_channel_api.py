@@ -406,7 +406,7 @@ def test_an_outage_while_pushing_retries_only_what_failed_on_the_next_run(tmp_pa
     shop = make_shop(tmp_path)
     collect(shop.ctx())
     shop.ship_and_track()
-    shop.coupang.fail_next(503, times=3, path_contains="/orders/invoices")
+    shop.coupang.fail_next(503, path_contains="/orders/invoices")     # a write is not blindly sent again
     ctx = shop.ctx()
     invoice(ctx)
     assert not shop.coupang.invoice_count and shop.naver.dispatch_count
@@ -455,3 +455,102 @@ def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])
     assert ledger.push_states("smartstore", ["1"]) == {"1": ("sending", "", 1)}
+
+
+# -- review findings: what an odd day does to the two routes ------------------------------------------------
+
+def test_an_excel_read_line_keeps_its_export_row_when_the_api_reads_it_too_and_a_refusal_uploads_in_that_file(tmp_path):
+    shop = make_shop(tmp_path)
+    samples.write_coupang_export(shop.ws / "inbox" / "DeliveryList.xlsx", shop.day.coupang)
+    collect(shop.ctx())                  # the file first, then the API sync of the same run reads every line again
+    shop.later(5)
+    collect(shop.ctx())
+    assert ledger_rows(shop.ws, "SELECT COUNT(*) FROM lines WHERE channel = 'coupang' AND layout_id IS NULL") == [(0,)]
+    shop.ship_and_track()
+    tracked = shop.tracking_of("coupang")
+    refused = sorted(tracked)[0]
+    shop.coupang.refuse[int(refused.split("-")[0])] = "출고중지 요청된 주문입니다"
+    ctx = shop.ctx()
+    invoice(ctx)
+    upload = outputs(shop.ws, "쿠팡_송장업로드")
+    assert len(upload) == 1 and not ctx.report.problems
+    rows = as_dicts(sheet_rows(upload[0]))
+    box = refused.split("-")[0]
+    assert {(r["묶음배송번호"], r["운송장번호"]) for r in rows} == {(box, tracked[k]) for k in tracked if k.startswith(box)}
+
+
+def test_a_refused_line_that_came_only_through_the_api_is_listed_for_typing_in(tmp_path):
+    shop = make_shop(tmp_path)
+    collect(shop.ctx())
+    shop.ship_and_track()
+    tracked = shop.tracking_of("coupang")
+    refused = sorted(tracked)[0]
+    shop.coupang.refuse[int(refused.split("-")[0])] = "출고중지 요청된 주문입니다"
+    ctx = shop.ctx()
+    invoice(ctx)
+    assert not ctx.report.problems and not outputs(shop.ws, "쿠팡_송장업로드")
+    typed = as_dicts(sheet_rows(outputs(shop.ws, "쿠팡_직접입력")[0]))
+    box = refused.split("-")[0]
+    assert {(r["주문 줄 번호"], r["운송장번호"]) for r in typed} == {(k, tracked[k]) for k in tracked if k.startswith(box)}
+    assert any("직접 입력" in w for w in ctx.report.waiting)
+
+
+def _fail_second_dispatch(app):
+    """A WSGI wrapper: the second 발송처리 call answers 503 (the first chunk of 30 went through)."""
+    calls = {"n": 0}
+
+    def wrapped(environ, start_response):
+        if environ["PATH_INFO"].endswith("/dispatch"):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+                return [b'{"code": "GW.ERROR"}']
+        return app(environ, start_response)
+    return wrapped
+
+
+def test_a_dispatch_failing_after_its_first_chunk_keeps_what_went_through_and_never_sends_it_again(tmp_path):
+    shop = make_shop(tmp_path, lines=160, seed=4)
+    collect(shop.ctx())
+    shop.ship_and_track()
+    tracked = shop.tracking_of("smartstore")
+    assert len(tracked) > 30
+    naver = shop.naver
+    shop.naver = _fail_second_dispatch(naver)        # what the transport serves; the fake keeps its records
+    ctx = shop.ctx()
+    invoice(ctx)
+    assert sum(naver.dispatch_count.values()) == 30
+    sent = ledger_rows(shop.ws, "SELECT COUNT(*) FROM api_pushes WHERE channel = 'smartstore' AND state = 'sent'")
+    assert sent == [(30,)]
+    shop.naver = naver
+    invoice(shop.ctx())
+    assert set(naver.dispatch_count) == set(tracked) and set(naver.dispatch_count.values()) == {1}
+
+
+def test_an_answer_not_shaped_as_documented_stops_that_channel_only(tmp_path):
+    shop = make_shop(tmp_path)
+    shop.naver.fail_next(200, body={"data": [{"productOrder": {"productOrderId": "1", "quantity": "많이"}}]},
+                         path_contains="/query")
+    ctx = shop.ctx()
+    collect(ctx)
+    bad = [p for p in ctx.report.problems if p.code == "api_bad"]
+    assert len(bad) == 1 and "스마트스토어" in bad[0].message and "형식" in bad[0].message
+    counts = dict(ledger_rows(shop.ws, "SELECT channel, COUNT(*) FROM lines GROUP BY channel"))
+    assert counts == {"coupang": len(shop.day.coupang), "cafe24": len(shop.day.cafe24)}
+
+
+def test_a_confirm_that_fails_before_the_push_holds_the_push_instead_of_losing_the_line(tmp_path):
+    shop = make_shop(tmp_path)
+    collect(shop.ctx())
+    shop.ship_and_track()
+    tracked = shop.tracking_of("coupang")
+    shop.coupang.fail_next(503, path_contains="acknowledgement")
+    invoice(shop.ctx())
+    states = dict(ledger_rows(shop.ws, "SELECT line_key, state FROM api_pushes WHERE channel = 'coupang'"))
+    assert "refused" not in states.values()
+    waiting = set(tracked) - set(states)
+    assert waiting                     # the untrusted supplier's lines: not confirmed, so not sent this run
+    invoice(shop.ctx())
+    assert set(shop.coupang.invoice_count) == {(int(k.split("-")[0]), int(k.split("-")[1])) for k in tracked}
+    assert set(shop.coupang.invoice_count.values()) == {1}
+    assert not outputs(shop.ws, "쿠팡_")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from chulgo import secrets
 from chulgo.api import Dispatch, Fetched, LineRef, kst, local_text
-from chulgo.api.http import ApiError, Http, body
+from chulgo.api.http import MAX_PAGES, ApiError, Http, body
 from chulgo.model import OrderLine, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 
@@ -133,6 +133,8 @@ class Cafe24Api:
             if len(orders) < PAGE:
                 return out
             offset += PAGE
+            if offset > PAGE * MAX_PAGES:
+                raise ApiError(f"{self.name}: 주문 목록이 끝나지 않습니다. 다음 실행에서 다시 읽습니다.", "down")
 
     def lookup(self, lines: list[LineRef]) -> list[Fetched]:
         return []          # the order list shows every status, cancelled ones included
@@ -193,12 +195,16 @@ class Cafe24Api:
             groups.setdefault((self._ids(d.line)[0], d.tracking_no, d.courier_code), []).append(d)
         out: dict[str, str] = {}
         for (order_id, tracking_no, code), group in groups.items():
-            status, got = self._call("POST", f"/orders/{order_id}/shipments", json={
-                "shop_no": self.shop_no,
-                "request": {"tracking_no": tracking_no, "shipping_company_code": code, "status": "shipping",
-                            "order_item_code": [self._ids(d.line)[1] for d in group]}})
-            if status >= 500:
-                self._ok(status, got)
+            try:
+                status, got = self._call("POST", f"/orders/{order_id}/shipments", json={
+                    "shop_no": self.shop_no,
+                    "request": {"tracking_no": tracking_no, "shipping_company_code": code, "status": "shipping",
+                                "order_item_code": [self._ids(d.line)[1] for d in group]}})
+                if status >= 500:
+                    self._ok(status, got)
+            except ApiError as e:
+                e.partial = out          # the orders before this one did go through
+                raise
             for d in group:
                 out[d.line.line_key] = "" if status < 400 else _error(got)
         return out

@@ -7,7 +7,7 @@ import hmac
 from datetime import datetime, timedelta, timezone
 
 from chulgo.api import Dispatch, Fetched, LineRef, chunks, kst, local_text
-from chulgo.api.http import ApiError, Http, body
+from chulgo.api.http import MAX_PAGES, ApiError, Http, body
 from chulgo.model import OrderLine, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 
@@ -69,6 +69,7 @@ class CoupangApi:
             params: dict[str, object] = {"createdAtFrom": since.date().isoformat(),
                                          "createdAtTo": until.date().isoformat(), "status": status,
                                          "maxPerPage": PAGE}
+            tokens: set[str] = set()
             while True:
                 got = self._call("GET", f"{self._vendor('v5')}/ordersheets", params=params)
                 for sheet in got.get("data") or []:
@@ -77,6 +78,10 @@ class CoupangApi:
                 token = got.get("nextToken")
                 if not token:
                     break
+                if str(token) in tokens or len(tokens) > MAX_PAGES:
+                    raise ApiError(f"{self.name}: 주문 목록의 다음 쪽이 끝나지 않습니다 (nextToken 반복). 다음 실행에서 "
+                                   "다시 읽습니다.", "down")
+                tokens.add(str(token))
                 params = params | {"nextToken": token}
         return list(out.values())
 
@@ -146,8 +151,12 @@ class CoupangApi:
                      "deliveryCompanyCode": d.courier_code, "invoiceNumber": d.tracking_no,
                      "vendorItemId": _number(d.line.ref.get("vendorItemId") or d.line.line_key.split("-")[-1]),
                      "splitShipping": d.split, "preSplitShipped": False, "estimatedShippingDate": ""} for d in part]
-            got = self._call("POST", f"{self._vendor('v4')}/orders/invoices",
-                             json={"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": dtos})
+            try:
+                got = self._call("POST", f"{self._vendor('v4')}/orders/invoices",
+                                 json={"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": dtos})
+            except ApiError as e:
+                e.partial = out          # the chunks before this one did go through
+                raise
             by_box: dict[object, list[str]] = {}
             for d in part:
                 by_box.setdefault(_box(d.line), []).append(d.line.line_key)

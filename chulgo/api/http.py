@@ -21,6 +21,9 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 Signer = Callable[[str, str, str], Mapping[str, str]]     # (method, path, query) -> headers
 
 
+MAX_PAGES = 2000         # a paging loop that never ends is a channel fault, not a reason to run all day
+
+
 class ApiError(ChulgoError):
     """A channel API call that did not work. ``kind``: auth (key wrong or expired), ip (this PC's IP is not
     registered), rate (rate limit), down (no answer, server error), bad (the channel refused the request)."""
@@ -29,6 +32,7 @@ class ApiError(ChulgoError):
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.partial: dict[str, str] = {}      # what a call over several chunks got before it failed
 
 
 @dataclass
@@ -48,9 +52,12 @@ class Http:
     def request(self, method: str, path: str, *, params: Mapping[str, object] | None = None,
                 json: object = None, data: Mapping[str, str] | None = None,
                 headers: Mapping[str, str] | None = None, sign: Signer | None = None,
-                auth_basic: tuple[str, str] | None = None) -> httpx.Response:
-        """Send, retrying a timeout, a 5xx or a 429 (waiting what Retry-After says) at most TRIES times in all.
-        Any other answer is returned as is: the channel client reads its own error bodies."""
+                auth_basic: tuple[str, str] | None = None, safe: bool | None = None) -> httpx.Response:
+        """Send, retrying a 429 (waiting what Retry-After says) at most TRIES times in all, and a timeout or a 5xx
+        too when the call is ``safe`` to repeat (GET, a token, a read by POST). A write that timed out may have
+        landed: it is not sent blindly again (the caller asks the channel first). Any other answer is returned as
+        is: the channel client reads its own error bodies."""
+        safe = method == "GET" if safe is None else safe
         query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
         url = f"{path}?{query}" if query else path
         pause = self.sleep or _pause
@@ -62,16 +69,18 @@ class Http:
                 response = self.client.request(method, url, json=json, data=data, headers=sent,
                                                auth=httpx.BasicAuth(*auth_basic) if auth_basic else None)
             except httpx.TimeoutException:
-                if attempt == TRIES:
-                    raise ApiError(f"{self.name} API가 응답하지 않습니다 ({TRIES}번 시도). 잠시 뒤 다시 실행하세요.") from None
+                if attempt == TRIES or not safe:
+                    raise ApiError(f"{self.name} API가 응답하지 않습니다 ({attempt}번 시도). 잠시 뒤 다시 실행하세요.") from None
                 pause(2.0 ** attempt)
                 continue
             except httpx.TransportError as e:
-                if attempt == TRIES:
+                if attempt == TRIES or not (safe or isinstance(e, httpx.ConnectError)):
                     raise ApiError(f"{self.name} API에 연결하지 못했습니다 ({type(e).__name__}). 인터넷 연결을 확인하고 "
                                    "다시 실행하세요.") from None
                 pause(2.0 ** attempt)
                 continue
+            except httpx.HTTPError as e:
+                raise ApiError(f"{self.name} API 호출이 잘못되었습니다 ({type(e).__name__}: {e}).", "bad") from None
             if response.status_code == 429:
                 wait = retry_after(response)
                 if attempt == TRIES or (wait or 0.0) > LONGEST_WAIT:
@@ -79,7 +88,7 @@ class Http:
                 pause(2.0 ** attempt if wait is None else wait)
                 continue
             if response.status_code >= 500:
-                if attempt == TRIES:
+                if attempt == TRIES or not safe:
                     raise ApiError(f"{self.name} API 서버 오류 ({response.status_code}). 채널 쪽 장애일 수 있습니다. 잠시 뒤 "
                                    "다시 실행하세요.", "down", response.status_code)
                 pause(2.0 ** attempt)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import bcrypt
 
 from chulgo.api import Dispatch, Fetched, LineRef, chunks, kst, local_text
-from chulgo.api.http import ApiError, Http, body
+from chulgo.api.http import MAX_PAGES, ApiError, Http, body
 from chulgo.model import OrderLine, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 
@@ -57,7 +57,7 @@ class NaverApi:
         timestamp = str(int(time.time() * 1000))
         response = self.http.request("POST", "/v1/oauth2/token", data={
             "client_id": self.client_id, "timestamp": timestamp, "client_secret_sign": self._sign(timestamp),
-            "grant_type": "client_credentials", "type": "SELF"})
+            "grant_type": "client_credentials", "type": "SELF"}, safe=True)
         if response.status_code != 200:
             self._raise(response)
         got = body(response)
@@ -101,6 +101,7 @@ class NaverApi:
         while start < until:
             end = min(start + WINDOW, until)
             params: dict[str, object] = {"lastChangedFrom": _iso(start), "lastChangedTo": _iso(end)}
+            seen_pages: set[str] = set()
             while True:
                 data = self._call("GET", f"{ORDERS}/last-changed-statuses", params=params).get("data") or {}
                 for change in data.get("lastChangeStatuses") or []:
@@ -108,6 +109,10 @@ class NaverApi:
                 more = data.get("more") or {}
                 if not more.get("moreSequence"):
                     break
+                if str(more["moreSequence"]) in seen_pages or len(seen_pages) > MAX_PAGES:
+                    raise ApiError(f"{self.name}: 주문 목록의 다음 쪽이 끝나지 않습니다 (moreSequence 반복). 다음 실행에서 "
+                                   "다시 읽습니다.", "down")
+                seen_pages.add(str(more["moreSequence"]))
                 params = {"lastChangedFrom": more.get("moreFrom") or params["lastChangedFrom"],
                           "lastChangedTo": _iso(end), "moreSequence": more["moreSequence"]}
             start = end
@@ -118,7 +123,7 @@ class NaverApi:
     def _details(self, ids: list[str]) -> list[dict]:
         out: list[dict] = []
         for part in chunks(ids, QUERY_MAX):
-            out += self._call("POST", f"{ORDERS}/query", json={"productOrderIds": part}).get("data") or []
+            out += self._call("POST", f"{ORDERS}/query", json={"productOrderIds": part}, safe=True).get("data") or []
         return out
 
     def _fetched(self, detail: dict) -> Fetched:
@@ -173,7 +178,11 @@ class NaverApi:
             sent = [{"productOrderId": d.line.line_key, "deliveryMethod": "DELIVERY",
                      "deliveryCompanyCode": d.courier_code, "trackingNumber": d.tracking_no,
                      "dispatchDate": _iso(kst(datetime.now()))} for d in part]
-            data = self._call("POST", f"{ORDERS}/dispatch", json={"dispatchProductOrders": sent}).get("data") or {}
+            try:
+                data = self._call("POST", f"{ORDERS}/dispatch", json={"dispatchProductOrders": sent}).get("data") or {}
+            except ApiError as e:
+                e.partial = out          # the chunks before this one did go through
+                raise
             out |= {str(x): "" for x in data.get("successProductOrderIds") or []}
             out |= {str(x["productOrderId"]): _reason(x) for x in data.get("failProductOrderInfos") or []}
         return out

@@ -229,7 +229,7 @@ class TemplateChannel:
         """The channel's invoice upload file(s) for ``lines``, ready to upload unchanged."""
         file_stem = f"{self.invoice.get('file', self.name + '_송장업로드')}_{stem}"
         if self.invoice.get("kind", "columns") == "original":
-            return self._write_original(lines, out_dir, file_stem)
+            return self._write_original(lines, out_dir, file_stem, stem)
         cols = self.invoice.get("columns", [])
         rows: list[list[str | int]] = [[c["header"] for c in cols]]
         for line in lines:
@@ -242,13 +242,15 @@ class TemplateChannel:
         """One upload row per tracking number where the channel takes several, else the first only."""
         return line.tracking_nos if self.invoice.get("row_per_tracking") else line.tracking_nos[:1]
 
-    def _write_original(self, lines: Sequence[InvoiceLine], out_dir: Path, file_stem: str) -> list[Path]:
+    def _write_original(self, lines: Sequence[InvoiceLine], out_dir: Path, file_stem: str, stem: str) -> list[Path]:
         """The export as downloaded, only the courier cells filled (쿠팡, 토스쇼핑 take their own file back)."""
         by_layout: dict[Layout, list[InvoiceLine]] = {}
+        by_hand: list[InvoiceLine] = []          # came through the API only: no downloaded file to fill in
         for line in lines:
             if line.layout is None:
-                raise ChulgoError(f"{self.name} {line.line_key}: 원본 엑셀 형식이 장부에 없어 업로드 파일을 만들 수 없습니다.")
-            by_layout.setdefault(line.layout, []).append(line)
+                by_hand.append(line)
+            else:
+                by_layout.setdefault(line.layout, []).append(line)
         sets = self.invoice.get("set", [])
         written = []
         for n, (layout, group) in enumerate(by_layout.items()):
@@ -270,4 +272,10 @@ class TemplateChannel:
                           styled=False)
             name = file_stem if n == 0 else f"{file_stem}_{n + 1}"
             written.append(write_workbook(out_dir / f"{name}.xlsx", [sheet]))
+        if by_hand:
+            rows = [["주문 줄 번호", "주문번호", "택배사", "운송장번호"]]
+            rows += [[line.line_key, line.order_no, self.courier_name(line.courier), no]
+                     for line in by_hand for no in self._tracking_rows(line)]
+            # Not an upload file: the numbers to type into the seller center by hand (listed so none is forgotten).
+            written.append(write_workbook(out_dir / f"{self.name}_직접입력_{stem}.xlsx", [Sheet("직접입력", rows)]))
         return written
