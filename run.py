@@ -38,6 +38,7 @@ COMMANDS = {
     "schedule": "Windows 작업 스케줄러의 매일 자동 실행: install(등록) | show(보기) | remove(삭제) | xml(작업 XML)",
     "excel": "엑셀 실행 버튼 파일(출고.xlsx + 출고.py)을 만듭니다 — xlwings 추가 기능의 'Run main'으로 실행 (선택 사항)",
     "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
+    "sheets": "구글 시트를 매핑·현황 화면으로: init — 공유한 빈 시트에 도구의 시트(상품·매핑·세트·미매핑·현황)를 만듭니다",
     "login": "카페24 API를 처음 쓸 때 한 번: 앱을 승인하고 토큰을 이 PC의 자격 증명 저장소에 보관합니다",
 }
 
@@ -96,6 +97,8 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
             c.add_argument("--api", action="store_true",
                            help="스마트스토어·쿠팡·카페24 주문을 파일 대신 내장 가짜 API(127.0.0.1)로 받고 송장도 API로 보냅니다")
+        if name == "sheets":
+            c.add_argument("action", choices=["init"], metavar="동작", help="init (도구의 시트 만들기)")
         if name == "login":
             c.add_argument("channel", choices=["cafe24"], metavar="채널", help="cafe24")
             c.add_argument("--mall", help="카페24 쇼핑몰 아이디 (여럿일 때)")
@@ -172,7 +175,8 @@ def _clock() -> tuple[date, datetime | None]:
 
 def _failed(ctx: Context | None, args: argparse.Namespace, reason: str) -> None:
     """A run that stopped: remember why, and mark 현황 so the seller does not trust a stale dashboard."""
-    if ctx is None or ctx.dry_run or args.command in ("demo", "schedule", "excel", "uploaded", "cancelled", "login"):
+    if ctx is None or ctx.dry_run or args.command in ("demo", "schedule", "excel", "uploaded", "cancelled", "login",
+                                                          "sheets"):
         return                                # these touch no orders: a typo there is not a failed day
     try:
         record_failure(ctx.settings.data, f"{args.command}: {reason}", ctx.now())
@@ -237,6 +241,11 @@ def _main(argv: list[str] | None, state: dict) -> int:
             book, module = write_control_workbook(workspace, ROOT)
             print(f"만든 파일: {book.name}, {module.name} ({workspace})\n엑셀에서 쓰려면 한 번만: uv sync --extra excel 후 "
                   f"uv run xlwings addin install. 그다음 {book.name}을 열고 xlwings 탭의 'Run main'을 누르세요.")
+            return 0
+        if args.command == "sheets":          # the shared sheet only: no ledger, no lock
+            from jobs.sheets import sheets
+            sheets(ctx, args.action)
+            print(ctx.report.text(workspace))
             return 0
         if args.command == "login":           # the credential store only: no ledger, no lock
             from jobs.login import login

@@ -386,21 +386,21 @@ def create_mapping_workbook(path: Path) -> None:
 
 
 # Headers that locate each sheet's header row, so a line of instructions (or a title) above the table is fine.
-_HEADER_KEYS = {"상품": {"SKU"}, "매핑": {"SKU", "채널"}, "세트": {"세트SKU", "구성SKU"}, "미매핑": {"SKU", "채널"}}
+HEADER_KEYS = {"상품": {"SKU"}, "매핑": {"SKU", "채널"}, "세트": {"세트SKU", "구성SKU"}, "미매핑": {"SKU", "채널"}}
 HEADER_SCAN = 5
 
 
-def _sheet_rows(book: python_calamine.CalamineWorkbook, name: str, path: Path, required: bool) -> list[dict]:
+def _sheet_rows(tables: dict[str, list[list[str]]], name: str, source: str, required: bool) -> list[dict]:
     """A sheet's rows as dicts by header (``_row``: the row number the seller sees). The header row is the first
     of the top rows holding the sheet's key headers (row 1 when none does)."""
-    if name not in book.sheet_names:
+    if name not in tables:
         if required:
-            raise ChulgoError(f"{path.name}에 '{name}' 시트가 없습니다. 시트 이름을 '{name}'(으)로 고치세요.")
+            raise ChulgoError(f"{source}에 '{name}' 시트가 없습니다. 시트 이름을 '{name}'(으)로 고치세요.")
         return []
-    rows = [[cell_text(c) for c in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+    rows = tables[name]
     if not rows:
         return []
-    at = find_header_row(rows[:HEADER_SCAN], _HEADER_KEYS.get(name, set()))
+    at = find_header_row(rows[:HEADER_SCAN], HEADER_KEYS.get(name, set()))
     at = max(at, 0)
     header = [normalise_header(h) for h in rows[at]]
     out = []
@@ -432,15 +432,27 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
         if not create:
             return MappingBook(path)
         create_mapping_workbook(path)
+    return build_mapping(read_workbook(path), path, channel_aliases)
+
+
+def read_workbook(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of the mapping workbook as rows of text cells."""
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return {name: [[cell_text(c) for c in r] for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+                for name in book.sheet_names if name in SHEETS}
     except Exception as e:
         raise ChulgoError(f"{path}을(를) 읽을 수 없습니다 ({type(e).__name__}). 엑셀에서 열리는지 확인하세요.") from None
+
+
+def build_mapping(tables: dict[str, list[list[str]]], path: Path, channel_aliases: dict[str, str]) -> MappingBook:
+    """The mapping as its four sheets say, whichever store they came from (``path.name`` names it in problems).
+    Bad rows become Problems; the rest still maps."""
     mb = MappingBook(path)
     fname = path.name
 
     product_keys: dict[str, str] = {}            # SKU compared loosely -> SKU as written in 상품
-    for r in _sheet_rows(book, "상품", path, True):
+    for r in _sheet_rows(tables, "상품", fname, True):
         sku = r.get("SKU", "")
         if not sku:
             continue
@@ -452,7 +464,7 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
         mb.products[sku] = Product(sku, r.get("상품명", ""), r.get("바코드", ""), r.get("로케이션", ""),
                                    r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""))
 
-    for r in _sheet_rows(book, "세트", path, False):
+    for r in _sheet_rows(tables, "세트", fname, False):
         set_sku, comp = r.get("세트SKU", ""), r.get("구성SKU", "")
         if not set_sku or not comp:
             continue
@@ -499,9 +511,9 @@ def load_mapping(path: Path, channel_aliases: dict[str, str], create: bool = Tru
             mb.by_name.setdefault((channel, _squash(name)), {}).setdefault(option, []).append(rule)
         return True
 
-    for r in _sheet_rows(book, "매핑", path, True):
+    for r in _sheet_rows(tables, "매핑", fname, True):
         add_rule(r, "매핑")
-    for r in _sheet_rows(book, "미매핑", path, False):
+    for r in _sheet_rows(tables, "미매핑", fname, False):
         row = tuple(r.get(c, "") for c in UNMAPPED_COLUMNS)
         mb.unmapped_rows.append(row)
         mb.unmapped_sheet_rows.append(r["_row"])
@@ -568,6 +580,28 @@ def _write_text(ws, row: int, values: tuple) -> None:
             cell.number_format = "@"
 
 
+def unmapped_unchanged(book: MappingBook, rows: list[tuple[str, ...]]) -> bool:
+    """Nothing to write: no row was completed and 미매핑 would read as it does now."""
+    completed = set(book.completed_unmapped)
+    current = [r for r in book.unmapped_rows if r not in completed]
+    return not completed and [r[:8] for r in current] == [r[:8] for r in rows if any(r)]
+
+
+class XlsxMappingStore:
+    """The mapping workbook mappings/상품매핑.xlsx (the default store; chulgo.gsheet has the Google Sheet one)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.failure = ""
+
+    def load(self, channel_aliases: dict[str, str], create: bool = True) -> MappingBook:
+        return load_mapping(self.path, channel_aliases, create)
+
+    def save_unmapped(self, book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: Path,
+                      touch_workbook: bool = True) -> tuple[Path | None, str]:
+        return save_unmapped(book, rows, fallback_dir, touch_workbook)
+
+
 def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: Path,
                   touch_workbook: bool = True) -> tuple[Path | None, str]:
     """Rewrite 미매핑 (moving completed rows into 매핑). Returns (path written, Korean note).
@@ -577,21 +611,20 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     openpyxl would lose on saving (see ``_open_for_rewrite``). Before a rewrite the workbook is copied to
     ``백업/<name>_YYYYMMDD-HHMMSS.xlsx`` beside it (the newest ``BACKUPS_KEPT`` are kept).
     """
-    completed = set(book.completed_unmapped)
-    current = [r for r in book.unmapped_rows if r not in completed]
-    if not completed and [r[:8] for r in current] == [r[:8] for r in rows if any(r)]:
+    if unmapped_unchanged(book, rows):
         return None, ""                      # nothing changed: leave the seller's file untouched
+    completed = set(book.completed_unmapped)
     path = book.path
     if not touch_workbook:
-        return _fallback(rows, fallback_dir, "미리보기(--dry-run)라",
+        return write_unmapped_file(rows, fallback_dir, "미리보기(--dry-run)라",
                          f"실제로 실행하면 {path.name} '미매핑' 시트에 적습니다.")
     if not path.exists():                    # loaded in memory only (load_mapping(create=False))
         create_mapping_workbook(path)
     if is_open_in_excel(path):
-        return _fallback(rows, fallback_dir, f"{path.name}이(가) 엑셀에서 열려 있어")
+        return write_unmapped_file(rows, fallback_dir, f"{path.name}이(가) 엑셀에서 열려 있어")
     wb, why, hint = _open_for_rewrite(path)
     if wb is None:
-        return _fallback(rows, fallback_dir, why, f"그 파일의 줄에 SKU를 채워 {path.name} '매핑' 시트에 옮겨 적으세요. {hint}")
+        return write_unmapped_file(rows, fallback_dir, why, f"그 파일의 줄에 SKU를 채워 {path.name} '매핑' 시트에 옮겨 적으세요. {hint}")
     if completed:
         ws = wb["매핑"]
         header = [normalise_header(str(c.value or "")) for c in ws[_header_row(ws, "매핑")]]
@@ -619,10 +652,10 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
     except OSError:
         tmp.unlink(missing_ok=True)
         if backup is None:                   # the copy failed: without a backup the workbook is not replaced
-            return _fallback(rows, fallback_dir, f"{path.name}의 백업을 {path.parent / BACKUP_DIR}에 만들 수 없어",
+            return write_unmapped_file(rows, fallback_dir, f"{path.name}의 백업을 {path.parent / BACKUP_DIR}에 만들 수 없어",
                              f"'{BACKUP_DIR}' 폴더에 쓸 수 있게 한 뒤 다시 실행하세요.")
         backup.unlink(missing_ok=True)       # nothing was written, so nothing to back up
-        return _fallback(rows, fallback_dir, f"{path.name}에 쓸 수 없어")
+        return write_unmapped_file(rows, fallback_dir, f"{path.name}에 쓸 수 없어")
     _prune_backups(path)
     moved = f" 입력하신 {len(completed)}줄은 '매핑' 시트로 옮겼습니다." if completed else ""
     return path, f"미매핑 {len(rows)}건을 {path.name} '미매핑' 시트에 적었습니다.{moved}"
@@ -645,7 +678,7 @@ _UNMAPPED_WIDTHS = {"채널": (8, 12), "채널상품코드": (12, 18), "채널�
 def _header_row(ws, sheet: str) -> int:
     """The 1-based header row of an openpyxl sheet, found as ``_sheet_rows`` finds it."""
     rows = [[cell_text(c.value) for c in row] for row in ws.iter_rows(max_row=HEADER_SCAN)]
-    return max(find_header_row(rows, _HEADER_KEYS[sheet]), 0) + 1
+    return max(find_header_row(rows, HEADER_KEYS[sheet]), 0) + 1
 
 
 def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], problem_rows: set[int]) -> None:
@@ -691,7 +724,7 @@ def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], prob
     ws.add_data_validation(dv)
 
 
-def _fallback(rows: list[tuple[str, ...]], out_dir: Path, why: str, todo: str = "") -> tuple[Path, str]:
+def write_unmapped_file(rows: list[tuple[str, ...]], out_dir: Path, why: str, todo: str = "") -> tuple[Path, str]:
     written = write_workbook(out_dir / "미매핑.xlsx", [Sheet("미매핑", [list(UNMAPPED_COLUMNS)] + [list(r) for r in rows])])
     todo = todo or "상품매핑.xlsx를 닫은 뒤 SKU를 '매핑' 시트에 옮겨 적으세요."
     return written, f"{why} 미매핑 {len(rows)}건을 {written}에 따로 적었습니다. {todo.strip()} 매핑 파일의 내용은 그대로입니다."

@@ -91,6 +91,14 @@ class Cafe24Shop:
 
 
 @dataclass(frozen=True)
+class SheetsSetting:
+    """[sheets]: a shared Google Sheet holds the mapping (and gets the dashboard), through a service account."""
+
+    spreadsheet: str                 # the sheet's URL or id
+    credentials: Path                # the service account's JSON key
+
+
+@dataclass(frozen=True)
 class Apis:
     """The channel APIs the seller turned on, and how far back a sync reads."""
 
@@ -125,6 +133,7 @@ class Settings:
     courier_off_days: tuple[str, ...] = ()   # 택배 없는 날: no pick-up
     watch: tuple[Path, ...] = ()     # folders (Downloads) whose recognised files are moved into inbox/
     apis: Apis = field(default_factory=lambda: Apis())
+    sheets: SheetsSetting | None = None     # the mapping and dashboard in a shared Google Sheet
     trusted_suppliers: frozenset[str] = frozenset()   # 공급사 whose orders are confirmed (발주확인) at once
 
     @property
@@ -220,7 +229,7 @@ def load_settings(workspace: Path) -> Settings:
         raise ChulgoError("settings.toml을 읽을 수 없습니다. UTF-8로 저장하세요 (메모장: 다른 이름으로 저장 → 인코딩 UTF-8).") from None
 
     known = {"seller", "courier", "channels", "shipping", "mapping", "ledger", "privacy", "schedule", "collect",
-             "calendar", "inbox", "suppliers"}
+             "calendar", "inbox", "suppliers", "sheets"}
     for section, value in doc.items():
         if section not in known:
             raise _bad(f"[{section}]", f"모르는 구역입니다. 쓸 수 있는 구역: {', '.join(sorted(known))}.")
@@ -300,6 +309,12 @@ def load_settings(workspace: Path) -> Settings:
     apis = Apis(_naver_api(channels.get("smartstore", {})), _coupang_api(channels.get("coupang", {})),
                 _cafe24_shops(channels.get("cafe24", {})), api_days, overlap)
     trusted = _suppliers(doc.get("suppliers", {}))
+    sheets = None
+    if "sheets" in doc:
+        t = doc["sheets"]
+        _only(t, "sheets", ("spreadsheet", "credentials"))
+        sheets = SheetsSetting(_text(t, "sheets", "spreadsheet"),
+                               workspace / _text(t, "sheets", "credentials", required=False, default="service-account.json"))
     mapping_rel = _text(doc.get("mapping", {}), "mapping", "path", required=False, default="mappings/상품매핑.xlsx")
     ledger_rel = _text(doc.get("ledger", {}), "ledger", "path", required=False, default="data/chulgo.sqlite")
     return Settings(
@@ -323,6 +338,7 @@ def load_settings(workspace: Path) -> Settings:
         watch=watch_dirs,
         apis=apis,
         trusted_suppliers=trusted,
+        sheets=sheets,
     )
 
 

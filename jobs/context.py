@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +19,8 @@ from chulgo.couriers import Courier, load_couriers
 from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES, pick_up, template_recogniser
 from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
-from chulgo.mapping import MappingBook, load_mapping
+from chulgo.gsheet import GoogleSheet, SheetsMappingStore, service_account
+from chulgo.mapping import MappingBook, XlsxMappingStore
 from chulgo.model import ChulgoError, Problem, RawTable
 from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
@@ -96,6 +99,7 @@ class Context:
     at: datetime | None = None        # the run's moment when injected (CHULGO_NOW); today follows it
     ship_now: bool = False            # `ship --now`: the cut-off does not hold today's late orders back
     api_transport: Transport | None = None   # tests and `demo --api`: base URL -> transport to a fake channel API
+    sheets_client: Callable[[], Any] | None = None   # tests: a gspread.Client on a fake Sheets session
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
     _reported: set[Path] = field(default_factory=set, init=False, repr=False)
     _final_names: set[str] = field(default_factory=set, init=False, repr=False)
@@ -243,11 +247,23 @@ class Context:
             raise ChulgoError(f'"{courier_id}" 택배사 템플릿이 없습니다. {", ".join(sorted(self.couriers))} 중 하나를 쓰세요.')
         return self.couriers[courier_id]
 
+    @cached_property
+    def mapping_store(self) -> XlsxMappingStore | SheetsMappingStore:
+        """Where the mapping lives: mappings/상품매핑.xlsx, or the shared Google Sheet of [sheets]."""
+        s = self.settings
+        if s.sheets is None:
+            return XlsxMappingStore(s.mapping_path)
+        sheet = GoogleSheet(s.sheets.spreadsheet, self.sheets_client or service_account(s.sheets.credentials))
+        return SheetsMappingStore(sheet, s.data / "sheets-mapping.json", s.mapping_path)
+
     def mapping(self) -> MappingBook:
-        """The mapping workbook as it is now (read fresh: the seller may have typed SKUs since the last step)."""
+        """The mapping as it is now (read fresh: the seller may have typed SKUs since the last step)."""
         aliases = {cid: cid for cid in CHANNEL_IDS} | {cid: cid for cid in self.channels}
         aliases |= {ch.name: cid for cid, ch in self.channels.items()}
-        return load_mapping(self.settings.mapping_path, aliases, create=not self.dry_run)
+        book = self.mapping_store.load(aliases, create=not self.dry_run)
+        if self.mapping_store.failure:
+            self.report.problem(Problem("sheets_failed", self.mapping_store.failure))
+        return book
 
     # -- inbox -------------------------------------------------------------------------------------------
 

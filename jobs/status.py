@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+from chulgo.gsheet import SheetError, SheetsMappingStore
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
 from chulgo.ledger import Batch
@@ -93,6 +94,7 @@ def status(ctx: Context) -> None:
         sheet.hidden = len(sheet.rows) <= 1          # an empty list is hidden; '오늘' says what there is
     path = write_workbook(ctx.out_dir / "현황.xlsx", sheets)
     report.outputs.append(path)
+    _push_dashboard(ctx, sheets)
 
     parts = [f"{STATE_NAMES.get(s, s)} {n}" for s, n in counts.items()]
     report.done.append("장부: " + (", ".join(parts) if parts else "아직 주문이 없습니다"))
@@ -202,3 +204,16 @@ def _by_courier(ctx: Context, batches: list[Batch]) -> list[CourierRow]:
         entry[1] += b.parcels - b.tracked
     return [CourierRow(ctx.courier_name(c), today, waiting)
             for c, (today, waiting) in sorted(out.items())]
+
+
+def _push_dashboard(ctx: Context, sheets: list[Sheet]) -> None:
+    """With [sheets]: 현황 also in the shared Google Sheet (its own sheets, rewritten whole). A failure only says so."""
+    store = ctx.mapping_store
+    if ctx.dry_run or not isinstance(store, SheetsMappingStore) or store.failure:
+        return
+    try:
+        store.push_dashboard(sheets)
+    except SheetError as e:
+        ctx.report.waiting.append(f"{e} (현황은 현황.xlsx에 있습니다)")
+        return
+    ctx.report.done.append("현황을 구글 시트 '현황'·'현황-대기'에도 적었습니다.")

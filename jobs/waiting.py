@@ -10,7 +10,7 @@ from itertools import chain
 
 from chulgo.deadlines import key_date, next_business_day
 from chulgo.ledger import order_time_key
-from chulgo.mapping import MappingBook, save_unmapped, unmapped_rows
+from chulgo.mapping import MappingBook, unmapped_rows
 from chulgo.model import Item, OrderLine, Problem
 from chulgo.normalise import digits
 from chulgo.recipient_check import check_recipient
@@ -150,7 +150,7 @@ def update_unmapped(ctx: Context, book: MappingBook, lines: OpenLines) -> None:
         ctx.report.problem(p)
     names = {cid: ch.name for cid, ch in ctx.channels.items()}
     rows = unmapped_rows(lines.unmapped, book, names)
-    written, note = save_unmapped(book, rows, ctx.out_dir, touch_workbook=not ctx.dry_run)
+    written, note = ctx.mapping_store.save_unmapped(book, rows, ctx.out_dir, touch_workbook=not ctx.dry_run)
     if written == book.path:
         ctx.report.done.append(note)
     elif written is not None:
