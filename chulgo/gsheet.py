@@ -77,7 +77,7 @@ class GoogleSheet:
                     if attempt < TRIES and (wait is None or wait <= LONGEST_WAIT):
                         self.sleep(2.0 ** attempt if wait is None else wait)
                         continue
-                raise SheetError(_message(status, what, self.key)) from None
+                raise SheetError(_message(status, what, self.key, _reason(e))) from None
             except requests.RequestException as e:
                 if attempt < TRIES:
                     self.sleep(2.0 ** attempt)
@@ -121,7 +121,14 @@ def _retry_after(response: Any) -> float | None:
         return None
 
 
-def _message(status: int, what: str, key: str) -> str:
+def _reason(error: APIError) -> str:
+    try:
+        return str(error.response.json().get("error", {}).get("message", ""))
+    except ValueError:
+        return ""
+
+
+def _message(status: int, what: str, key: str, reason: str = "") -> str:
     if status == 403:
         return (f"구글 시트({key})에 권한이 없습니다 — {what}. 시트의 '공유'에 서비스 계정 이메일(키 파일의 client_email)을 "
                 "편집자로 추가하세요.")
@@ -131,7 +138,7 @@ def _message(status: int, what: str, key: str) -> str:
         return f"구글 시트 사용 한도를 넘었습니다 (429) — {what}. 잠시 뒤 다시 실행하세요."
     if status >= 500:
         return f"구글 시트 서버 오류 ({status}) — {what}. 잠시 뒤 다시 실행하세요."
-    return f"구글 시트가 요청을 거절했습니다 ({status}) — {what}."
+    return f"구글 시트가 요청을 거절했습니다 ({status}{': ' + reason if reason else ''}) — {what}."
 
 
 def service_account(credentials: Path) -> Callable[[], Any]:
@@ -301,7 +308,7 @@ def init_sheets(sheet: GoogleSheet, seed: dict[str, list[list[str]]] | None = No
     for name in ("매핑", "미매핑"):
         sku = SHEETS[name].index("SKU")
         requests_.append({"setDataValidation": {
-            "range": {"sheetId": titles[name], "startRowIndex": header_row.get(name, 1), "endRowIndex": 5000,
+            "range": {"sheetId": titles[name], "startRowIndex": header_row.get(name, 1),
                       "startColumnIndex": sku, "endColumnIndex": sku + 1},
             "rule": {"condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "='상품'!A2:A"}]},
                      "strict": False, "showCustomUi": True,
