@@ -26,7 +26,7 @@ from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VAN
                            PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state,
                            on_export)
 
-SCHEMA_VERSION = 2      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+SCHEMA_VERSION = 3      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
@@ -80,6 +80,12 @@ CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS pending_outputs (
     staged TEXT PRIMARY KEY, final TEXT NOT NULL, run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stock_moves (
+    move_id INTEGER PRIMARY KEY, sku TEXT NOT NULL, qty INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('count', 'shipped', 'unshipped', 'returned')), ref TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
+CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
 CREATE TABLE IF NOT EXISTS api_sync (
     account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_lines (
@@ -146,7 +152,15 @@ def _migrate_to_2(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2}         # version reached -> step from the version before
+def _migrate_to_3(db: sqlite3.Connection) -> None:
+    """v2 → v3: stock movements per SKU (a count the seller typed, then shipped −, unshipped +, returned +). Parcels
+    made before v3 moved no stock: the first count read after the upgrade is where stock starts."""
+    for statement in statements(SCHEMA):
+        if "stock_moves" in statement.split("(")[0]:
+            db.execute(statement)
+
+
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}         # version reached -> step from the version before
 
 
 def order_time_key(text: str | None) -> str:
@@ -240,6 +254,14 @@ class OpenDeadline:
 class PendingOutput:
     staged: str          # paths relative to the workspace
     final: str
+
+
+@dataclass(frozen=True)
+class Stock:
+    sku: str
+    counted: int          # the seller's last 재고 count
+    counted_at: str       # when the tool first read it
+    on_hand: int          # the count plus every movement since (shipped −, unshipped and returned +)
 
 
 class Ledger:
@@ -634,6 +656,9 @@ class Ledger:
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
                             "message, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO shipment_lines VALUES (?, ?, ?, ?)", links)
+        stamp = self.now()
+        self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
+                            [(it.sku, -it.quantity, s.shipment_id, stamp) for s in shipments for it in s.items])
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
         if cur.rowcount != len(moves):
@@ -673,6 +698,7 @@ class Ledger:
         channel cancelled or held them meanwhile)."""
         stamp = self.now()
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
+        self._unship(shipment_ids)
         self.db.executemany(
             f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
             f"WHEN 'closed' THEN '{CLOSED}' ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
@@ -788,6 +814,7 @@ class Ledger:
             if live is None:
                 self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
                                 (stamp, sid))
+                self._unship([sid])
         return [(ch, key) for ch, key, _ in rows]
 
     def upload_files(self, since_day: str) -> list[UploadFile]:
@@ -916,3 +943,34 @@ class Ledger:
         self.mark_invoiced(lines, day, 0, what)
         self.db.executemany("UPDATE invoices SET uploaded_at = written_at WHERE channel = ? AND line_key = ?",
                             [(line.channel, line.line_key) for line in lines])
+
+    # -- stock ----------------------------------------------------------------------------------------------
+
+    def _unship(self, shipment_ids: list[str]) -> None:
+        """A void parcel's goods are back on the shelf: its shipped moves are reversed (once)."""
+        stamp = self.now()
+        for sid in shipment_ids:
+            self.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) SELECT sku, -qty, 'unshipped', ref, ? "
+                            "FROM stock_moves WHERE ref = ? AND kind = 'shipped' AND NOT EXISTS "
+                            "(SELECT 1 FROM stock_moves u WHERE u.ref = ? AND u.kind = 'unshipped')", (stamp, sid, sid))
+
+    def record_counts(self, counts: dict[str, int]) -> list[str]:
+        """The seller's 재고 per SKU as read now: a value that differs from the last count recorded is a new count,
+        taken as of now (movements before it are in it). Returns the SKUs counted anew."""
+        last = dict(self.db.execute(
+            "SELECT m.sku, m.qty FROM stock_moves m JOIN (SELECT sku, MAX(move_id) AS id FROM stock_moves "
+            "WHERE kind = 'count' GROUP BY sku) c ON c.id = m.move_id"))
+        new = [(sku, n) for sku, n in counts.items() if last.get(sku) != n]
+        stamp = self.now()
+        self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, at) VALUES (?, ?, 'count', ?)",
+                            [(sku, n, stamp) for sku, n in new])
+        return [sku for sku, _ in new]
+
+    def stock(self) -> dict[str, Stock]:
+        """On hand per counted SKU: the last count plus every movement after it."""
+        rows = self.db.execute(
+            "SELECT m.sku, c.qty, c.at, SUM(CASE WHEN m.move_id > c.move_id THEN m.qty ELSE 0 END) "
+            "FROM stock_moves m JOIN (SELECT s.sku, s.move_id, s.qty, s.at FROM stock_moves s JOIN (SELECT sku, "
+            "MAX(move_id) AS id FROM stock_moves WHERE kind = 'count' GROUP BY sku) l ON l.id = s.move_id) c "
+            "ON c.sku = m.sku AND m.move_id >= c.move_id GROUP BY m.sku")
+        return {sku: Stock(sku, count, at, count + moved) for sku, count, at, moved in rows}

@@ -155,6 +155,19 @@ class MappingBook:
                 self._sku_keys[_sku_key(sku)] = sku
         return self._sku_keys.get(_sku_key(typed), "")
 
+    def stock_counts(self) -> dict[str, int]:
+        """{SKU: the 재고 the seller typed} for products whose 재고 is a number (blank = stock not tracked)."""
+        out = {}
+        for sku, p in self.products.items():
+            n = _count(p.stock)
+            if n is not None:
+                out[sku] = n
+        return out
+
+    def safety_stock(self, sku: str) -> int:
+        p = self.products.get(sku)
+        return (_count(p.safety_stock) or 0) if p else 0
+
     def suggest(self, line: OrderLine) -> str:
         """The SKU to suggest for an unmapped listing, or "" (see ``suggestion``)."""
         return self.suggestion(line).sku
@@ -412,6 +425,15 @@ def _sheet_rows(tables: dict[str, list[list[str]]], name: str, source: str, requ
     return out
 
 
+def _count(text: str) -> int | None:
+    """A stock figure as typed ('1,234', '12.0'); None when blank or not a whole number."""
+    try:
+        value = float(str(text).replace(",", "").strip())
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
 def _quantity(text: str, default: int = 1) -> int | None:
     if not text:
         return default
@@ -461,6 +483,10 @@ def build_mapping(tables: dict[str, list[list[str]]], path: Path, channel_aliase
                                        fname, "상품", r["_row"], "SKU", sku))
             continue
         product_keys[_sku_key(sku)] = sku
+        for column in ("재고", "안전재고"):
+            if r.get(column, "") and _count(r[column]) is None:
+                mb.problems.append(Problem("bad_stock", f"{column}가 정수가 아닙니다. 비우거나(재고를 세지 않음) 숫자만 적으세요.",
+                                           fname, "상품", r["_row"], column, r[column]))
         mb.products[sku] = Product(sku, r.get("상품명", ""), r.get("바코드", ""), r.get("로케이션", ""),
                                    r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""))
 

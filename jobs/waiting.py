@@ -34,6 +34,7 @@ class OpenLines:
     too_fresh: list[tuple[OrderLine, int]] = field(default_factory=list)      # (line, minutes since it was paid)
     next_day: list[tuple[OrderLine, date]] = field(default_factory=list)      # after the cut-off: (line, ship day)
     bundle_waiting: list[tuple[OrderLine, int]] = field(default_factory=list)  # (ready line, lines it waits for)
+    short: list[tuple[OrderLine, dict[str, int]]] = field(default_factory=list)  # (line, SKU -> how many missing)
 
 
 def is_gift(ctx: Context, line: OrderLine) -> bool:
@@ -126,6 +127,7 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
             out.next_day.append((line, day))
         else:
             ready.append((line, items))
+    ready = allocate_stock(ctx, book, ready, out)
     if ctx.settings.partial_bundles:
         out.ready = ready
         return out
@@ -134,7 +136,8 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
     waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address, held,
                                                                 (l for l, _ in out.bad_recipient),
                                                                 (l for l, _ in out.too_fresh),
-                                                                (l for l, _ in out.next_day)))
+                                                                (l for l, _ in out.next_day),
+                                                                (l for l, _ in out.short)))
     for line, items in ready:
         n = waiting.get((line.channel, line.bundle_key), 0)
         if n:
@@ -142,6 +145,28 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
         else:
             out.ready.append((line, items))
     return out
+
+
+def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine, list[Item]]],
+                   out: OpenLines) -> list[tuple[OrderLine, list[Item]]]:
+    """Counted stock goes to the oldest paid orders first; a line it does not cover waits as 재고 부족 (never on a
+    waybill). SKUs with a blank 재고 are not counted and never hold a line back."""
+    ctx.ledger.record_counts(book.stock_counts())
+    left = {sku: s.on_hand for sku, s in ctx.ledger.stock().items()}
+    covered = []
+    for line, items in ready:                      # oldest order first (open_lines' order)
+        need = Counter()
+        for it in items:
+            need[it.sku] += it.quantity
+        missing = {sku: n - max(left[sku], 0) for sku, n in need.items() if sku in left and left[sku] < n}
+        if missing:
+            out.short.append((line, missing))
+            continue
+        for sku, n in need.items():
+            if sku in left:
+                left[sku] -= n
+        covered.append((line, items))
+    return covered
 
 
 def update_unmapped(ctx: Context, book: MappingBook, lines: OpenLines) -> None:
@@ -186,6 +211,13 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
         first = min(day for _, day in lines.next_day)
         ctx.report.waiting.append(f"마감({ctx.settings.cutoff}) 뒤에 들어온 주문 {len(lines.next_day)}줄 — {first:%m월 %d일} 출고분으로 "
                                   "넘깁니다 (지금 보내려면 'uv run run.py ship --now').")
+    if lines.short:
+        missing = Counter()
+        for _, m in lines.short:
+            missing.update(m)
+        top = ", ".join(f"{sku} {n}개" for sku, n in missing.most_common(5))
+        ctx.report.waiting.append(f"재고 부족으로 기다리는 주문 {len(lines.short)}줄 (모자람: {top}) — 먼저 들어온 주문부터 "
+                                  "재고를 배정했습니다. 입고되면 상품 시트의 재고를 새로 센 값으로 고치세요.")
     if lines.bundle_waiting:
         ctx.report.waiting.append(
             f"묶음배송의 다른 상품을 기다리는 주문 {len(lines.bundle_waiting)}줄 — 같은 묶음이 모두 준비되면 한 상자로 나갑니다 "

@@ -452,7 +452,7 @@ def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     db.commit()
     db.close()
     ledger = Ledger(path)
-    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])
     assert ledger.push_states("smartstore", ["1"]) == {"1": ("sending", "", 1)}
 
