@@ -10,6 +10,7 @@ retried by our own bounded rule (3 tries, Retry-After honoured up to a minute), 
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 
 import gspread
 import requests
+from google.auth.exceptions import GoogleAuthError, RefreshError
 from gspread.exceptions import APIError
 
 from chulgo.files import cell_text, find_header_row, normalise_header
@@ -58,11 +60,13 @@ class GoogleSheet:
         self._http: Any = None
         self.sleep = sleep
         self.calls = {"read": 0, "write": 0}
+        self.grid: dict[str, tuple[int, int]] = {}     # title -> (sheetId, rowCount), from the last metadata read
 
     @property
     def http(self) -> Any:
         if self._http is None:
             self._http = self._connect().http_client
+            self._http.set_timeout((10, 60))      # gspread's default is none: a stalled call would hang the run
         return self._http
 
     def _call(self, kind: str, what: str, call: Callable[[], Any]) -> Any:
@@ -78,7 +82,10 @@ class GoogleSheet:
                         self.sleep(2.0 ** attempt if wait is None else wait)
                         continue
                 raise SheetError(_message(status, what, self.key, _reason(e))) from None
-            except requests.RequestException as e:
+            except RefreshError:
+                raise SheetError("구글 서비스 계정으로 로그인하지 못했습니다. 키 파일이 지워지거나 바뀌지 않았는지, 이 PC의 시계가 "
+                                 f"맞는지 확인하세요 — {what}.") from None
+            except (requests.RequestException, GoogleAuthError) as e:
                 if attempt < TRIES:
                     self.sleep(2.0 ** attempt)
                     continue
@@ -88,7 +95,20 @@ class GoogleSheet:
     def titles(self) -> dict[str, int]:
         """{sheet title: sheetId}."""
         meta = self._call("read", "시트 목록 읽기", lambda: self.http.fetch_sheet_metadata(self.key))
-        return {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
+        self.grid = {s["properties"]["title"]: (s["properties"]["sheetId"],
+                                                s["properties"].get("gridProperties", {}).get("rowCount", 1000))
+                     for s in meta.get("sheets", [])}
+        return {title: sid for title, (sid, _) in self.grid.items()}
+
+    def room_for(self, rows: dict[str, int]) -> list[dict]:
+        """The requests that grow sheets to hold ``rows`` (title -> last row to be written), by the last metadata."""
+        out = []
+        for title, last in rows.items():
+            sid, have = self.grid.get(title, (None, 0))
+            if sid is not None and last > have:
+                out.append({"appendDimension": {"sheetId": sid, "dimension": "ROWS", "length": last - have + 100}})
+                self.grid[title] = (sid, last + 100)
+        return out
 
     def read(self, names: list[str]) -> dict[str, list[list[str]]]:
         """The named sheets' values as text rows, in one batchGet."""
@@ -162,6 +182,7 @@ def _table(rows: list[list[str]], sheet: str) -> tuple[int, list[str]]:
 
 
 class SheetsMappingStore:
+    name = "구글 시트"
     """The mapping in a Google Sheet. When the sheet cannot be read, the last good read (data/) stands in, or the
     xlsx workbook; 미매핑 then goes to outbox/ as a file, as when Excel holds the workbook."""
 
@@ -184,15 +205,21 @@ class SheetsMappingStore:
         else:
             if create:
                 self.cache.parent.mkdir(parents=True, exist_ok=True)
-                self.cache.write_text(json.dumps({"read_at": datetime.now().isoformat(timespec="seconds"),
-                                                  "tables": tables}, ensure_ascii=False), encoding="utf-8")
+                tmp = self.cache.with_name(self.cache.name + ".tmp")
+                tmp.write_text(json.dumps({"read_at": datetime.now().isoformat(timespec="seconds"), "tables": tables},
+                                          ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, self.cache)
         return build_mapping(tables, DISPLAY, channel_aliases)
 
     def _last_good(self, why: str) -> dict[str, list[list[str]]]:
-        if self.cache.exists():
+        try:
             saved = json.loads(self.cache.read_text(encoding="utf-8"))
+            tables = {str(k): [[str(c) for c in row] for row in v] for k, v in saved["tables"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            saved = None                 # none yet, or damaged: the workbook is next
+        if saved is not None:
             self.failure = f"{why} 마지막으로 읽은 매핑({saved.get('read_at', '')})으로 진행합니다."
-            return saved["tables"]
+            return tables
         if self.workbook.exists():
             self.failure = f"{why} {self.workbook.name}의 매핑으로 진행합니다."
             return read_workbook(self.workbook)
@@ -216,6 +243,11 @@ class SheetsMappingStore:
             body = [[INSTRUCTION] + [""] * (width - 1), list(UNMAPPED_COLUMNS)] + [list(r) for r in rows]
             body += [[""] * width] * max(0, len(fresh.get("미매핑", [])) - len(body))   # blank what was below
             data["'미매핑'!A1"] = body
+            last = {"미매핑": len(body)}
+            if len(data) > 1:
+                first_row = int(next(k for k in data if k.startswith("'매핑'")).split("!A")[1])
+                last["매핑"] = first_row + len(data[next(k for k in data if k.startswith("'매핑'"))]) - 1
+            self.sheet.structure(self.sheet.room_for(last))
             self.sheet.write(data)
         except SheetError as e:
             return write_unmapped_file(rows, fallback_dir, f"{e} 그래서",
@@ -237,6 +269,9 @@ class SheetsMappingStore:
             rows = [r + [""] * (width - len(r)) for r in rows]
             rows += [[""] * width] * max(0, len(current.get(title, [])) - len(rows))
             data[f"{quoted(title)}!A1"] = rows or [[""]]
+        self.sheet.titles()
+        self.sheet.structure(self.sheet.room_for({t: len(r) for t, r in
+                                                  ((k.split("!")[0].strip("'"), v) for k, v in data.items())}))
         self.sheet.write(data)
 
 
@@ -246,14 +281,16 @@ def _keep_typed(book: MappingBook, rows: list[tuple[str, ...]], fresh: list[list
         return rows
     at, header = _table(fresh, "미매핑")
     completed = {r[:5] for r in book.completed_unmapped}
+    as_read = set(book.unmapped_rows)            # what the run read: typing already there was handled by the run
     typed: dict[tuple, tuple[str, str]] = {}
     extra = []
     for raw in fresh[at + 1:]:
         d = {h: (raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h}
         listing = tuple(d.get(c, "") for c in UNMAPPED_COLUMNS[:5])
-        if d.get("SKU") and listing not in completed:
+        row = tuple(d.get(c, "") for c in UNMAPPED_COLUMNS)
+        if d.get("SKU") and any(listing) and listing not in completed and row not in as_read:
             typed[listing] = (d["SKU"], d.get("수량", "") or "1")
-            extra.append(tuple(d.get(c, "") for c in UNMAPPED_COLUMNS))
+            extra.append(row)
     out = []
     for r in rows:
         if r[:5] in typed:
@@ -317,8 +354,14 @@ def init_sheets(sheet: GoogleSheet, seed: dict[str, list[list[str]]] | None = No
     seed = seed or {}
     data = {f"{quoted(name)}!A1": [r for r in seed.get(name, []) if any(r)] or [list(SHEETS[name])]
             for name in SHEETS if name in missing and name != "미매핑"}
-    if "미매핑" in missing:
-        data["'미매핑'!A1"] = [[INSTRUCTION] + [""] * (len(UNMAPPED_COLUMNS) - 1), list(UNMAPPED_COLUMNS)]
+    if "미매핑" in missing:             # the workbook's 미매핑 comes along, SKUs staff typed there included
+        old = seed.get("미매핑", [])
+        at, header = _table(old, "미매핑")
+        kept = [[r[header.index(c)] if c in header and header.index(c) < len(r) else "" for c in UNMAPPED_COLUMNS]
+                for r in old[at + 1:] if any(r)]
+        data["'미매핑'!A1"] = [[INSTRUCTION] + [""] * (len(UNMAPPED_COLUMNS) - 1), list(UNMAPPED_COLUMNS)] + kept
     if data:
+        sheet.titles()
+        sheet.structure(sheet.room_for({k.split("!")[0].strip("'"): len(v) for k, v in data.items()}))
         sheet.write(data)
     return missing

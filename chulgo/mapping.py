@@ -618,6 +618,7 @@ class XlsxMappingStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.name = path.name
         self.failure = ""
 
     def load(self, channel_aliases: dict[str, str], create: bool = True) -> MappingBook:

@@ -15,6 +15,11 @@ def sheets(ctx: Context, action: str) -> None:
                           'credentials = "service-account.json" (README의 \'구글 시트\' 참고).')
     if action != "init":
         raise ChulgoError(f"'{action}' 은(는) 없는 동작입니다. init 만 있습니다.")
+    if ctx.dry_run:
+        titles = store.sheet.titles()
+        ctx.report.done.append("미리보기: 만들 시트 — " + (", ".join(t for t in ("상품", "매핑", "세트", "미매핑", "현황", "현황-대기")
+                                                          if t not in titles) or "없음 (모두 있음)"))
+        return
     workbook = ctx.settings.mapping_path
     seed = read_workbook(workbook) if workbook.exists() else {}
     made = init_sheets(store.sheet, seed)

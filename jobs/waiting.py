@@ -189,7 +189,7 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
     if lines.unmapped:
         listings = len({(l.channel, l.product_code, l.option_code, l.product_name, l.option_text) for l in lines.unmapped})
         ctx.report.waiting.append(
-            f"상품 매핑이 없는 주문 {len(lines.unmapped)}줄 ({listings}개 상품) — 상품매핑.xlsx '미매핑' 시트에 SKU를 "
+            f"상품 매핑이 없는 주문 {len(lines.unmapped)}줄 ({listings}개 상품) — {ctx.mapping_store.name} '미매핑' 시트에 SKU를 "
             "적고 다시 실행하면 출고됩니다.")
     channel_held = [l for l, reason in lines.held if reason == HOLD_REASONS[HOLD_CHANNEL]]
     vanished = [l for l, reason in lines.held if reason == HOLD_REASONS[HOLD_VANISHED]]

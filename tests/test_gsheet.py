@@ -203,3 +203,56 @@ def test_a_whole_daily_run_stays_far_below_the_per_minute_quota(shop):
     assert ctx.report.outputs
     used_reads, used_writes = shop.fake.reads - reads, shop.fake.writes - writes
     assert used_reads <= 15 and used_writes <= 8, (used_reads, used_writes)     # Google allows 60 + 60 a minute
+
+
+def test_rows_moved_under_a_full_mapping_sheet_grow_the_sheet_first(tmp_path):
+    shop = Shop(tmp_path)
+    mapping = shop.rows("매핑")
+    grid = shop.fake.sheet(SID, "매핑").grid
+    filler = [["스마트스토어", f"F{n}", "", f"채움 {n}", "", mapping[1][5], "1"] for n in range(grid["rowCount"] - len(mapping))]
+    for i, row in enumerate(filler, start=len(mapping) + 1):           # staff filled 매핑 to the sheet's last row
+        for c, v in enumerate(row, start=1):
+            shop.fake.set_cell(SID, "매핑", i, c, v)
+    collect(shop.ctx())
+    sku = next(r[0] for r in shop.rows("상품")[1:] if r and r[0])
+    shop.fake.set_cell(SID, "미매핑", 3, SKU, sku)
+    ctx = shop.ctx()
+    collect(ctx)
+    assert not [p for p in ctx.report.problems if p.code == "sheets_failed"]
+    assert shop.rows("매핑")[-1][5] == sku and len(shop.rows("매핑")) == grid["rowCount"] + 1
+
+
+def test_a_damaged_last_read_falls_back_to_the_workbook(tmp_path):
+    shop = Shop(tmp_path / "s", keep_workbook=True)
+    collect(shop.ctx())
+    cache = shop.ws / "data" / "sheets-mapping.json"
+    cache.write_text(cache.read_text(encoding="utf-8")[:300], encoding="utf-8")      # a run killed mid-write
+    shop.fake.deny = True
+    ctx = shop.ctx()
+    ship(ctx)
+    assert any("상품매핑.xlsx의 매핑으로" in p.message for p in ctx.report.problems)
+
+
+def test_sheets_init_as_a_dry_run_writes_nothing_and_init_brings_typed_unmapped_rows_along(tmp_path):
+    import openpyxl
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "settings.toml").write_text(DEFAULT_SETTINGS, encoding="utf-8")       # the xlsx workbook, before [sheets]
+    day = samples.generate_day(seed=11, lines=40)
+    workbook = ws / "mappings" / "상품매핑.xlsx"
+    samples.write_day(day, ws / "inbox", workbook, password="1234")
+    collect(Context(ws))                                  # 미매핑 written into the xlsx
+    wb = openpyxl.load_workbook(workbook)
+    wb["미매핑"].cell(row=3, column=SKU, value="직원이-적은-SKU")    # typed, not yet moved into 매핑
+    wb.save(workbook)
+    (ws / "settings.toml").write_text(SETTINGS, encoding="utf-8")    # now the seller moves to the shared sheet
+    fake = FakeSheets()
+    fake.add_spreadsheet(SID)
+
+    def client():
+        return gspread.Client(auth=None, session=fake.session())
+    dry = Context(ws, dry_run=True, sheets_client=client)
+    sheets(dry, "init")
+    assert fake.writes == 0 and "미리보기" in dry.report.done[0]
+    sheets(Context(ws, sheets_client=client), "init")
+    assert fake.rows(SID, "미매핑")[2][SKU - 1] == "직원이-적은-SKU"
