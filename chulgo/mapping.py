@@ -90,6 +90,18 @@ class Rule:
     quantity: int
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A channel listing as the mapping names it, and the SKU it ships."""
+
+    channel: str
+    product_code: str
+    option_code: str
+    product_name: str
+    option_text: str
+    sku: str
+
+
 @dataclass
 class MappingBook:
     path: Path
@@ -99,6 +111,7 @@ class MappingBook:
     by_product: dict[tuple[str, str], dict[OptionKey | None, list[Rule]]] = field(default_factory=dict)
     by_name: dict[tuple[str, str], dict[OptionKey | None, list[Rule]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)                    # every channel listing a rule maps
     completed_unmapped: list[tuple[str, ...]] = field(default_factory=list)   # 미매핑 rows the seller filled in
     unmapped_rows: list[tuple[str, ...]] = field(default_factory=list)        # 미매핑 as it is now
     unmapped_sheet_rows: list[int] = field(default_factory=list)             # … and the row each is on
@@ -163,6 +176,10 @@ class MappingBook:
             if n is not None:
                 out[sku] = n
         return out
+
+    def components(self, sku: str) -> set[str]:
+        """The SKUs picking ``sku`` takes off the shelf (a set's components, a product itself)."""
+        return {it.sku for it in self._expand(sku, 1, depth=0)}
 
     def safety_stock(self, sku: str) -> int:
         p = self.products.get(sku)
@@ -528,6 +545,7 @@ def build_mapping(tables: dict[str, list[list[str]]], path: Path, channel_aliase
             return False
         rule = Rule(sku, q)
         product_code, option_code, name = codes
+        mb.listings.append(Listing(channel, product_code, option_code, name, r.get("채널옵션", ""), sku))
         option = option_key(r.get("채널옵션", "")) if r.get("채널옵션", "") else None
         if option_code:
             mb.by_option_code[(channel, option_code)].append(rule)
@@ -618,7 +636,7 @@ class XlsxMappingStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.name = path.name
+        self.name = f"{path.parent.name}/{path.name}"
         self.failure = ""
 
     def load(self, channel_aliases: dict[str, str], create: bool = True) -> MappingBook:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from itertools import chain
 
-from chulgo.gsheet import SheetError, SheetsMappingStore
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
+from chulgo.gsheet import SheetError, SheetsMappingStore
 from chulgo.ledger import Batch
 from chulgo.runstate import last_failure
 from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
+from chulgo.stock import soldout_listings, stock_rows, stock_sheet, write_soldout_file
 from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
 from jobs.context import Context
 from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
@@ -36,7 +38,8 @@ def status(ctx: Context) -> None:
                 ["보류 — 채널 보류·목록에서 사라짐", len(open_lines.held)],
                 ["출고 전 — 배송지 대기(선물)", len(open_lines.waiting_address)],
                 ["출고 전 — 받는분 정보 오류", len(open_lines.bad_recipient)],
-                ["출고 전 — 묶음배송 다른 상품 대기", len(open_lines.bundle_waiting)]]
+                ["출고 전 — 묶음배송 다른 상품 대기", len(open_lines.bundle_waiting)],
+                ["출고 전 — 재고 부족", len(open_lines.short)]]
 
     waiting = [["사유", "채널", "주문 줄 번호", "주문번호", "상품명", "옵션", "수량", "수취인", "주문일시", "지난 날", "자동취소까지"]]
     reasons = ([("매핑 없음", l) for l in open_lines.unmapped] + [(why, l) for l, why in open_lines.held]
@@ -45,7 +48,8 @@ def status(ctx: Context) -> None:
                   for l, ps in open_lines.bad_recipient]
                + [(f"묶음배송 다른 상품 {n}줄 대기", l) for l, n in open_lines.bundle_waiting]
                + [(f"결제 후 {m}분 대기", l) for l, m in open_lines.too_fresh]
-               + [(f"마감 후 수집 — {d:%m-%d} 출고", l) for l, d in open_lines.next_day])
+               + [(f"마감 후 수집 — {d:%m-%d} 출고", l) for l, d in open_lines.next_day]
+               + [("재고 부족: " + ", ".join(f"{sku} {n}개" for sku, n in m.items()), l) for l, m in open_lines.short])
     for reason, l in reasons:
         age = order_age(l, ctx.today)
         left = gift_deadline(ctx, l)[0] if reason == "배송지 대기" else None
@@ -70,6 +74,15 @@ def status(ctx: Context) -> None:
     no_tracking = [["송장묶음", "출고일", "수취인"]] + [list(r) for r in ledger.waiting_for_tracking()]
     unmatched = [["택배사", "운송장번호", "받는분", "파일", "행", "사유", "읽은 때"]]
     unmatched += [[c, no, name, src, str(row or ""), why, at] for c, no, name, src, row, why, at in ledger.unmatched_tracking()]
+    wanted = Counter()
+    for l in chain((l for l, _ in open_lines.ready), (l for l, _ in open_lines.short),
+                   (l for l, _ in open_lines.bundle_waiting), (l for l, _ in open_lines.too_fresh),
+                   (l for l, _ in open_lines.next_day), open_lines.waiting_address,
+                   (l for l, _ in open_lines.bad_recipient)):
+        for it in book.items_for(l) or []:
+            wanted[it.sku] += it.quantity
+    stock = stock_rows(ledger.stock(), wanted, book)
+    alerts = [r for r in stock if r.state]
     problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 
     deadlines = _deadlines(ctx)
@@ -81,19 +94,20 @@ def status(ctx: Context) -> None:
     problem_count = len(problems) - 1
     left = [f.name for f in ctx.inbox_files()]
     todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1,
-                   recent, left)
+                   recent, left, len(alerts))
     channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx, recent)
     history = ledger.daily_counts((ctx.today - timedelta(days=13)).isoformat())
 
     sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history, last_failure(ctx.settings.data)),
               Sheet("요약", summary), Sheet("대기", waiting, row_styles={i: "urgent" for i in late}, styles=STATUS_STYLES),
               Sheet("출력후취소", claims), Sheet("반품", returns), Sheet("출고 묶음", batches),
-              Sheet("업로드 전 송장", not_uploaded), Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),
+              stock_sheet(stock), Sheet("업로드 전 송장", not_uploaded), Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),
               Sheet("문제", problems)]
     for sheet in sheets[2:]:
         sheet.hidden = len(sheet.rows) <= 1          # an empty list is hidden; '오늘' says what there is
     path = write_workbook(ctx.out_dir / "현황.xlsx", sheets)
     report.outputs.append(path)
+    _soldout_files(ctx, book, stock, alerts)
     _push_dashboard(ctx, sheets)
 
     parts = [f"{STATE_NAMES.get(s, s)} {n}" for s, n in counts.items()]
@@ -125,7 +139,7 @@ def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:
 
 
 def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], problems: int, claims: int,
-           returns: int, unmatched: int, batches: list[Batch], left: list[str]) -> list[Todo]:
+           returns: int, unmatched: int, batches: list[Batch], left: list[str], soldout: int = 0) -> list[Todo]:
     """What the seller does next, most urgent first, each with the file to open or the command to run."""
     ledger, today = ctx.ledger, ctx.today
     todos: list[Todo] = []
@@ -141,7 +155,13 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     if open_lines.ready:
         todos.append(Todo(f"출고 가능 {len(open_lines.ready)}줄 — 피킹리스트·송장요청 파일 만들기", "uv run run.py ship"))
     if open_lines.unmapped:
-        todos.append(Todo(f"미매핑 {len(open_lines.unmapped)}줄 — SKU 입력", "mappings/상품매핑.xlsx '미매핑' 시트"))
+        todos.append(Todo(f"미매핑 {len(open_lines.unmapped)}줄 — SKU 입력", f"{ctx.mapping_store.name} '미매핑' 시트"))
+    if soldout:
+        todos.append(Todo(f"품절·품절 임박 {soldout}개 상품 — 채널에서 품절 처리하거나 입고 후 재고 고치기",
+                          f"outbox/{ctx.day}/품절_채널_… · 현황.xlsx '재고' 시트", True))
+    if open_lines.short:
+        todos.append(Todo(f"재고 부족으로 기다리는 주문 {len(open_lines.short)}줄 — 입고되면 상품 시트의 재고를 고치기",
+                          "현황.xlsx '대기' 시트"))
     if open_lines.bad_recipient:
         todos.append(Todo(f"받는분 정보 오류 {len(open_lines.bad_recipient)}줄 — 채널에서 고친 뒤 주문 파일 다시 넣기",
                           "현황.xlsx '대기' 시트"))
@@ -217,3 +237,19 @@ def _push_dashboard(ctx: Context, sheets: list[Sheet]) -> None:
         ctx.report.waiting.append(f"{e} (현황은 현황.xlsx에 있습니다)")
         return
     ctx.report.done.append("현황을 구글 시트 '현황'·'현황-대기'에도 적었습니다.")
+
+
+def _soldout_files(ctx: Context, book, stock, alerts) -> None:
+    """Per channel, the listings selling a SKU at or under 안전재고, in a file to set them 품절 (its template's
+    [soldout] layout, [확인 필요] until a seller checks it against the channel's own upload)."""
+    if not alerts:
+        return
+    for channel_id, entries in soldout_listings(book, stock).items():
+        channel = ctx.channels.get(channel_id)
+        name = ctx.channel_name(channel_id)
+        path = write_soldout_file(ctx.out_dir / f"품절_{name}_{ctx.stamp}.xlsx", entries,
+                                  getattr(channel, "doc", {}).get("soldout"))
+        ctx.report.outputs.append(path)
+    names = ", ".join(f"{r.sku}({r.state}, 남는 수 {r.left})" for r in alerts[:5])
+    ctx.report.waiting.append(f"품절·품절 임박 {len(alerts)}개 상품: {names} — 채널별 품절_….xlsx의 상품을 판매자센터에서 "
+                              "품절로 바꾸거나, 입고했다면 상품 시트의 재고를 새로 센 값으로 고치세요.")

@@ -1,0 +1,134 @@
+"""Stock across channels: counted 재고 goes to the oldest paid orders, the rest wait as 재고 부족 (never on a
+waybill); sets move their components; a void parcel puts its goods back; 품절 alerts name each channel's listings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+
+from chulgo import samples
+from chulgo.ledger import Ledger
+from chulgo.mapping import load_mapping
+from jobs.context import Context
+from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+
+
+def set_stock(ws: Path, stock: dict[str, int | str]) -> None:
+    """The seller types new 재고 counts into 상품."""
+    path = ws / "mappings" / "상품매핑.xlsx"
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["상품"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        sku = row[header.index("SKU")].value
+        if sku in stock:
+            row[header.index("재고")].value = stock[sku]
+    wb.save(path)
+
+
+def demand(ws: Path) -> tuple[dict[str, Counter], list]:
+    """Open lines' wanted units per SKU per channel, and the lines oldest first with their items."""
+    ctx = Context(ws)
+    book = ctx.mapping()
+    lines = [(line, book.items_for(line)) for line, reason, _ in Ledger(ws / "data" / "chulgo.sqlite").open_lines("new")
+             if not reason]
+    per: dict[str, Counter] = {}
+    for line, items in lines:
+        for it in items or []:
+            per.setdefault(it.sku, Counter())[line.channel] += it.quantity
+    return per, [(line, items) for line, items in lines if items]
+
+
+def shipped_units(ws: Path) -> Counter:
+    out = Counter()
+    import json
+    for (items,) in ledger_rows(ws, "SELECT items FROM shipments WHERE voided_at IS NULL"):
+        for sku, qty, *_ in json.loads(items):
+            out[sku] += qty
+    return out
+
+
+def test_stock_goes_to_the_oldest_orders_across_channels_and_the_rest_never_reach_a_waybill(cli, tmp_path):
+    day = samples.generate_day(seed=11, lines=60, unmapped_share=0, cancelled_share=0)
+    ws = make_workspace(tmp_path / "ws", day)
+    cli(ws, "collect")
+    per, lines = demand(ws)
+    sku = next(s for s, by in sorted(per.items()) if len(by) >= 2 and sum(by.values()) >= 3)
+    wanting = [(line, sum(it.quantity for it in items if it.sku == sku)) for line, items in lines
+               if any(it.sku == sku for it in items)]
+    oldest_need = wanting[0][1]
+    set_stock(ws, {sku: oldest_need})
+    code, out = cli(ws, "ship")
+    assert "재고 부족" in out
+    assert shipped_units(ws)[sku] == oldest_need            # never more than the count
+    on_waybill = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE shipment_id IS NOT NULL")}
+    assert wanting[0][0].line_key in on_waybill
+    assert not {line.line_key for line, _ in wanting[1:]} & on_waybill
+    assert Ledger(ws / "data" / "chulgo.sqlite").stock()[sku].on_hand == 0
+
+    cli(ws, "status")
+    waiting = as_dicts(sheet_rows(outputs(ws, "현황")[-1], "대기"))
+    short = [r for r in waiting if r["사유"].startswith("재고 부족")]
+    assert {r["주문 줄 번호"] for r in short} >= {line.line_key for line, _ in wanting[1:]}
+    assert all(sku in r["사유"] for r in short if r["주문 줄 번호"] in {l.line_key for l, _ in wanting[1:]})
+
+    set_stock(ws, {sku: 100})                                # goods arrived: the seller counts again
+    cli(ws, "ship")
+    on_waybill = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE shipment_id IS NOT NULL")}
+    assert {line.line_key for line, _ in wanting} <= on_waybill
+    left = Ledger(ws / "data" / "chulgo.sqlite").stock()[sku]
+    assert left.counted == 100 and left.on_hand == 100 - sum(n for _, n in wanting[1:])
+
+
+def test_a_set_moves_its_components_and_a_reprint_moves_nothing_twice(cli, ws):
+    cli(ws, "collect")
+    book = load_mapping(ws / "mappings" / "상품매핑.xlsx", {})
+    counted = book.stock_counts()
+    cli(ws, "ship")
+    units = shipped_units(ws)
+    stock = Ledger(ws / "data" / "chulgo.sqlite").stock()
+    sets = {s for s in book.sets}
+    assert sets and not sets & set(units)                    # a set never leaves the shelf as itself …
+    for sku, n in units.items():                             # … its components do
+        assert stock[sku].on_hand == counted[sku] - n
+    cli(ws, "ship", "--reprint", "1")
+    again = Ledger(ws / "data" / "chulgo.sqlite").stock()
+    assert {sku: s.on_hand for sku, s in again.items()} == {sku: s.on_hand for sku, s in stock.items()}
+    moves = dict(ledger_rows(ws, "SELECT kind, COUNT(*) FROM stock_moves GROUP BY kind"))
+    assert moves["unshipped"] == moves["shipped"] // 2 > 0
+
+
+def test_a_recount_after_shipping_is_taken_as_the_stock_from_then_on(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    units = shipped_units(ws)
+    sku = next(iter(units))
+    set_stock(ws, {sku: 7})
+    cli(ws, "status")
+    assert Ledger(ws / "data" / "chulgo.sqlite").stock()[sku].on_hand == 7
+
+
+def test_a_sku_at_or_under_its_safety_stock_is_listed_per_channel_for_selling_out(cli, tmp_path):
+    day = samples.generate_day(seed=11, lines=60, unmapped_share=0, cancelled_share=0)
+    ws = make_workspace(tmp_path / "ws", day)
+    cli(ws, "collect")
+    per, _ = demand(ws)
+    sku = next(s for s, by in sorted(per.items()) if len(by) >= 2)
+    set_stock(ws, {sku: sum(per[sku].values())})             # exactly today's demand: nothing left after it
+    code, out = cli(ws, "status")
+    assert "품절" in out
+    stock = {r["SKU"]: r for r in as_dicts(sheet_rows(outputs(ws, "현황")[-1], "재고"))}
+    assert stock[sku]["남는 수"] == "0" and stock[sku]["상태"] == "품절"
+    book = load_mapping(ws / "mappings" / "상품매핑.xlsx", {"스마트스토어": "smartstore", "쿠팡": "coupang",
+                                                            "카페24": "cafe24", "smartstore": "smartstore",
+                                                            "coupang": "coupang", "cafe24": "cafe24"})
+    for channel, name in (("smartstore", "스마트스토어"), ("coupang", "쿠팡"), ("cafe24", "카페24")):
+        selling = {(l.product_code, l.option_code) for l in book.listings
+                   if l.channel == channel and sku in book.components(l.sku)}
+        files = outputs(ws, f"품절_{name}")
+        if not selling:
+            continue
+        listed = {(r["채널상품코드"], r["채널옵션코드"]) for r in as_dicts(sheet_rows(files[-1])) if r["SKU"] == sku}
+        assert selling <= listed
