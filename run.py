@@ -38,6 +38,7 @@ COMMANDS = {
     "schedule": "Windows 작업 스케줄러의 매일 자동 실행: install(등록) | show(보기) | remove(삭제) | xml(작업 XML)",
     "excel": "엑셀 실행 버튼 파일(출고.xlsx + 출고.py)을 만듭니다 — xlwings 추가 기능의 'Run main'으로 실행 (선택 사항)",
     "purge": "보관 기간([privacy] keep_days)이 지난 받는분 개인정보를 장부·보관함·outbox에서 지웁니다",
+    "returns": "돌아온 반품: 목록(이름 없이) | 입고 주문번호… (재고에 더함) | 불량 주문번호… (더하지 않음)",
     "sheets": "구글 시트를 매핑·현황 화면으로: init — 공유한 빈 시트에 도구의 시트(상품·매핑·세트·미매핑·현황)를 만듭니다",
     "login": "카페24 API를 처음 쓸 때 한 번: 앱을 승인하고 토큰을 이 PC의 자격 증명 저장소에 보관합니다",
 }
@@ -97,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--dir", type=Path, default=Path("chulgo-demo"), help="예제 작업 폴더 (기본: ./chulgo-demo)")
             c.add_argument("--api", action="store_true",
                            help="스마트스토어·쿠팡·카페24 주문을 파일 대신 내장 가짜 API(127.0.0.1)로 받고 송장도 API로 보냅니다")
+        if name == "returns":
+            c.add_argument("action", nargs="?", choices=["입고", "불량", "good", "defect"], metavar="입고|불량",
+                           help="입고: 멀쩡해서 다시 팔 수 있음(재고 +) · 불량: 재고에 넣지 않음")
+            c.add_argument("keys", nargs="*", metavar="주문번호", help="주문 줄 번호, 주문번호 또는 우리 송장번호")
         if name == "sheets":
             c.add_argument("action", choices=["init"], metavar="동작", help="init (도구의 시트 만들기)")
         if name == "login":
@@ -134,6 +139,9 @@ def run_job(ctx: Context, args: argparse.Namespace) -> None:
 
     if args.command == "ship":
         ship(ctx, args.courier, args.reprint)
+    elif args.command == "returns":
+        from jobs.returns import returns
+        returns(ctx, args.action, args.keys)
     elif args.command == "uploaded":
         uploaded(ctx, " ".join(args.what))
     elif args.command == "cancelled":

@@ -86,6 +86,9 @@ CREATE TABLE IF NOT EXISTS stock_moves (
     at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
 CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
+CREATE TABLE IF NOT EXISTS return_receipts (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('good', 'defect')),
+    at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
 CREATE TABLE IF NOT EXISTS api_sync (
     account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_lines (
@@ -156,7 +159,7 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
     """v2 → v3: stock movements per SKU (a count the seller typed, then shipped −, unshipped +, returned +). Parcels
     made before v3 moved no stock: the first count read after the upgrade is where stock starts."""
     for statement in statements(SCHEMA):
-        if "stock_moves" in statement.split("(")[0]:
+        if "stock_moves" in statement.split("(")[0] or "return_receipts" in statement.split("(")[0]:
             db.execute(statement)
 
 
@@ -599,8 +602,31 @@ class Ledger:
         return self._claims(PRINTED_STATES)
 
     def returns(self) -> list[tuple[OrderLine, str, str, str | None]]:
-        """(line, claim, state, shipment id) of uploaded lines the channel now lists as cancelled or claimed: returns."""
-        return self._claims((RETURNED,))
+        """(line, claim, state, shipment id) of uploaded lines the channel now lists as cancelled or claimed, whose
+        goods have not come back yet: returns to receive."""
+        received = set(self.db.execute("SELECT channel, line_key FROM return_receipts"))
+        return [r for r in self._claims((RETURNED,)) if (r[0].channel, r[0].line_key) not in received]
+
+    def receive_returns(self, keys: list[str], outcome: str) -> list[tuple[str, str, list[tuple[str, int]]]]:
+        """Returned goods came back (``outcome`` 'good': back on the shelf, stock +; 'defect': not). ``keys``: line
+        keys, order numbers or our parcel ids. Each line is received once. Returns (channel, key, items) received."""
+        marks = ", ".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT l.channel, l.line_key, sl.items FROM lines l JOIN shipment_lines sl ON sl.channel = l.channel "
+            f"AND sl.line_key = l.line_key AND sl.shipment_id = l.shipment_id WHERE l.state = '{RETURNED}' "
+            f"AND (l.line_key IN ({marks}) OR l.order_no IN ({marks}) OR l.shipment_id IN ({marks})) "
+            "AND NOT EXISTS (SELECT 1 FROM return_receipts r WHERE r.channel = l.channel AND r.line_key = l.line_key)",
+            keys * 3).fetchall()
+        stamp = self.now()
+        out = []
+        for channel, key, items in rows:
+            parts = [(it[0], int(it[1])) for it in json.loads(items)]
+            self.db.execute("INSERT INTO return_receipts VALUES (?, ?, ?, ?)", (channel, key, outcome, stamp))
+            if outcome == "good":
+                self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'returned', ?, ?)",
+                                    [(sku, n, f"{channel}:{key}", stamp) for sku, n in parts])
+            out.append((channel, key, parts))
+        return out
 
     def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
         q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim, state, shipment_id FROM lines "

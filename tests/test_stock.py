@@ -132,3 +132,43 @@ def test_a_sku_at_or_under_its_safety_stock_is_listed_per_channel_for_selling_ou
             continue
         listed = {(r["채널상품코드"], r["채널옵션코드"]) for r in as_dicts(sheet_rows(files[-1])) if r["SKU"] == sku}
         assert selling <= listed
+
+
+def _returned(cli, ws: Path, day: samples.SampleDay, n: int) -> list[str]:
+    """A day shipped and uploaded, then the channel lists ``n`` of its cafe24 lines as 반품요청."""
+    cli(ws, "collect")
+    cli(ws, "ship")
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
+    cli(ws, "tracking")
+    cli(ws, "invoice")
+    rows = [dict(r) for r in day.cafe24]
+    uploaded = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE state = 'invoiced'")}
+    picked = [r for r in rows if r["품목별 주문번호"] in uploaded][:n]
+    for r in picked:
+        r["주문상태"] = "반품요청"
+    samples.write_cafe24_export(ws / "inbox" / "cafe24_later.xlsx", rows)
+    cli(ws, "collect")
+    return [r["품목별 주문번호"] for r in picked]
+
+
+def test_a_good_return_restocks_once_and_a_defect_does_not(cli, ws, day):
+    good, defect = _returned(cli, ws, day, 2)
+    before = Ledger(ws / "data" / "chulgo.sqlite").stock()
+    items = dict(ledger_rows(ws, "SELECT line_key, items FROM shipment_lines WHERE line_key IN (?, ?)", (good, defect)))
+    import json
+    code, out = cli(ws, "returns")
+    assert code == 0 and good in out and defect in out
+    code, out = cli(ws, "returns", "입고", good)
+    assert code == 0, out
+    code, out = cli(ws, "returns", "입고", good)                   # the same parcel scanned twice
+    assert code == 1 and "이미 받았거나" in out
+    code, out = cli(ws, "returns", "불량", defect)
+    assert code == 0, out
+    after = Ledger(ws / "data" / "chulgo.sqlite").stock()
+    back = Counter()
+    for sku, qty, *_ in json.loads(items[good]):
+        back[sku] += qty
+    for sku in set(before) | set(after):
+        assert after[sku].on_hand == before[sku].on_hand + back.get(sku, 0)
+    cli(ws, "status")
+    assert as_dicts(sheet_rows(outputs(ws, "현황")[-1], "반품")) == []      # received: off the list
