@@ -53,7 +53,7 @@ def stock_sheet(rows: list[StockRow]) -> Sheet:
     body += [[r.sku, r.name, r.stock.counted, r.stock.counted_at.replace("T", " ")[:16], r.stock.on_hand, r.wanted,
               r.left, r.safety, r.state] for r in rows]
     return Sheet("재고", body, row_styles={i: "urgent" for i, r in enumerate(rows, start=1) if r.state},
-                 styles=STATUS_STYLES)
+                 styles=STATUS_STYLES, printable=True)
 
 
 def soldout_listings(book: MappingBook, rows: list[StockRow]) -> dict[str, list[tuple[Listing, StockRow]]]:
@@ -78,4 +78,4 @@ def write_soldout_file(path: Path, entries: list[tuple[Listing, StockRow]], spec
                   "product_name": listing.product_name, "option_text": listing.option_text, "sku": row.sku,
                   "left": max(row.left, 0), "state": states.get(row.state, row.state)}
         body.append([c["text"] if "text" in c else values.get(c.get("value", ""), "") for c in columns])
-    return write_workbook(path, [Sheet(spec.get("sheet", "품절"), body)])
+    return write_workbook(path, [Sheet(spec.get("sheet", "품절"), body, printable=True)])
