@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS stock_moves (
     at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
 CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
+CREATE INDEX IF NOT EXISTS stock_moves_kind ON stock_moves(kind, sku, move_id);
 CREATE TABLE IF NOT EXISTS return_receipts (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('good', 'defect')),
     at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
@@ -161,6 +162,13 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
     for statement in statements(SCHEMA):
         if "stock_moves" in statement.split("(")[0] or "return_receipts" in statement.split("(")[0]:
             db.execute(statement)
+    # Parcels already on the road get their shipped moves (before any count, so no stock changes): a later void
+    # or settled cancellation then puts back exactly what they took.
+    db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) "
+               "SELECT json_extract(j.value, '$[0]'), -json_extract(j.value, '$[1]'), 'shipped', "
+               "sl.shipment_id || '|' || sl.channel || '|' || sl.line_key, b.created_at "
+               "FROM shipment_lines sl JOIN shipments s ON s.shipment_id = sl.shipment_id "
+               "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}         # version reached -> step from the version before
@@ -257,6 +265,11 @@ class OpenDeadline:
 class PendingOutput:
     staged: str          # paths relative to the workspace
     final: str
+
+
+def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
+    """A shipped move names its parcel and line, so pulling one line back reverses that line's goods only."""
+    return f"{shipment_id}|{channel}|{line_key}"
 
 
 @dataclass(frozen=True)
@@ -684,7 +697,8 @@ class Ledger:
         self.db.executemany("INSERT INTO shipment_lines VALUES (?, ?, ?, ?)", links)
         stamp = self.now()
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
-                            [(it.sku, -it.quantity, s.shipment_id, stamp) for s in shipments for it in s.items])
+                            [(it.sku, -it.quantity, _move_ref(s.shipment_id, line.channel, line.line_key), stamp)
+                             for s in shipments for line in s.lines for it in line.items])
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
         if cur.rowcount != len(moves):
@@ -834,6 +848,9 @@ class Ledger:
         stamp = self.now()
         self.db.executemany(f"UPDATE lines SET state = '{CANCELLED}', hold_reason = '', updated_at = ? "
                             "WHERE channel = ? AND line_key = ?", [(stamp, ch, key) for ch, key, _ in rows])
+        for ch, key, sid in rows:
+            if sid:                          # pulled from packing or called back: its goods are on the shelf again
+                self._unship([sid], [(ch, key)])
         for sid in {sid for _, _, sid in rows if sid}:
             shipped = ", ".join(f"'{s}'" for s in SHIPPED_STATES)
             live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ({shipped})", (sid,)).fetchone()
@@ -972,25 +989,31 @@ class Ledger:
 
     # -- stock ----------------------------------------------------------------------------------------------
 
-    def _unship(self, shipment_ids: list[str]) -> None:
-        """A void parcel's goods are back on the shelf: its shipped moves are reversed (once)."""
+    def _unship(self, shipment_ids: list[str], lines: list[tuple[str, str]] | None = None) -> None:
+        """A void parcel's goods (or, with ``lines``, those of the lines pulled from it) are back on the shelf: their
+        shipped moves are reversed, each once."""
         stamp = self.now()
         for sid in shipment_ids:
-            self.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) SELECT sku, -qty, 'unshipped', ref, ? "
-                            "FROM stock_moves WHERE ref = ? AND kind = 'shipped' AND NOT EXISTS "
-                            "(SELECT 1 FROM stock_moves u WHERE u.ref = ? AND u.kind = 'unshipped')", (stamp, sid, sid))
+            refs = [_move_ref(sid, ch, key) for ch, key in lines] if lines is not None else [
+                ref for (ref,) in self.db.execute("SELECT DISTINCT ref FROM stock_moves WHERE kind = 'shipped' AND "
+                                                  "substr(ref, 1, ?) = ?", (len(sid) + 1, sid + "|"))]
+            for ref in refs:
+                self.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) SELECT sku, -qty, 'unshipped', ref, ? "
+                                "FROM stock_moves m WHERE m.ref = ? AND m.kind = 'shipped' AND NOT EXISTS "
+                                "(SELECT 1 FROM stock_moves u WHERE u.ref = m.ref AND u.kind = 'unshipped')", (stamp, ref))
 
-    def record_counts(self, counts: dict[str, int]) -> list[str]:
-        """The seller's 재고 per SKU as read now: a value that differs from the last count recorded is a new count,
-        taken as of now (movements before it are in it). Returns the SKUs counted anew."""
-        last = dict(self.db.execute(
-            "SELECT m.sku, m.qty FROM stock_moves m JOIN (SELECT sku, MAX(move_id) AS id FROM stock_moves "
-            "WHERE kind = 'count' GROUP BY sku) c ON c.id = m.move_id"))
-        new = [(sku, n) for sku, n in counts.items() if last.get(sku) != n]
+    def record_counts(self, counts: dict[str, tuple[int, str]]) -> list[str]:
+        """The seller's 재고 per SKU as read now, with its optional 센 날: a number or a date that differs from the
+        last count recorded is a new count, taken as of now (movements before it are in it). Returns the SKUs
+        counted anew."""
+        last = {sku: (n, mark) for sku, n, mark in self.db.execute(
+            "SELECT m.sku, m.qty, m.ref FROM stock_moves m JOIN (SELECT sku, MAX(move_id) AS id FROM stock_moves "
+            "WHERE kind = 'count' GROUP BY sku) c ON c.id = m.move_id")}
+        new = [(sku, n, mark) for sku, (n, mark) in counts.items() if last.get(sku) != (n, mark)]
         stamp = self.now()
-        self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, at) VALUES (?, ?, 'count', ?)",
-                            [(sku, n, stamp) for sku, n in new])
-        return [sku for sku, _ in new]
+        self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'count', ?, ?)",
+                            [(sku, n, mark, stamp) for sku, n, mark in new])
+        return [sku for sku, _, _ in new]
 
     def stock(self) -> dict[str, Stock]:
         """On hand per counted SKU: the last count plus every movement after it."""

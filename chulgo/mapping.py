@@ -82,7 +82,7 @@ class Product:
     stock: str
     safety_stock: str
     supplier: str
-
+    counted_on: str = ""         # optional 센 날: a new date makes the same number a new count
 
 @dataclass(frozen=True)
 class Rule:
@@ -168,13 +168,14 @@ class MappingBook:
                 self._sku_keys[_sku_key(sku)] = sku
         return self._sku_keys.get(_sku_key(typed), "")
 
-    def stock_counts(self) -> dict[str, int]:
-        """{SKU: the 재고 the seller typed} for products whose 재고 is a number (blank = stock not tracked)."""
+    def stock_counts(self) -> dict[str, tuple[int, str]]:
+        """{SKU: (the 재고 the seller typed, its optional 센 날)} for products whose 재고 is a number (blank = stock
+        not tracked)."""
         out = {}
         for sku, p in self.products.items():
             n = _count(p.stock)
             if n is not None:
-                out[sku] = n
+                out[sku] = (n, p.counted_on)
         return out
 
     def components(self, sku: str) -> set[str]:
@@ -505,7 +506,7 @@ def build_mapping(tables: dict[str, list[list[str]]], path: Path, channel_aliase
                 mb.problems.append(Problem("bad_stock", f"{column}가 정수가 아닙니다. 비우거나(재고를 세지 않음) 숫자만 적으세요.",
                                            fname, "상품", r["_row"], column, r[column]))
         mb.products[sku] = Product(sku, r.get("상품명", ""), r.get("바코드", ""), r.get("로케이션", ""),
-                                   r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""))
+                                   r.get("재고", ""), r.get("안전재고", ""), r.get("공급사", ""), r.get("센 날", ""))
 
     for r in _sheet_rows(tables, "세트", fname, False):
         set_sku, comp = r.get("세트SKU", ""), r.get("구성SKU", "")

@@ -11,7 +11,7 @@ from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_day_total, write_picking_list
 from chulgo.progress import shown
 from jobs.context import Context
-from jobs.waiting import sort_open_lines, update_unmapped
+from jobs.waiting import record_stock_counts, sort_open_lines, update_unmapped
 
 _BATCH_NAME = re.compile(r"^\s*(?:(\d{4})-?(\d{2})-?(\d{2})\s*[_\s-]\s*)?(\d+)\s*차?\s*$")
 
@@ -31,9 +31,10 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
         reissued = None
         if reprint is not None:
             reissued = find_batch(ctx, reprint)
+            record_stock_counts(ctx, book)     # a count typed since is the shelf before the void puts goods back
             only = _void_batch(ctx, reissued)
             courier_id = courier_id or reissued.courier
-        open_lines = sort_open_lines(ctx, book)
+        open_lines = sort_open_lines(ctx, book, first=only)
         update_unmapped(ctx, book, open_lines)
         ready: list[tuple[OrderLine, list[Item]]] = open_lines.ready
         if only is not None:

@@ -102,11 +102,12 @@ def recipient_problems(ctx: Context, line: OrderLine) -> list[Problem]:
     return out
 
 
-def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
+def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]] | None = None) -> OpenLines:
     """Every line not yet on a waybill, sorted by what it waits for. Mapping is re-read each run.
 
     A channel bundle (묶음배송번호, 배송비 묶음번호 …) ships whole: while one of its lines waits, its ready lines wait
-    too, unless [shipping] partial_bundles = true."""
+    too, unless [shipping] partial_bundles = true. Counted stock goes to whole bundles, oldest first (``first``:
+    lines to serve before any other — a re-issued batch's, already packed)."""
     out = OpenLines()
     ready = []
     now = ctx.now()
@@ -127,45 +128,62 @@ def sort_open_lines(ctx: Context, book: MappingBook) -> OpenLines:
             out.next_day.append((line, day))
         else:
             ready.append((line, items))
-    ready = allocate_stock(ctx, book, ready, out)
     if ctx.settings.partial_bundles:
-        out.ready = ready
+        out.ready = allocate_stock(ctx, book, ready, out, first, by_bundle=False)
         return out
     # A line the channel dropped (vanished: 쿠팡 drops cancelled items) does not hold back the rest of its bundle.
     held = (l for l, why in out.held if why != HOLD_REASONS[HOLD_VANISHED])
     waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address, held,
                                                                 (l for l, _ in out.bad_recipient),
                                                                 (l for l, _ in out.too_fresh),
-                                                                (l for l, _ in out.next_day),
-                                                                (l for l, _ in out.short)))
+                                                                (l for l, _ in out.next_day)))
+    whole = []
     for line, items in ready:
         n = waiting.get((line.channel, line.bundle_key), 0)
         if n:
             out.bundle_waiting.append((line, n))
         else:
-            out.ready.append((line, items))
+            whole.append((line, items))
+    out.ready = allocate_stock(ctx, book, whole, out, first, by_bundle=True)
     return out
 
 
-def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine, list[Item]]],
-                   out: OpenLines) -> list[tuple[OrderLine, list[Item]]]:
-    """Counted stock goes to the oldest paid orders first; a line it does not cover waits as 재고 부족 (never on a
-    waybill). SKUs with a blank 재고 are not counted and never hold a line back."""
-    ctx.ledger.record_counts(book.stock_counts())
-    left = {sku: s.on_hand for sku, s in ctx.ledger.stock().items()}
-    covered = []
+def record_stock_counts(ctx: Context, book: MappingBook) -> None:
+    """The 재고 the seller typed, recorded as counts — not from a stand-in read (the sheet failed) that may be old."""
+    if not ctx.mapping_store.failure:
+        ctx.ledger.record_counts(book.stock_counts())
+
+
+def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine, list[Item]]], out: OpenLines,
+                   first: set[tuple[str, str]] | None = None, by_bundle: bool = True) -> list[tuple[OrderLine, list[Item]]]:
+    """Counted stock goes to the oldest paid orders first, a whole channel bundle at a time (or line by line with
+    partial bundles); what it does not cover waits as 재고 부족, its bundle siblings with it (never on a waybill).
+    Only SKUs whose 재고 is filled in now are counted: a blank 재고 never holds a line back."""
+    record_stock_counts(ctx, book)
+    counted = book.stock_counts()
+    left = {sku: s.on_hand for sku, s in ctx.ledger.stock().items() if sku in counted}
+    groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}
     for line, items in ready:                      # oldest order first (open_lines' order)
+        groups.setdefault((line.channel, line.bundle_key if by_bundle else line.line_key), []).append((line, items))
+    order = sorted(groups.values(), key=lambda g: not any((l.channel, l.line_key) in (first or ()) for l, _ in g))
+    covered = []
+    for group in order:
         need = Counter()
-        for it in items:
-            need[it.sku] += it.quantity
-        missing = {sku: n - max(left[sku], 0) for sku, n in need.items() if sku in left and left[sku] < n}
-        if missing:
-            out.short.append((line, missing))
+        for _, items in group:
+            for it in items:
+                need[it.sku] += it.quantity
+        if all(left.get(sku, n) >= n for sku, n in need.items()):
+            for sku, n in need.items():
+                if sku in left:
+                    left[sku] -= n
+            covered += group
             continue
-        for sku, n in need.items():
-            if sku in left:
-                left[sku] -= n
-        covered.append((line, items))
+        missing = {sku: n - max(left[sku], 0) for sku, n in need.items() if sku in left and left[sku] < n}
+        short = [(line, {sku: n for sku, n in missing.items() if any(it.sku == sku for it in items)})
+                 for line, items in group if any(it.sku in missing for it in items)]
+        out.short += short
+        shorted = {l.line_key for l, _ in short}
+        out.bundle_waiting += [(l, len(short)) for l, _ in group if l.line_key not in shorted]
     return covered
 
 

@@ -15,16 +15,21 @@ from jobs.context import Context
 from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
 
 
-def set_stock(ws: Path, stock: dict[str, int | str]) -> None:
-    """The seller types new 재고 counts into 상품."""
+def set_stock(ws: Path, stock: dict[str, int | str | None], counted_on: str = "") -> None:
+    """The seller types new 재고 counts into 상품 (and, when given, the day they counted into 센 날)."""
     path = ws / "mappings" / "상품매핑.xlsx"
     wb = openpyxl.load_workbook(path)
     sheet = wb["상품"]
     header = [c.value for c in sheet[1]]
+    if counted_on and "센 날" not in header:
+        sheet.cell(row=1, column=len(header) + 1, value="센 날")
+        header.append("센 날")
     for row in sheet.iter_rows(min_row=2):
         sku = row[header.index("SKU")].value
         if sku in stock:
             row[header.index("재고")].value = stock[sku]
+            if counted_on:
+                sheet.cell(row=row[0].row, column=header.index("센 날") + 1, value=counted_on)
     wb.save(path)
 
 
@@ -92,7 +97,7 @@ def test_a_set_moves_its_components_and_a_reprint_moves_nothing_twice(cli, ws):
     sets = {s for s in book.sets}
     assert sets and not sets & set(units)                    # a set never leaves the shelf as itself …
     for sku, n in units.items():                             # … its components do
-        assert stock[sku].on_hand == counted[sku] - n
+        assert stock[sku].on_hand == counted[sku][0] - n
     cli(ws, "ship", "--reprint", "1")
     again = Ledger(ws / "data" / "chulgo.sqlite").stock()
     assert {sku: s.on_hand for sku, s in again.items()} == {sku: s.on_hand for sku, s in stock.items()}
@@ -172,3 +177,38 @@ def test_a_good_return_restocks_once_and_a_defect_does_not(cli, ws, day):
         assert after[sku].on_hand == before[sku].on_hand + back.get(sku, 0)
     cli(ws, "status")
     assert as_dicts(sheet_rows(outputs(ws, "현황")[-1], "반품")) == []      # received: off the list
+
+
+def test_a_blank_count_stops_counting_and_a_new_count_day_makes_the_same_number_a_new_count(cli, ws):
+    cli(ws, "collect")
+    per, lines = demand(ws)
+    sku = next(s for s, by in sorted(per.items()) if sum(by.values()) >= 1)
+    set_stock(ws, {sku: 0})
+    code, out = cli(ws, "ship")
+    assert "재고 부족" in out and shipped_units(ws)[sku] == 0
+    set_stock(ws, {sku: None})                               # the seller stops counting this SKU
+    cli(ws, "ship")
+    assert shipped_units(ws)[sku] > 0
+    cli(ws, "status")
+    dashboard = outputs(ws, "현황")[-1]
+    assert sku not in {r["SKU"] for r in as_dicts(sheet_rows(dashboard, "재고"))}
+    assert not [r for r in as_dicts(sheet_rows(dashboard, "대기")) if sku in r["사유"]]
+    set_stock(ws, {sku: 5}, counted_on="2026-11-23")
+    cli(ws, "status")
+    set_stock(ws, {sku: 5}, counted_on="2026-11-24")          # counted again: still 5 on the shelf
+    cli(ws, "status")
+    assert Ledger(ws / "data" / "chulgo.sqlite").stock()[sku].on_hand == 5
+
+
+def test_a_reprint_after_the_shelf_was_counted_empty_keeps_the_packed_parcels(cli, ws):
+    cli(ws, "collect")
+    cli(ws, "ship")
+    packed = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE state = 'batched'")}
+    units = shipped_units(ws)
+    set_stock(ws, {sku: 0 for sku in units})                 # everything is in the boxes; the shelf is empty
+    code, out = cli(ws, "ship", "--reprint", "1")
+    assert code == 0, out
+    again = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE state = 'batched'")}
+    assert again == packed
+    stock = Ledger(ws / "data" / "chulgo.sqlite").stock()
+    assert all(stock[sku].on_hand == 0 for sku in units)
