@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chulgo.api import ChannelApi, Dispatch, Fetched, LineRef, kst
-from chulgo.api.http import ApiError
+from chulgo.api import ApiError, ChannelApi, Dispatch, Fetched, LineRef, kst
 from chulgo.ledger import CollectReport, order_time_key
 from chulgo.mapping import MappingBook
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem

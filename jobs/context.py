@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from chulgo.api import ChannelApi
-from chulgo.api.accounts import Transport, connect
 from chulgo.archive import archive_file, display_name, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
 from chulgo.channels.template import courier_names
@@ -19,11 +18,14 @@ from chulgo.couriers import Courier, load_couriers
 from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES, pick_up, template_recogniser
 from chulgo.files import InputFileError, read_tables
 from chulgo.ledger import Ledger
-from chulgo.gsheet import GoogleSheet, SheetsMappingStore, service_account
 from chulgo.mapping import MappingBook, XlsxMappingStore
 from chulgo.model import ChulgoError, Problem, RawTable
 from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
+
+if TYPE_CHECKING:                 # imported when used: a workspace without APIs or [sheets] never loads them
+    from chulgo.api.accounts import Transport
+    from chulgo.gsheet import SheetsMappingStore
 
 
 
@@ -143,6 +145,9 @@ class Context:
     @cached_property
     def api_accounts(self) -> list[ChannelApi]:
         """The channel API accounts settings.toml turns on; one without its secret is named once and skipped."""
+        if not self.settings.apis:
+            return []
+        from chulgo.api.accounts import connect     # httpx, keyring, bcrypt: only for a workspace that uses APIs
         accounts, notes = connect(self.settings, self.api_transport)
         for note in notes:
             self.report.problem(Problem("api_secret", note))
@@ -253,6 +258,7 @@ class Context:
         s = self.settings
         if s.sheets is None:
             return XlsxMappingStore(s.mapping_path)
+        from chulgo.gsheet import GoogleSheet, SheetsMappingStore, service_account    # gspread: only with [sheets]
         sheet = GoogleSheet(s.sheets.spreadsheet, self.sheets_client or service_account(s.sheets.credentials))
         return SheetsMappingStore(sheet, s.data / "sheets-mapping.json", s.mapping_path)
 

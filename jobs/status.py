@@ -8,7 +8,6 @@ from itertools import chain
 
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
-from chulgo.gsheet import SheetError, SheetsMappingStore
 from chulgo.ledger import Batch
 from chulgo.runstate import last_failure
 from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
@@ -229,9 +228,10 @@ def _by_courier(ctx: Context, batches: list[Batch]) -> list[CourierRow]:
 
 def _push_dashboard(ctx: Context, sheets: list[Sheet]) -> None:
     """With [sheets]: 현황 also in the shared Google Sheet (its own sheets, rewritten whole). A failure only says so."""
-    store = ctx.mapping_store
-    if ctx.dry_run or not isinstance(store, SheetsMappingStore) or store.failure:
+    if ctx.dry_run or ctx.settings.sheets is None or ctx.mapping_store.failure:
         return
+    from chulgo.gsheet import SheetError        # gspread: only with [sheets]
+    store = ctx.mapping_store
     try:
         store.push_dashboard(sheets)
     except SheetError as e:

@@ -10,9 +10,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from chulgo.model import OrderLine
+from chulgo.model import ChulgoError, OrderLine
 
 KST = timezone(timedelta(hours=9))
+
+
+class ApiError(ChulgoError):
+    """A channel API call that did not work. ``kind``: auth (key wrong or expired), ip (this PC's IP is not
+    registered), rate (rate limit), down (no answer, server error), bad (the channel refused the request)."""
+
+    def __init__(self, message: str, kind: str = "down", status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.partial: dict[str, str] = {}      # what a call over several chunks got before it failed
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from chulgo.model import ChulgoError
+from chulgo.api import ApiError
 
 TRIES = 3                 # one call is tried at most this many times
 LONGEST_WAIT = 60.0       # a Retry-After longer than this is not waited for: the run goes on, the next run retries
@@ -22,17 +22,6 @@ Signer = Callable[[str, str, str], Mapping[str, str]]     # (method, path, query
 
 
 MAX_PAGES = 2000         # a paging loop that never ends is a channel fault, not a reason to run all day
-
-
-class ApiError(ChulgoError):
-    """A channel API call that did not work. ``kind``: auth (key wrong or expired), ip (this PC's IP is not
-    registered), rate (rate limit), down (no answer, server error), bad (the channel refused the request)."""
-
-    def __init__(self, message: str, kind: str = "down", status: int | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.status = status
-        self.partial: dict[str, str] = {}      # what a call over several chunks got before it failed
 
 
 @dataclass
