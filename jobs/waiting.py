@@ -182,6 +182,8 @@ def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine,
         short = [(line, {sku: n for sku, n in missing.items() if any(it.sku == sku for it in items)})
                  for line, items in group if any(it.sku in missing for it in items)]
         out.short += short
+        for sku in missing:               # what is left is kept for this older order: a newer one does not jump it
+            left[sku] = 0
         shorted = {l.line_key for l, _ in short}
         out.bundle_waiting += [(l, len(short)) for l, _ in group if l.line_key not in shorted]
     return covered

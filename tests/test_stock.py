@@ -212,3 +212,18 @@ def test_a_reprint_after_the_shelf_was_counted_empty_keeps_the_packed_parcels(cl
     assert again == packed
     stock = Ledger(ws / "data" / "chulgo.sqlite").stock()
     assert all(stock[sku].on_hand == 0 for sku in units)
+
+
+def test_an_older_order_short_of_stock_keeps_what_is_left_from_newer_smaller_ones(cli, tmp_path):
+    day = samples.generate_day(seed=11, lines=60, unmapped_share=0, cancelled_share=0)
+    ws = make_workspace(tmp_path / "ws", day)
+    cli(ws, "collect")
+    _, lines = demand(ws)
+    by_sku: dict[str, list] = {}
+    for line, items in lines:
+        for it in items:
+            by_sku.setdefault(it.sku, []).append((line, it.quantity))
+    sku, wanting = next((s, w) for s, w in sorted(by_sku.items()) if len(w) >= 2 and w[0][1] >= 2)
+    set_stock(ws, {sku: wanting[0][1] - 1})                  # one short of the oldest order
+    cli(ws, "ship")
+    assert shipped_units(ws)[sku] == 0                       # newer orders do not take the oldest one's stock
