@@ -103,6 +103,9 @@ CREATE TRIGGER IF NOT EXISTS lines_state_move BEFORE UPDATE OF state ON lines
     WHEN NEW.state != OLD.state AND NOT EXISTS
         (SELECT 1 FROM state_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
     BEGIN SELECT RAISE(ABORT, 'chulgo: line state move not allowed'); END;
+CREATE TRIGGER IF NOT EXISTS return_receipts_clear AFTER UPDATE OF state ON lines
+    WHEN OLD.state = 'returned' AND NEW.state != 'returned'
+    BEGIN DELETE FROM return_receipts WHERE channel = OLD.channel AND line_key = OLD.line_key; END;
 CREATE TRIGGER IF NOT EXISTS lines_state_first BEFORE INSERT ON lines
     WHEN NEW.state NOT IN ({_FIRST_STATES})
     BEGIN SELECT RAISE(ABORT, 'chulgo: a line must start open, cancelled or closed'); END;

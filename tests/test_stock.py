@@ -227,3 +227,18 @@ def test_an_older_order_short_of_stock_keeps_what_is_left_from_newer_smaller_one
     set_stock(ws, {sku: wanting[0][1] - 1})                  # one short of the oldest order
     cli(ws, "ship")
     assert shipped_units(ws)[sku] == 0                       # newer orders do not take the oldest one's stock
+
+
+def test_a_second_return_of_the_same_line_can_be_received_after_the_first_was_withdrawn(cli, ws, day):
+    key, = _returned(cli, ws, day, 1)
+    assert cli(ws, "returns", "입고", key)[0] == 0
+    rows = [dict(r) for r in day.cafe24]
+    for status, name in (("배송완료", "cafe24_withdrawn.xlsx"), ("반품신청", "cafe24_again.xlsx")):
+        for r in rows:
+            if r["품목별 주문번호"] == key:
+                r["주문상태"] = status
+        samples.write_cafe24_export(ws / "inbox" / name, rows)
+        cli(ws, "collect")
+    assert ledger_rows(ws, "SELECT state FROM lines WHERE line_key = ?", (key,)) == [("returned",)]
+    code, out = cli(ws, "returns", "입고", key)
+    assert code == 0, out
