@@ -23,9 +23,10 @@ import requests
 from google.auth.exceptions import GoogleAuthError, RefreshError
 from gspread.exceptions import APIError
 
-from chulgo.files import cell_text, find_header_row, normalise_header
-from chulgo.mapping import (INSTRUCTION, SHEETS, UNMAPPED_COLUMNS, UNMAPPED_FIRST_ROW, MappingBook, build_mapping,
-                            unmapped_unchanged, write_unmapped_file, HEADER_SCAN, HEADER_KEYS, read_workbook)
+from chulgo.api import retry_after
+from chulgo.files import cell_text
+from chulgo.mapping import (INSTRUCTION, SHEETS, UNMAPPED_COLUMNS, UNMAPPED_FIRST_ROW, MappingBook, as_mapping_row,
+                            build_mapping, header_of, read_workbook, unmapped_unchanged, write_unmapped_file)
 from chulgo.model import ChulgoError
 from chulgo.sheets import Sheet
 
@@ -77,7 +78,7 @@ class GoogleSheet:
             except APIError as e:
                 status = e.response.status_code
                 if status == 429 or status >= 500:
-                    wait = _retry_after(e.response)
+                    wait = retry_after(e.response)
                     if attempt < TRIES and (wait is None or wait <= LONGEST_WAIT):
                         self.sleep(2.0 ** attempt if wait is None else wait)
                         continue
@@ -100,15 +101,6 @@ class GoogleSheet:
                      for s in meta.get("sheets", [])}
         return {title: sid for title, (sid, _) in self.grid.items()}
 
-    def room_for(self, rows: dict[str, int]) -> list[dict]:
-        """The requests that grow sheets to hold ``rows`` (title -> last row to be written), by the last metadata."""
-        out = []
-        for title, last in rows.items():
-            sid, have = self.grid.get(title, (None, 0))
-            if sid is not None and last > have:
-                out.append({"appendDimension": {"sheetId": sid, "dimension": "ROWS", "length": last - have + 100}})
-                self.grid[title] = (sid, last + 100)
-        return out
 
     def read(self, names: list[str]) -> dict[str, list[list[str]]]:
         """The named sheets' values as text rows, in one batchGet."""
@@ -120,10 +112,23 @@ class GoogleSheet:
         ranges = got.get("valueRanges", [])
         return {name: [[cell_text(c) for c in row] for row in r.get("values", [])] for name, r in zip(names, ranges)}
 
-    def write(self, data: dict[str, list[list[str]]]) -> None:
-        """Values into ranges, as typed text (RAW), in one batchUpdate."""
-        body = {"valueInputOption": "RAW",
-                "data": [{"range": rng, "majorDimension": "ROWS", "values": rows} for rng, rows in data.items()]}
+    def write(self, blocks: dict[tuple[str, int], list[list[str]]]) -> None:
+        """Rows into sheets from a 1-based row ((sheet, row) -> rows), as typed text (RAW), in one batchUpdate.
+        A sheet too short for its rows is grown first (the API refuses a range past the grid)."""
+        if any(title not in self.grid for title, _ in blocks):
+            self.titles()
+        last: dict[str, int] = {}
+        for (title, first), rows in blocks.items():
+            last[title] = max(last.get(title, 0), first + len(rows) - 1)
+        grow = []
+        for title, end in last.items():
+            sid, have = self.grid.get(title, (None, 0))
+            if sid is not None and end > have:
+                grow.append({"appendDimension": {"sheetId": sid, "dimension": "ROWS", "length": end - have + 100}})
+                self.grid[title] = (sid, end + 100)
+        self.structure(grow)
+        body = {"valueInputOption": "RAW", "data": [{"range": f"{quoted(title)}!A{first}", "majorDimension": "ROWS",
+                                                      "values": rows} for (title, first), rows in blocks.items()]}
         self._call("write", "값 쓰기", lambda: self.http.values_batch_update(self.key, body))
 
     def structure(self, requests_: list[dict]) -> list[dict]:
@@ -132,13 +137,6 @@ class GoogleSheet:
             return []
         got = self._call("write", "시트 만들기", lambda: self.http.batch_update(self.key, {"requests": requests_}))
         return got.get("replies", [])
-
-
-def _retry_after(response: Any) -> float | None:
-    try:
-        return float(response.headers.get("Retry-After", ""))
-    except (TypeError, ValueError):
-        return None
 
 
 def _reason(error: APIError) -> str:
@@ -173,12 +171,6 @@ def service_account(credentials: Path) -> Callable[[], Any]:
             raise SheetError(f"서비스 계정 키 파일 {credentials.name}을(를) 읽을 수 없습니다 ({type(e).__name__}). "
                              "구글 클라우드 콘솔에서 받은 JSON 키 그대로인지 확인하세요.") from None
     return connect
-
-
-def _table(rows: list[list[str]], sheet: str) -> tuple[int, list[str]]:
-    """(0-based header row, header) of a sheet's rows, found as the mapping reader finds it."""
-    at = max(find_header_row(rows[:HEADER_SCAN], HEADER_KEYS.get(sheet, set())), 0) if rows else 0
-    return at, [normalise_header(h) for h in rows[at]] if rows else []
 
 
 class SheetsMappingStore:
@@ -238,17 +230,11 @@ class SheetsMappingStore:
         try:
             fresh = self.sheet.read(["매핑", "미매핑"])
             rows = _keep_typed(book, rows, fresh.get("미매핑", []))
-            data = _mapping_rows(book, fresh.get("매핑", []))
+            first, new = _mapping_rows(book, fresh.get("매핑", []))
             width = len(UNMAPPED_COLUMNS)
             body = [[INSTRUCTION] + [""] * (width - 1), list(UNMAPPED_COLUMNS)] + [list(r) for r in rows]
             body += [[""] * width] * max(0, len(fresh.get("미매핑", [])) - len(body))   # blank what was below
-            data["'미매핑'!A1"] = body
-            last = {"미매핑": len(body)}
-            if len(data) > 1:
-                first_row = int(next(k for k in data if k.startswith("'매핑'")).split("!A")[1])
-                last["매핑"] = first_row + len(data[next(k for k in data if k.startswith("'매핑'"))]) - 1
-            self.sheet.structure(self.sheet.room_for(last))
-            self.sheet.write(data)
+            self.sheet.write({("미매핑", 1): body} | ({("매핑", first): new} if new else {}))
         except SheetError as e:
             return write_unmapped_file(rows, fallback_dir, f"{e} 그래서",
                                        "시트가 다시 열리면 다음 실행이 '미매핑' 시트에 적습니다.")
@@ -268,10 +254,7 @@ class SheetsMappingStore:
             width = max((len(r) for r in rows + current.get(title, [])), default=1)
             rows = [r + [""] * (width - len(r)) for r in rows]
             rows += [[""] * width] * max(0, len(current.get(title, [])) - len(rows))
-            data[f"{quoted(title)}!A1"] = rows or [[""]]
-        self.sheet.titles()
-        self.sheet.structure(self.sheet.room_for({t: len(r) for t, r in
-                                                  ((k.split("!")[0].strip("'"), v) for k, v in data.items())}))
+            data[(title, 1)] = rows or [[""]]
         self.sheet.write(data)
 
 
@@ -279,7 +262,7 @@ def _keep_typed(book: MappingBook, rows: list[tuple[str, ...]], fresh: list[list
     """미매핑 rows with what staff typed into the sheet after this run read it (a SKU, a 수량): never overwritten."""
     if not fresh:
         return rows
-    at, header = _table(fresh, "미매핑")
+    at, header = header_of(fresh, "미매핑")
     completed = {r[:5] for r in book.completed_unmapped}
     as_read = set(book.unmapped_rows)            # what the run read: typing already there was handled by the run
     typed: dict[tuple, tuple[str, str]] = {}
@@ -300,24 +283,19 @@ def _keep_typed(book: MappingBook, rows: list[tuple[str, ...]], fresh: list[list
     return out
 
 
-def _mapping_rows(book: MappingBook, fresh: list[list[str]]) -> dict[str, list[list[str]]]:
-    """The completed 미매핑 rows as new rows under the last row of 매핑 as it is now (rows already there skipped)."""
-    if not book.completed_unmapped:
-        return {}
-    at, header = _table(fresh, "매핑")
-    if not header:
-        header = list(SHEETS["매핑"])
+def _mapping_rows(book: MappingBook, fresh: list[list[str]]) -> tuple[int, list[list[str]]]:
+    """(1-based row, rows): the completed 미매핑 rows to add under the last row of 매핑 as it is now (rows already
+    there skipped: a rule twice would ship twice)."""
+    at, header = header_of(fresh, "매핑")
+    header = header or list(SHEETS["매핑"])
     have = {tuple(r[i] if i < len(r) else "" for i in range(len(header))) for r in fresh[at + 1:]}
     new = []
     for r in book.completed_unmapped:
-        d = dict(zip(UNMAPPED_COLUMNS, r))
-        d["SKU"] = book.sku_for(d["SKU"]) or d["SKU"]
-        row = [d.get(h, "") for h in header]
+        row = as_mapping_row(book, r, header)
         if tuple(row) not in have:
             new.append(row)
             have.add(tuple(row))
-    first = max(len(fresh), at + 1) + 1
-    return {f"'매핑'!A{first}": new} if new else {}
+    return max(len(fresh), at + 1) + 1, new
 
 
 def init_sheets(sheet: GoogleSheet, seed: dict[str, list[list[str]]] | None = None) -> list[str]:
@@ -352,16 +330,14 @@ def init_sheets(sheet: GoogleSheet, seed: dict[str, list[list[str]]] | None = No
                      "inputMessage": "▼ 목록에서 상품 시트의 SKU를 고르세요."}}})
     sheet.structure(requests_)
     seed = seed or {}
-    data = {f"{quoted(name)}!A1": [r for r in seed.get(name, []) if any(r)] or [list(SHEETS[name])]
+    data = {(name, 1): [r for r in seed.get(name, []) if any(r)] or [list(SHEETS[name])]
             for name in SHEETS if name in missing and name != "미매핑"}
     if "미매핑" in missing:             # the workbook's 미매핑 comes along, SKUs staff typed there included
         old = seed.get("미매핑", [])
-        at, header = _table(old, "미매핑")
+        at, header = header_of(old, "미매핑")
         kept = [[r[header.index(c)] if c in header and header.index(c) < len(r) else "" for c in UNMAPPED_COLUMNS]
                 for r in old[at + 1:] if any(r)]
-        data["'미매핑'!A1"] = [[INSTRUCTION] + [""] * (len(UNMAPPED_COLUMNS) - 1), list(UNMAPPED_COLUMNS)] + kept
+        data[("미매핑", 1)] = [[INSTRUCTION] + [""] * (len(UNMAPPED_COLUMNS) - 1), list(UNMAPPED_COLUMNS)] + kept
     if data:
-        sheet.titles()
-        sheet.structure(sheet.room_for({k.split("!")[0].strip("'"): len(v) for k, v in data.items()}))
         sheet.write(data)
     return missing

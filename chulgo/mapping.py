@@ -431,9 +431,7 @@ def _sheet_rows(tables: dict[str, list[list[str]]], name: str, source: str, requ
     rows = tables[name]
     if not rows:
         return []
-    at = find_header_row(rows[:HEADER_SCAN], HEADER_KEYS.get(name, set()))
-    at = max(at, 0)
-    header = [normalise_header(h) for h in rows[at]]
+    at, header = header_of(rows, name)
     out = []
     for i, r in enumerate(rows[at + 1:], start=at + 2):
         if any(r):
@@ -450,6 +448,22 @@ def _count(text: str) -> int | None:
     except ValueError:
         return None
     return int(value) if value.is_integer() else None
+
+
+def header_of(rows: list[list[str]], sheet: str) -> tuple[int, list[str]]:
+    """(0-based header row, normalised header) of a mapping sheet's rows: the first of the top rows holding the
+    sheet's key headers (row 1 when none does), so a line of instructions above the table is fine."""
+    if not rows:
+        return 0, []
+    at = max(find_header_row(rows[:HEADER_SCAN], HEADER_KEYS.get(sheet, set())), 0)
+    return at, [normalise_header(h) for h in rows[at]]
+
+
+def as_mapping_row(book: MappingBook, completed: tuple[str, ...], header: list[str]) -> list[str]:
+    """A 미매핑 row the seller completed, as a row of 매핑 under ``header`` (the SKU as 상품 spells it)."""
+    d = dict(zip(UNMAPPED_COLUMNS, completed))
+    d["SKU"] = book.sku_for(d["SKU"]) or d["SKU"]
+    return [d.get(h, "") for h in header]
 
 
 def _quantity(text: str, default: int = 1) -> int | None:
@@ -676,9 +690,7 @@ def save_unmapped(book: MappingBook, rows: list[tuple[str, ...]], fallback_dir: 
         header = [normalise_header(str(c.value or "")) for c in ws[_header_row(ws, "매핑")]]
         next_row = ws.max_row + 1
         for r in book.completed_unmapped:
-            d = dict(zip(UNMAPPED_COLUMNS, r))
-            d["SKU"] = book.sku_for(d["SKU"]) or d["SKU"]        # as 상품 spells it
-            _write_text(ws, next_row, tuple(d.get(h, "") for h in header))
+            _write_text(ws, next_row, tuple(as_mapping_row(book, r, header)))
             next_row += 1
     if "미매핑" in wb.sheetnames:
         ws = wb["미매핑"]
@@ -723,8 +735,7 @@ _UNMAPPED_WIDTHS = {"채널": (8, 12), "채널상품코드": (12, 18), "채널�
 
 def _header_row(ws, sheet: str) -> int:
     """The 1-based header row of an openpyxl sheet, found as ``_sheet_rows`` finds it."""
-    rows = [[cell_text(c.value) for c in row] for row in ws.iter_rows(max_row=HEADER_SCAN)]
-    return max(find_header_row(rows, HEADER_KEYS[sheet]), 0) + 1
+    return header_of([[cell_text(c.value) for c in row] for row in ws.iter_rows(max_row=HEADER_SCAN)], sheet)[0] + 1
 
 
 def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], problem_rows: set[int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chulgo.channels.template import BY_HAND
 from chulgo.model import ChulgoError, InvoiceLine, Problem
 from chulgo.progress import shown
 from jobs.channel_api import push_tracking
@@ -46,7 +47,7 @@ def invoice(ctx: Context) -> None:
             report.done.append(f"{channel.name}: 송장 {len(group)}줄 — {files}" +
                                (f" ({len(paths)}개 파일 모두)" if len(paths) > 1 else "") + todo)
             for p in paths:
-                if "_직접입력_" in p.name:
+                if f"_{BY_HAND}_" in p.name:
                     report.waiting.append(f"{p.name}: 내려받은 주문 파일 없이 API로만 들어온 주문이라 올릴 파일을 만들 수 "
                                           f"없습니다. 이 운송장번호들은 {channel.name} 판매자센터에서 직접 입력하세요.")
         ledger.finish_run(run_id, "; ".join(report.done))

@@ -80,8 +80,7 @@ def status(ctx: Context) -> None:
                    (l for l, _ in open_lines.bad_recipient)):
         for it in book.items_for(l) or []:
             wanted[it.sku] += it.quantity
-    counted = book.stock_counts()
-    stock = stock_rows({sku: s for sku, s in ledger.stock().items() if sku in counted}, wanted, book)
+    stock = stock_rows(open_lines.stock, wanted, book)
     alerts = [r for r in stock if r.state]
     problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 

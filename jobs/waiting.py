@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from itertools import chain
 
 from chulgo.deadlines import key_date, next_business_day
-from chulgo.ledger import order_time_key
+from chulgo.ledger import Stock, order_time_key
 from chulgo.mapping import MappingBook, unmapped_rows
 from chulgo.model import Item, OrderLine, Problem
 from chulgo.normalise import digits
@@ -35,6 +35,7 @@ class OpenLines:
     next_day: list[tuple[OrderLine, date]] = field(default_factory=list)      # after the cut-off: (line, ship day)
     bundle_waiting: list[tuple[OrderLine, int]] = field(default_factory=list)  # (ready line, lines it waits for)
     short: list[tuple[OrderLine, dict[str, int]]] = field(default_factory=list)  # (line, SKU -> how many missing)
+    stock: dict[str, Stock] = field(default_factory=dict)   # counted SKUs on hand before this sort allocated any
 
 
 def is_gift(ctx: Context, line: OrderLine) -> bool:
@@ -161,7 +162,8 @@ def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine,
     Only SKUs whose 재고 is filled in now are counted: a blank 재고 never holds a line back."""
     record_stock_counts(ctx, book)
     counted = book.stock_counts()
-    left = {sku: s.on_hand for sku, s in ctx.ledger.stock().items() if sku in counted}
+    out.stock = {sku: s for sku, s in ctx.ledger.stock().items() if sku in counted}
+    left = {sku: s.on_hand for sku, s in out.stock.items()}
     groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}
     for line, items in ready:                      # oldest order first (open_lines' order)
         groups.setdefault((line.channel, line.bundle_key if by_bundle else line.line_key), []).append((line, items))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
 
 from chulgo.model import ChulgoError, OrderLine
 
@@ -67,6 +68,23 @@ class ChannelApi(Protocol):
     def dispatch(self, items: list[Dispatch]) -> dict[str, str]: ...
 
     def dispatched(self, lines: list[LineRef]) -> dict[str, str]: ...
+
+
+def retry_after(response: Any) -> float | None:
+    """Seconds a server asks to wait (Retry-After as seconds or an HTTP date, on an httpx or a requests
+    response); None when it says nothing."""
+    value = str(response.headers.get("Retry-After", "") or "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def chunks(items: list, size: int) -> list[list]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 import httpx
 
-from chulgo.api import ApiError
+from chulgo.api import ApiError, retry_after
 
 TRIES = 3                 # one call is tried at most this many times
 LONGEST_WAIT = 60.0       # a Retry-After longer than this is not waited for: the run goes on, the next run retries
@@ -91,22 +89,6 @@ class Http:
 
 def _pause(seconds: float) -> None:
     time.sleep(seconds)
-
-
-def retry_after(response: httpx.Response) -> float | None:
-    """Seconds the server asks to wait (Retry-After as seconds or an HTTP date); None when it says nothing."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def body(response: httpx.Response) -> dict:

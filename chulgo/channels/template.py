@@ -19,7 +19,8 @@ FIELD_NAMES = {
     "line_key": "주문 줄 번호", "order_no": "주문번호", "bundle_key": "묶음번호", "product_name": "상품명",
     "quantity": "수량", "recipient": "수취인", "phone": "수취인 연락처", "address": "주소", "zip": "우편번호",
 }
-STATUS_CLASSES = ("cancelled", "hold", "closed")   # checked in this order: the first that matches wins
+STATUS_CLASSES = ("cancelled", "hold", "closed")
+BY_HAND = "직접입력"          # the list of tracking numbers to type in where there is no downloaded file to fill   # checked in this order: the first that matches wins
 
 
 def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
@@ -277,5 +278,5 @@ class TemplateChannel:
             rows += [[line.line_key, line.order_no, self.courier_name(line.courier), no]
                      for line in by_hand for no in self._tracking_rows(line)]
             # Not an upload file: the numbers to type into the seller center by hand (listed so none is forgotten).
-            written.append(write_workbook(out_dir / f"{self.name}_직접입력_{stem}.xlsx", [Sheet("직접입력", rows)]))
+            written.append(write_workbook(out_dir / f"{self.name}_{BY_HAND}_{stem}.xlsx", [Sheet(BY_HAND, rows)]))
         return written
