@@ -587,11 +587,15 @@ class Ledger:
                             "AND ordered_key BETWEEN ? AND ? AND last_file IN ({in})", sorted(previous_files),
                             (channel, NEW, first, last))
         gone = [key for (key,) in rows if key not in keys_in_file]
+        self._hold_vanished(channel, gone, last)
+        return gone
+
+    def _hold_vanished(self, channel: str, keys: list[str], since: str) -> None:
+        """Hold these open lines as dropped by the channel; an export older than ``since`` does not reopen them."""
         stamp = self.now()
         self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
                             "WHERE channel = ? AND line_key = ?",
-                            [(HELD, HOLD_VANISHED, last, stamp, channel, key) for key in gone])
-        return gone
+                            [(HELD, HOLD_VANISHED, since, stamp, channel, key) for key in keys])
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
@@ -945,10 +949,7 @@ class Ledger:
         rows = self._lookup("SELECT line_key, state FROM lines WHERE channel = ? AND line_key IN ({in})", keys, (channel,))
         held = [key for key, state in rows if state == NEW]
         printed = [key for key, state in rows if state in PRINTED_STATES]
-        stamp = self.now()
-        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
-                            "WHERE channel = ? AND line_key = ?",
-                            [(HELD, HOLD_VANISHED, until_key, stamp, channel, key) for key in held])
+        self._hold_vanished(channel, held, until_key)
         return held, printed
 
     def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:

@@ -41,7 +41,10 @@ class CoupangApi:
                                  f"signed-date={signed_date}, signature={signature}"}
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
-        response = self.http.request(method, path, sign=self._signature, **kwargs)
+        return self._checked(self.http.request(method, path, sign=self._signature, **kwargs))
+
+    def _checked(self, response) -> dict:
+        """The answer's JSON, or the Korean ApiError its status calls for."""
         got = body(response)
         if response.status_code >= 400:
             message = str(got.get("message", ""))
@@ -93,9 +96,7 @@ class CoupangApi:
             response = self.http.request("GET", f"{self._vendor('v4')}/ordersheets/{box}", sign=self._signature)
             if response.status_code == 404:
                 continue
-            if response.status_code >= 400:
-                self._call("GET", f"{self._vendor('v4')}/ordersheets/{box}")     # raises the right message
-            sheet = body(response).get("data") or {}
+            sheet = self._checked(response).get("data") or {}
             out += self._lines(sheet) if sheet else []
         return out
 
