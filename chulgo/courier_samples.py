@@ -29,7 +29,7 @@ import xlsxwriter
 from chulgo.files import normalise_header, read_tables
 from chulgo.normalise import address_key, digits
 
-__all__ = ["COURIERS", "mask_phone", "tracking_numbers", "write_result"]
+__all__ = ["COURIERS", "mask_phone", "tracking_numbers", "write_result", "write_supplier_answer"]
 
 COURIERS = ("cj", "lotte", "hanjin", "epost", "logen")
 
@@ -275,3 +275,24 @@ def _logen(req, entries, id_col, echoed, shuffle):
             row.append(echoed(k, sid))
         rows.append(row)
     return "Sheet1", rows
+
+
+def write_supplier_answer(order_sheet: str | Path, answer_path: str | Path, *, courier: str = "롯데택배",
+                          courier_id: str = "lotte", seed: int = 1, skip: Iterable[str] = ()) -> Path:
+    """A supplier's made-up answer to our 발주서: the same rows with 택배사 and one 송장번호 per parcel (발주번호) filled
+    in, except the parcels in ``skip`` (not sent yet)."""
+    req = _Request(Path(order_sheet))
+    ref, name_col, number_col = req.col("발주번호"), req.col("택배사"), req.col("송장번호")
+    if ref is None or name_col is None or number_col is None:
+        raise ValueError(f"{order_sheet}: 발주서가 아닙니다 (발주번호·택배사·송장번호 열이 없음)")
+    parcels = list(dict.fromkeys(row[ref] for row in req.rows))
+    numbers = dict(zip(parcels, tracking_numbers(courier_id, len(parcels), seed)))
+    skipped = set(skip)
+    rows: list[list[str | int]] = [req.header]
+    for row in req.rows:
+        row = list(row)
+        if row[ref] not in skipped:
+            row[name_col], row[number_col] = courier, numbers[row[ref]]
+        rows.append(row)
+    _write(Path(answer_path), "발주서", rows)
+    return Path(answer_path)

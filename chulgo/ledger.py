@@ -22,11 +22,12 @@ from datetime import datetime
 from pathlib import Path
 
 from chulgo.model import ChulgoError, InvoiceLine, Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
+from chulgo.suppliers import SupplierParcel
 from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VANISHED, INVOICED, NEW, RETURNED,
                            PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state,
                            on_export)
 
-SCHEMA_VERSION = 3      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+SCHEMA_VERSION = 4      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
@@ -58,7 +59,7 @@ CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
-    created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]');
+    created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS shipments (
     shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, items TEXT NOT NULL,
@@ -90,6 +91,12 @@ CREATE INDEX IF NOT EXISTS stock_moves_kind ON stock_moves(kind, sku, move_id);
 CREATE TABLE IF NOT EXISTS return_receipts (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('good', 'defect')),
     at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
+CREATE TABLE IF NOT EXISTS claims (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('return', 'exchange')),
+    reason TEXT NOT NULL DEFAULT '', payer TEXT NOT NULL DEFAULT '' CHECK (payer IN ('buyer', 'seller', '')),
+    fee INTEGER, pickup_courier TEXT NOT NULL DEFAULT '', pickup_no TEXT NOT NULL DEFAULT '',
+    replacement TEXT, source TEXT NOT NULL DEFAULT '', source_row INTEGER, read_at TEXT NOT NULL,
+    PRIMARY KEY (channel, line_key));
 CREATE TABLE IF NOT EXISTS api_sync (
     account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_lines (
@@ -174,7 +181,17 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}         # version reached -> step from the version before
+def _migrate_to_4(db: sqlite3.Connection) -> None:
+    """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), and the channels' claims (반품·교환
+    with reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line)."""
+    if "supplier" not in {row[1] for row in db.execute("PRAGMA table_info(batches)")}:
+        db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
+    for statement in statements(SCHEMA):
+        if "claims" in statement.split("(")[0]:
+            db.execute(statement)
+
+
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}         # version reached -> step from the version before
 
 
 def order_time_key(text: str | None) -> str:
@@ -219,6 +236,7 @@ class Batch:
     reissue_of: int | None = None
     parcels: int = 0
     tracked: int = 0
+    supplier: str = ""       # a 발주서 to this supplier (위탁), not a courier's waybill
 
     @property
     def label(self) -> str:
@@ -655,17 +673,18 @@ class Ledger:
 
     # -- batches and parcels -----------------------------------------------------------------------------
 
-    def new_batch(self, day: str, courier: str, reissue_of: int | None = None) -> Batch:
-        """Open a batch; its number within the day is what the seller sees in its files' names."""
+    def new_batch(self, day: str, courier: str, reissue_of: int | None = None, supplier: str = "") -> Batch:
+        """Open a batch (for a courier, or a supplier's 발주서 with courier ''); its number within the day is what the
+        seller sees in its files' names."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM batches WHERE day = ?", (day,)).fetchone()[0] + 1
-        batch_id = self.db.execute("INSERT INTO batches(day, seq, courier, created_at, reissue_of) VALUES (?, ?, ?, ?, ?)",
-                                   (day, seq, courier, self.now(), reissue_of)).lastrowid
-        return Batch(batch_id, day, seq, courier, (), reissue_of)
+        batch_id = self.db.execute("INSERT INTO batches(day, seq, courier, created_at, reissue_of, supplier) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)", (day, seq, courier, self.now(), reissue_of, supplier)).lastrowid
+        return Batch(batch_id, day, seq, courier, (), reissue_of, supplier=supplier)
 
     def set_batch_files(self, batch_id: int, files: list[str]) -> None:
         self.db.execute("UPDATE batches SET files = ? WHERE batch_id = ?", (json.dumps(files, ensure_ascii=False), batch_id))
 
-    _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, "
+    _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, b.supplier, "
                      "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL), "
                      "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL AND "
                      " EXISTS (SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)) FROM batches b ")
@@ -673,7 +692,7 @@ class Ledger:
     def _batch(self, row: tuple | None) -> Batch | None:
         if row is None:
             return None
-        return Batch(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6], row[7])
+        return Batch(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[7], row[8], row[6])
 
     def batch(self, batch_id: int) -> Batch | None:
         return self._batch(self.db.execute(self._BATCH_SELECT + "WHERE b.batch_id = ?", (batch_id,)).fetchone())
@@ -686,8 +705,9 @@ class Ledger:
         rows = self.db.execute(self._BATCH_SELECT + "ORDER BY b.batch_id DESC LIMIT ?", (limit,)).fetchall()
         return [b for b in map(self._batch, rows) if b is not None]
 
-    def add_shipments(self, shipments: list[Shipment]) -> None:
-        """Record parcels and move their lines to 'batched' (a line is put on a waybill once)."""
+    def add_shipments(self, shipments: list[Shipment], moves_stock: bool = True) -> None:
+        """Record parcels and move their lines to 'batched' (a line is put on a waybill once). A supplier's parcels
+        (``moves_stock`` False) take nothing from our shelf."""
         rows, links, moves = [], [], []
         for s in shipments:
             r = s.recipient
@@ -705,7 +725,7 @@ class Ledger:
         stamp = self.now()
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
                             [(it.sku, -it.quantity, _move_ref(s.shipment_id, line.channel, line.line_key), stamp)
-                             for s in shipments for line in s.lines for it in line.items])
+                             for s in shipments for line in s.lines for it in line.items if moves_stock])
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
         if cur.rowcount != len(moves):
@@ -805,23 +825,39 @@ class Ledger:
                                                    [s.shipment_id for s in ships])}
         return ships, tracked
 
+    def supplier_parcels(self, since_day: str) -> list[SupplierParcel]:
+        """Every live parcel sent to a supplier since ``since_day``: its deadline's inputs and when it was answered."""
+        rows = self.db.execute(
+            "SELECT b.supplier, s.shipment_id, b.day, "
+            "(SELECT MIN(l.ship_by) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
+            " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id AND l.ship_by != ''), "
+            "(SELECT MIN(l.ordered_key) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
+            " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id), "
+            "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s.name "
+            "FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
+            "WHERE b.supplier != '' AND s.voided_at IS NULL AND b.day >= ? ORDER BY b.day, s.shipment_id", (since_day,))
+        return [SupplierParcel(sup, sid, day, ship_by or "", ordered or "", tracked or "", name or "")
+                for sup, sid, day, ship_by, ordered, tracked, name in rows]
+
     def untracked_shipments_in_batch(self, batch_id: int) -> list[Shipment]:
         return self.shipments("s.batch_id = ? AND s.voided_at IS NULL AND NOT EXISTS "
                               "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (batch_id,))
 
     def waiting_for_tracking(self) -> list[tuple]:
-        """(shipment id, batch day, recipient) of live parcels printed but not yet tracked."""
+        """(shipment id, batch day, recipient) of our live parcels printed but not yet tracked (a supplier's wait is
+        ``supplier_parcels``)."""
         return self.db.execute(
             "SELECT s.shipment_id, b.day, s.name FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
-            "WHERE s.voided_at IS NULL AND NOT EXISTS (SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id) "
-            "ORDER BY s.shipment_id").fetchall()
+            "WHERE s.voided_at IS NULL AND b.supplier = '' AND NOT EXISTS (SELECT 1 FROM tracking t WHERE "
+            "t.shipment_id = s.shipment_id) ORDER BY s.shipment_id").fetchall()
 
     # -- invoices ----------------------------------------------------------------------------------------
 
     def lines_to_invoice(self) -> list[InvoiceLine]:
         """Tracked lines not yet in an invoice upload, with every tracking number of their parcel. A line is `split`
         when its channel bundle went out in more than one box (several numbers, or its bundle in several parcels)."""
-        q = ("SELECT l.channel, l.line_key, l.order_no, s.courier, l.layout_id, l.raw, "
+        q = ("SELECT l.channel, l.line_key, l.order_no, CASE s.courier WHEN '' THEN (SELECT t.courier FROM tracking t "
+             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, l.raw, "
              "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
              " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "

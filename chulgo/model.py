@@ -152,6 +152,8 @@ class TrackingResult:
     address: str
     source: str
     source_row: int
+    parcels_of: str | None = None   # whose parcels it answers for when not the courier's own: a supplier's answer
+    #                                 ('' — chulgo.suppliers.SUPPLIER_PARCELS) names the courier the supplier used
 
 
 @dataclass(frozen=True)

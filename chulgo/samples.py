@@ -440,6 +440,11 @@ _PACK_SKUS = ("HR-SOCK-BLK", "HR-SOCK-WHT")  # sold as "3개입" listings
 
 _SUPPLIERS = ("자사", "(주)한빛어패럴", "누리상사", "다온리빙", "세움잡화")
 
+
+def _supplier(r: float, drawn: str, dropship: float) -> str:
+    """Our own stock (blank or 자사), or for the top ``dropship`` share of ``r`` the supplier drawn ships it."""
+    return drawn if drawn == "자사" or r > 1 - dropship else ""
+
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구"
 _GIVEN = (
     "민서준우지하도윤수아예은현건시연채다온유나진호영재희성태경주원혜선동훈상미정빈소율가람찬솔"
@@ -604,7 +609,7 @@ def _respaced(rng: random.Random, base: str) -> str:
     return f"{road_head}  {road}{number}"
 
 
-def _catalogue(rng: random.Random, n_products: int) -> list[dict]:
+def _catalogue(rng: random.Random, n_products: int, dropship: float = 0.0) -> list[dict]:
     """Pick ``n_products`` variants of the families (always including the core SKUs)."""
     variants: list[tuple[str, str, int, tuple[tuple[str, str, str], ...]]] = []
     for code, _name, price, axes in _FAMILIES:
@@ -635,7 +640,7 @@ def _catalogue(rng: random.Random, n_products: int) -> list[dict]:
             "로케이션": f"{'ABCDE'[rng.randrange(5)]}-{rng.randrange(1, 21):02d}-{rng.randrange(1, 6):02d}",
             "재고": 0,
             "안전재고": rng.choice((0, 0, 3, 5, 10)),
-            "공급사": "" if r < 0.7 else rng.choice(_SUPPLIERS),
+            "공급사": _supplier(r, "" if r < 0.7 else rng.choice(_SUPPLIERS), dropship),
             # private helpers, removed before returning
             "_family": code,
             "_price": price,
@@ -846,8 +851,11 @@ def generate_day(
     unmapped_share: float = 0.05,
     cancelled_share: float = 0.02,
     day: _dt.date | None = None,
+    dropship: float = 0.0,
 ) -> SampleDay:
     """Generate one day of made-up orders over Smartstore, Coupang and Cafe24 (about 50/30/20 %).
+
+    ``dropship``: the share of products a supplier ships for us (위탁, their 공급사 filled in); 0 = all our own.
 
     See the module docstring; the properties the tests rely on (unique line keys, a cross-channel repeat
     recipient, an unmapped listing, a cancelled Smartstore line) hold for ``lines >= 20``.
@@ -857,7 +865,7 @@ def generate_day(
     lines = max(0, int(lines))
 
     n_products = min(500, max(20, int(20 + 4 * math.sqrt(lines))))
-    products = _catalogue(rng, n_products)
+    products = _catalogue(rng, n_products, dropship)
     listings, mappings, ids = _build_listings(rng, products)
 
     counts = {"smartstore": round(lines * 0.5), "coupang": round(lines * 0.3)}

@@ -39,6 +39,22 @@ keep_days = 90           # 끝난 주문의 받는분 이름·연락처·주소�
 
 
 @dataclass(frozen=True)
+class SupplierSettings:
+    """Suppliers who ship for us (위탁): trust is the share of their last ``window`` orders shipped by the deadline
+    (at least ``share`` to be trusted); ``trusted`` overrides it per supplier; ``days``: business days a supplier
+    has to answer with a tracking number when the channel gives no earlier deadline."""
+
+    window: int = 20
+    share: float = 0.9
+    days: int = 1
+    trusted: dict[str, bool] = field(default_factory=dict)
+    own_days: dict[str, int] = field(default_factory=dict)
+
+    def days_for(self, supplier: str) -> int:
+        return self.own_days.get(supplier, self.days)
+
+
+@dataclass(frozen=True)
 class Seller:
     name: str
     phone: str
@@ -134,7 +150,7 @@ class Settings:
     watch: tuple[Path, ...] = ()     # folders (Downloads) whose recognised files are moved into inbox/
     apis: Apis = field(default_factory=lambda: Apis())
     sheets: SheetsSetting | None = None     # the mapping and dashboard in a shared Google Sheet
-    trusted_suppliers: frozenset[str] = frozenset()   # 공급사 whose orders are confirmed (발주확인) at once
+    suppliers: SupplierSettings = field(default_factory=lambda: SupplierSettings())
 
     @property
     def inbox(self) -> Path:
@@ -308,7 +324,7 @@ def load_settings(workspace: Path) -> Settings:
 
     apis = Apis(_naver_api(channels.get("smartstore", {})), _coupang_api(channels.get("coupang", {})),
                 _cafe24_shops(channels.get("cafe24", {})), api_days, overlap)
-    trusted = _suppliers(doc.get("suppliers", {}))
+    suppliers = _suppliers(doc.get("suppliers", {}))
     sheets = None
     if "sheets" in doc:
         t = doc["sheets"]
@@ -337,7 +353,7 @@ def load_settings(workspace: Path) -> Settings:
         courier_off_days=off,
         watch=watch_dirs,
         apis=apis,
-        trusted_suppliers=trusted,
+        suppliers=suppliers,
         sheets=sheets,
     )
 
@@ -409,19 +425,30 @@ def _cafe24_shops(opts: dict) -> tuple[Cafe24Shop, ...]:
     return tuple(out)
 
 
-def _suppliers(table: dict) -> frozenset[str]:
-    """[suppliers."공급사"] trusted = true: that supplier's orders are confirmed (발주확인) as soon as they come in;
-    any other supplier's only once its tracking number is in (the 쿠팡 위탁판매 practice)."""
-    trusted = set()
+def _suppliers(table: dict) -> SupplierSettings:
+    """[suppliers]: how trust is scored (window, share, days), then one [suppliers."공급사"] table per supplier the
+    seller sets by hand: trusted = true/false overrides the score, days = its own promised business days."""
+    scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    _only(scalars, "suppliers", ("window", "share", "days"))
+    window = _int(scalars, "suppliers", "window", SupplierSettings.window, 1, 1000, "최근 발주 수")
+    days = _int(scalars, "suppliers", "days", SupplierSettings.days, 0, 30, "영업일")
+    share = scalars.get("share", SupplierSettings.share)
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 < share <= 1:
+        raise _bad("[suppliers] share", "0보다 크고 1 이하인 수여야 합니다 (예: share = 0.9 → 90%).")
+    trusted: dict[str, bool] = {}
+    own_days: dict[str, int] = {}
     for name, opts in table.items():
         if not isinstance(opts, dict):
-            raise _bad(f"[suppliers] {name}", f'구역이어야 합니다 (예: [suppliers."{name}"] 다음 줄에 trusted = true).')
-        _only(opts, f'suppliers."{name}"', ("trusted",))
-        if not isinstance(opts.get("trusted", False), bool):
-            raise _bad(f'[suppliers."{name}"] trusted', "true 또는 false 여야 합니다 (따옴표 없이).")
-        if opts.get("trusted", False):
-            trusted.add(name.strip())
-    return frozenset(trusted)
+            continue
+        section = f'suppliers."{name}"'
+        _only(opts, section, ("trusted", "days"))
+        if "trusted" in opts:
+            if not isinstance(opts["trusted"], bool):
+                raise _bad(f"[{section}] trusted", "true 또는 false 여야 합니다 (따옴표 없이).")
+            trusted[name.strip()] = opts["trusted"]
+        if "days" in opts:
+            own_days[name.strip()] = _int(opts, section, "days", days, 0, 30, "영업일")
+    return SupplierSettings(window, float(share), days, trusted, own_days)
 
 
 def _only(table: dict, section: str, keys: tuple[str, ...]) -> None:

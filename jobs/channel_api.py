@@ -14,9 +14,10 @@ from chulgo.api import ApiError, ChannelApi, Dispatch, Fetched, LineRef, kst
 from chulgo.ledger import CollectReport, order_time_key
 from chulgo.mapping import MappingBook
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem
+from chulgo.suppliers import MIXED, Trust, supplier_of
 from jobs.context import Context
+from jobs.suppliers import supplier_map, trust_now
 
-OWN_STOCK = ("", "자사")          # 공급사 values that mean the seller's own stock
 MAX_TRIES = 5                    # a push the channel never answers goes to the Excel upload after this many tries
 UNEXPECTED = (KeyError, ValueError, TypeError, AttributeError)     # a channel answer not shaped as documented
 
@@ -114,14 +115,15 @@ def api_failure(ctx: Context, error: ApiError, what: str) -> None:
         ctx.report.problem(Problem(f"api_{error.kind}", f"{error} — {what}."))
 
 
-def _supplier_trusted(ctx: Context, book: MappingBook, line: OrderLine) -> bool | None:
-    """True: own stock or a trusted supplier (confirm now); False: an untrusted supplier (confirm once its tracking
-    number is in); None: not mapped yet (nobody knows who ships it)."""
+def _supplier_trusted(book: MappingBook, suppliers: dict[str, str], trust: dict[str, Trust],
+                      line: OrderLine) -> bool | None:
+    """True: own stock or a trusted supplier (confirm now); False: an untrusted supplier, or a set mixing suppliers
+    (confirm once its tracking number is in); None: not mapped yet (nobody knows who ships it)."""
     items = book.items_for(line)
     if items is None:
         return None
-    suppliers = {book.products[it.sku].supplier.strip() if it.sku in book.products else "" for it in items}
-    return all(s in OWN_STOCK or s in ctx.settings.trusted_suppliers for s in suppliers)
+    who = supplier_of(items, suppliers)
+    return who == "" or (who is not MIXED and who in trust and trust[who].trusted)
 
 
 def confirm_orders(ctx: Context, book: MappingBook) -> None:
@@ -130,8 +132,9 @@ def confirm_orders(ctx: Context, book: MappingBook) -> None:
         return
     by_account: dict[str, list[LineRef]] = {}
     waiting_supplier = 0
+    suppliers, trust = supplier_map(book), trust_now(ctx)
     for account, line, ref in ctx.ledger.lines_to_confirm():
-        trusted = _supplier_trusted(ctx, book, line)
+        trusted = _supplier_trusted(book, suppliers, trust, line)
         if trusted:
             by_account.setdefault(account, []).append(LineRef(line.line_key, line.order_no, ref))
         elif trusted is False:
@@ -141,8 +144,9 @@ def confirm_orders(ctx: Context, book: MappingBook) -> None:
         if group:
             _confirm(ctx, api, group)
     if waiting_supplier:
-        ctx.report.waiting.append(f"발주확인 대기 {waiting_supplier}줄: 신뢰하지 않는 공급사 상품이라 공급사의 송장번호가 들어오면 "
-                                  "발주확인합니다 (settings.toml [suppliers.\"공급사\"] trusted = true 면 바로).")
+        ctx.report.waiting.append(f"발주확인 대기 {waiting_supplier}줄: 아직 믿을 수 있는 공급사가 아니라 공급사의 송장번호가 "
+                                  "들어오면 발주확인합니다 (현황.xlsx '공급사'; settings.toml [suppliers.\"공급사\"] trusted = true "
+                                  "면 바로).")
 
 
 def _confirm(ctx: Context, api: ChannelApi, refs: list[LineRef]) -> dict[str, str] | None:

@@ -22,6 +22,7 @@ from chulgo.mapping import MappingBook, XlsxMappingStore
 from chulgo.model import ChulgoError, Problem, RawTable
 from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
+from chulgo.suppliers import SupplierTemplate, load_suppliers
 
 if TYPE_CHECKING:                 # imported when used: a workspace without APIs or [sheets] never loads them
     from chulgo.api.accounts import Transport
@@ -141,6 +142,12 @@ class Context:
     @cached_property
     def couriers(self) -> dict[str, Courier]:
         return load_couriers(self.workspace, {self.settings.courier: self.settings.courier_layout})
+
+    @cached_property
+    def suppliers(self) -> list[SupplierTemplate]:
+        """The 발주서 templates (the default one, and any a supplier has of its own)."""
+        digits_of = {cid: getattr(c, "tracking_digits", []) for cid, c in self.couriers.items()}
+        return load_suppliers(self.workspace, courier_names(self.workspace), digits_of)
 
     @cached_property
     def api_accounts(self) -> list[ChannelApi]:
@@ -301,6 +308,11 @@ class Context:
         for table in tables:
             claims = [("orders", ch, hr) for ch in self.channels.values() if (hr := ch.identify(table)) >= 0]
             claims += [("tracking", co, hr) for co in self.couriers.values() if (hr := co.identify_tracking(table)) >= 0]
+            answers = {}           # supplier templates that read answers alike are one reader, not two claims
+            for sup in self.suppliers:
+                if (hr := sup.identify_tracking(table)) >= 0:
+                    answers.setdefault(repr(sorted(sup.result.items())), ("tracking", sup, hr))
+            claims += answers.values()
             if len(claims) > 1:
                 names = ", ".join(f"{a.name}({'주문' if k == 'orders' else '택배 결과'})" for k, a, _ in claims)
                 return InboxFile(path, sha, [], f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "

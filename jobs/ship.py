@@ -11,6 +11,7 @@ from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_day_total, write_picking_list
 from chulgo.progress import shown
 from jobs.context import Context
+from jobs.suppliers import order_batch, split_by_supplier, trust_now
 from jobs.waiting import record_stock_counts, sort_open_lines, update_unmapped
 
 _BATCH_NAME = re.compile(r"^\s*(?:(\d{4})-?(\d{2})-?(\d{2})\s*[_\s-]\s*)?(\d+)\s*차?\s*$")
@@ -43,11 +44,16 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
             report.done.append("새로 출고할 주문이 없습니다.")
             ledger.finish_run(run_id, "nothing to ship")
             return
+        ready, to_suppliers = split_by_supplier(ready, book)
         by_courier: dict[str, list[tuple[OrderLine, list[Item]]]] = {}
         for line, items in ready:
             by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
         for cid, group in shown(list(by_courier.items()), "송장요청·피킹리스트 쓰는 중"):
             _ship_batch(ctx, run_id, ctx.courier(cid), group, book.products, reissued)
+        if to_suppliers:
+            trust = trust_now(ctx)
+            for supplier, group in sorted(to_suppliers.items()):
+                order_batch(ctx, run_id, supplier, group, trust.get(supplier))
         _day_total(ctx, run_id, book.products)
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()
@@ -80,11 +86,11 @@ def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine,
 
 def _day_total(ctx: Context, run_id: int, products) -> None:
     """One 합계 of everything printed today over every courier and batch (each batch's list has only its own)."""
-    today = [b for b in ctx.ledger.recent_batches(200) if b.day == ctx.day and b.parcels]
+    today = [b for b in ctx.ledger.recent_batches(200) if b.day == ctx.day and b.parcels and not b.supplier]
     if len(today) < 2:
         return
-    shipments = ctx.ledger.shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ?)",
-                                     (ctx.day,))
+    shipments = ctx.ledger.shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ? "
+                                     "AND supplier = '')", (ctx.day,))
     names = {b.batch_id: f"{b.seq}차 {ctx.courier_name(b.courier)}"
              for b in today}
     path = write_day_total(ctx.staging_for(run_id, "day") / f"피킹합계_{ctx.stamp}.xlsx", shipments, products,
@@ -109,6 +115,9 @@ def find_batch(ctx: Context, name: str) -> Batch:
         recent = ", ".join(b.label for b in ctx.ledger.recent_batches(5)) or "아직 없음"
         raise ChulgoError(f"{day:%Y%m%d}_{int(m[4])}차 출고 묶음이 없습니다. 최근 묶음: {recent} "
                           "(현황.xlsx '출고 묶음' 시트에도 있습니다).")
+    if batch.supplier:
+        raise ChulgoError(f"{batch.label}은(는) 공급사 {batch.supplier}에 보낸 발주서입니다. 발주서는 재발행하지 않습니다 — "
+                          f"outbox/{batch.day}/ 의 {', '.join(batch.files)} 파일을 다시 보내세요.")
     return batch
 
 

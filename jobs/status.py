@@ -14,6 +14,7 @@ from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
 from chulgo.stock import soldout_listings, stock_rows, stock_sheet, write_soldout_file
 from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
 from jobs.context import Context
+from jobs.suppliers import late_parcels, report_late, supplier_sheets, trust_now
 from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
 
 
@@ -48,7 +49,8 @@ def status(ctx: Context) -> None:
                + [(f"묶음배송 다른 상품 {n}줄 대기", l) for l, n in open_lines.bundle_waiting]
                + [(f"결제 후 {m}분 대기", l) for l, m in open_lines.too_fresh]
                + [(f"마감 후 수집 — {d:%m-%d} 출고", l) for l, d in open_lines.next_day]
-               + [("재고 부족: " + ", ".join(f"{sku} {n}개" for sku, n in m.items()), l) for l, m in open_lines.short])
+               + [("재고 부족: " + ", ".join(f"{sku} {n}개" for sku, n in m.items()), l) for l, m in open_lines.short]
+               + [("공급사 섞인 세트", l) for l in open_lines.mixed])
     for reason, l in reasons:
         age = order_age(l, ctx.today)
         left = gift_deadline(ctx, l)[0] if reason == "배송지 대기" else None
@@ -64,7 +66,7 @@ def status(ctx: Context) -> None:
                 for l, claim, _, sid in ledger.returns()]
     batches = [["출고 묶음", "택배사", "송장", "운송장 받음", "재발행", "파일"]]
     recent = ledger.recent_batches(200)
-    batches += [[b.label, ctx.courier_name(b.courier), b.parcels, b.tracked,
+    batches += [[b.label, f"공급사 {b.supplier}" if b.supplier else ctx.courier_name(b.courier), b.parcels, b.tracked,
                  (ledger.batch(b.reissue_of).label + " 재발행") if b.reissue_of else "", ", ".join(b.files)]
                 for b in recent[:60]]
     not_uploaded = [["채널", "주문 줄 번호", "주문번호", "운송장 받은 지"]]
@@ -82,6 +84,7 @@ def status(ctx: Context) -> None:
             wanted[it.sku] += it.quantity
     stock = stock_rows(open_lines.stock, wanted, book)
     alerts = [r for r in stock if r.state]
+    trust, late_orders = trust_now(ctx), late_parcels(ctx)
     problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 
     deadlines = _deadlines(ctx)
@@ -93,14 +96,15 @@ def status(ctx: Context) -> None:
     problem_count = len(problems) - 1
     left = [f.name for f in ctx.inbox_files()]
     todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1,
-                   recent, left, len(alerts))
+                   recent, left, len(alerts), late_orders)
     channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx, recent)
     history = ledger.daily_counts((ctx.today - timedelta(days=13)).isoformat())
 
     sheets = [today_sheet(ctx.today, todos, problem_count, channels, couriers, history, last_failure(ctx.settings.data)),
               Sheet("요약", summary), Sheet("대기", waiting, row_styles={i: "urgent" for i in late}, styles=STATUS_STYLES),
               Sheet("출력후취소", claims), Sheet("반품", returns), Sheet("출고 묶음", batches),
-              stock_sheet(stock), Sheet("업로드 전 송장", not_uploaded), Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),
+              stock_sheet(stock), *supplier_sheets(ctx, trust, late_orders), Sheet("업로드 전 송장", not_uploaded),
+              Sheet("운송장 대기", no_tracking), Sheet("미매칭 운송장", unmatched),
               Sheet("문제", problems)]
     for sheet in sheets[2:]:
         sheet.hidden = len(sheet.rows) <= 1          # an empty list is hidden; '오늘' says what there is
@@ -112,6 +116,7 @@ def status(ctx: Context) -> None:
     parts = [f"{STATE_NAMES.get(s, s)} {n}" for s, n in counts.items()]
     report.done.append("장부: " + (", ".join(parts) if parts else "아직 주문이 없습니다"))
     report_waiting(ctx, open_lines)
+    report_late(ctx, late_orders)
     if len(returns) > 1:
         report.waiting.append(f"업로드 후 반품·취소 요청 {len(returns) - 1}줄 — 현황.xlsx '반품' 시트를 보세요.")
     if len(claims) > 1:
@@ -138,7 +143,8 @@ def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:
 
 
 def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], problems: int, claims: int,
-           returns: int, unmatched: int, batches: list[Batch], left: list[str], soldout: int = 0) -> list[Todo]:
+           returns: int, unmatched: int, batches: list[Batch], left: list[str], soldout: int = 0,
+           late_suppliers: list | None = None) -> list[Todo]:
     """What the seller does next, most urgent first, each with the file to open or the command to run."""
     ledger, today = ctx.ledger, ctx.today
     todos: list[Todo] = []
@@ -148,6 +154,11 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
     due_today = sum(d == today for d in deadlines.values())
     if late or due_today:
         todos.append(Todo(f"발송기한 지남 {late}줄, 오늘까지 {due_today}줄 — 먼저 처리하세요", "현황.xlsx '대기' 시트 (빨간 줄)", True))
+    if late_suppliers:
+        due = sum(d <= today for _, d in late_suppliers)
+        names = ", ".join(dict.fromkeys(p.supplier for p, _ in late_suppliers))
+        todos.append(Todo(f"공급사 송장 대기 {len(late_suppliers)}건 (오늘까지·지남 {due}건: {names}) — 공급사에 발송 확인",
+                          "현황.xlsx '공급사 송장 대기' 시트", due > 0))
     if claims:
         todos.append(Todo(f"출력 후 취소 {claims}줄 — 포장에서 빼거나 회수한 뒤 정리",
                           "'출력후취소' 시트 · 그다음: uv run run.py cancelled 주문번호", True))
@@ -166,7 +177,7 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
                           "현황.xlsx '대기' 시트"))
     for b in batches[:60]:
         waiting = b.parcels - b.tracked
-        if waiting > 0:
+        if waiting > 0 and not b.supplier:
             courier = ctx.courier_name(b.courier)
             old = b.day < ctx.day
             todos.append(Todo(f"{courier} 결과 파일을 inbox에 넣기 — {b.label} 송장 {waiting}건 운송장 대기"
@@ -216,7 +227,7 @@ def _by_channel(ctx: Context, open_lines) -> list[ChannelRow]:
 
 def _by_courier(ctx: Context, batches: list[Batch]) -> list[CourierRow]:
     out: dict[str, list[int]] = {}
-    for b in batches:
+    for b in (b for b in batches if not b.supplier):
         entry = out.setdefault(b.courier, [0, 0])
         if b.day == ctx.day:
             entry[0] += b.parcels

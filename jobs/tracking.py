@@ -8,6 +8,7 @@ from chulgo.matching import NO_FIT, fallback_match, recipient_mismatch
 from chulgo.model import Problem, TrackingResult
 from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
+from chulgo.suppliers import SupplierTemplate
 from jobs.context import Context
 
 
@@ -29,6 +30,10 @@ def tracking(ctx: Context) -> None:
                 done_files.append(f.path)
                 continue
             courier, results, problems = f.read("tracking")
+            if not results and not problems and isinstance(courier, SupplierTemplate):
+                report.waiting.append(f"{f.name}: 공급사 답장에 송장번호가 아직 하나도 없습니다. 송장번호를 채운 답장을 "
+                                      "받아 넣으세요. 파일은 inbox에 둡니다.")
+                continue
             if not results:
                 for p in problems[:3]:
                     report.problem(p)
@@ -107,10 +112,12 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str
             sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장 번호지만 {mismatch} — 다른 작업 폴더(다른 가게)의 " \
                            "결과 파일이 아닌지 확인하세요"
         elif not sid or sid not in states:
-            # The courier dropped our id (or the column holds something else): match on the recipient instead.
-            if r.courier not in candidates:
-                candidates[r.courier] = ledger.recent_shipments(r.courier, since)
-            parcels, tracked_before = candidates[r.courier]
+            # The courier dropped our id (or the column holds something else): match on the recipient instead,
+            # among that courier's parcels (a supplier's answer: among the parcels sent to suppliers).
+            pool = r.courier if r.parcels_of is None else r.parcels_of
+            if pool not in candidates:
+                candidates[pool] = ledger.recent_shipments(pool, since)
+            parcels, tracked_before = candidates[pool]
             match, why = fallback_match(r, [p for p in parcels
                                             if p.shipment_id not in tracked_before and p.shipment_id not in matched_here])
             if match is None and why == NO_FIT:

@@ -16,7 +16,9 @@ from chulgo.normalise import digits
 from chulgo.recipient_check import check_recipient
 from chulgo.states import HELD, HOLD_CHANNEL, HOLD_REASONS, HOLD_VANISHED, NEW
 from chulgo.template import spec_names
+from chulgo.suppliers import MIXED, supplier_of
 from jobs.context import Context
+from jobs.suppliers import supplier_map
 
 PLACEHOLDER_PHONES = {"01000000000"}    # 선물하기 orders whose recipient has not given a number yet
 DEFAULT_GIFT_DAYS = 7
@@ -35,6 +37,7 @@ class OpenLines:
     next_day: list[tuple[OrderLine, date]] = field(default_factory=list)      # after the cut-off: (line, ship day)
     bundle_waiting: list[tuple[OrderLine, int]] = field(default_factory=list)  # (ready line, lines it waits for)
     short: list[tuple[OrderLine, dict[str, int]]] = field(default_factory=list)  # (line, SKU -> how many missing)
+    mixed: list[OrderLine] = field(default_factory=list)     # a set whose components different suppliers ship
     stock: dict[str, Stock] = field(default_factory=dict)   # counted SKUs on hand before this sort allocated any
 
 
@@ -112,6 +115,7 @@ def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]]
     out = OpenLines()
     ready = []
     now = ctx.now()
+    suppliers = supplier_map(book)
     for line, reason, first_seen in ctx.ledger.open_lines(NEW, HELD):
         if reason:
             out.held.append((line, HOLD_REASONS.get(reason, reason)))
@@ -119,6 +123,8 @@ def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]]
         items = book.items_for(line)
         if items is None:
             out.unmapped.append(line)
+        elif suppliers and supplier_of(items, suppliers) is MIXED:
+            out.mixed.append(line)
         elif is_gift(ctx, line) and needs_address(line):
             out.waiting_address.append(line)
         elif problems := recipient_problems(ctx, line):
@@ -134,7 +140,7 @@ def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]]
         return out
     # A line the channel dropped (vanished: 쿠팡 drops cancelled items) does not hold back the rest of its bundle.
     held = (l for l, why in out.held if why != HOLD_REASONS[HOLD_VANISHED])
-    waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.waiting_address, held,
+    waiting = Counter((l.channel, l.bundle_key) for l in chain(out.unmapped, out.mixed, out.waiting_address, held,
                                                                 (l for l, _ in out.bad_recipient),
                                                                 (l for l, _ in out.too_fresh),
                                                                 (l for l, _ in out.next_day)))
@@ -161,7 +167,8 @@ def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine,
     partial bundles); what it does not cover waits as 재고 부족, its bundle siblings with it (never on a waybill).
     Only SKUs whose 재고 is filled in now are counted: a blank 재고 never holds a line back."""
     record_stock_counts(ctx, book)
-    counted = book.stock_counts()
+    theirs = supplier_map(book)
+    counted = {sku for sku in book.stock_counts() if sku not in theirs}     # a supplier's stock is not on our shelf
     out.stock = {sku: s for sku, s in ctx.ledger.stock().items() if sku in counted}
     left = {sku: s.on_hand for sku, s in out.stock.items()}
     groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}
@@ -240,6 +247,10 @@ def report_waiting(ctx: Context, lines: OpenLines) -> None:
         top = ", ".join(f"{sku} {n}개" for sku, n in missing.most_common(5))
         ctx.report.waiting.append(f"재고 부족으로 기다리는 주문 {len(lines.short)}줄 (모자람: {top}) — 먼저 들어온 주문부터 "
                                   "재고를 배정했습니다. 입고되면 상품 시트의 재고를 새로 센 값으로 고치세요.")
+    if lines.mixed:
+        ctx.report.waiting.append(
+            f"세트 구성품을 보내는 곳(우리 창고·공급사)이 섞여 한 상자로 보낼 수 없는 주문 {len(lines.mixed)}줄 — 상품 시트의 "
+            "공급사를 한 곳으로 맞추거나, 세트를 나눠 매핑하세요 (현황.xlsx '대기' 시트).")
     if lines.bundle_waiting:
         ctx.report.waiting.append(
             f"묶음배송의 다른 상품을 기다리는 주문 {len(lines.bundle_waiting)}줄 — 같은 묶음이 모두 준비되면 한 상자로 나갑니다 "

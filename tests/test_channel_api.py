@@ -14,6 +14,7 @@ import keyring
 import pytest
 
 from chulgo import samples, secrets
+from chulgo.courier_samples import write_supplier_answer
 from chulgo.api import KST
 from chulgo.api.accounts import cafe24_secret_name, coupang_secret_name, naver_secret_name
 from chulgo.api.cafe24 import refresh_token_name
@@ -87,6 +88,8 @@ class ApiShop:
         ship(ctx)
         for waybill in [p for p in ctx.report.outputs if p.name.startswith("CJ")]:
             samples.write_courier_result(waybill, self.ws / "inbox" / f"결과_{waybill.name}", seed=3)
+        for n, order_sheet in enumerate(p for p in ctx.report.outputs if p.name.startswith("발주서_")):
+            write_supplier_answer(order_sheet, self.ws / "inbox" / f"답장_{order_sheet.name}", seed=n + 1)
         ctx = self.ctx()
         tracking(ctx)
         return ctx
@@ -97,8 +100,11 @@ class ApiShop:
                                          "ON t.shipment_id = l.shipment_id WHERE l.channel = ?", (channel,)))
 
 
-def make_shop(tmp_path: Path, settings: str = SETTINGS, lines: int = 40, seed: int = 5) -> ApiShop:
-    day = samples.generate_day(seed=seed, lines=lines, day=AT.date())
+DROPSHIP = 0.3            # share of products a supplier ships for us in the 발주확인 tests
+
+
+def make_shop(tmp_path: Path, settings: str = SETTINGS, lines: int = 40, seed: int = 5, dropship: float = 0.0) -> ApiShop:
+    day = samples.generate_day(seed=seed, lines=lines, day=AT.date(), dropship=dropship)
     ws = tmp_path / "ws"
     ws.mkdir()
     (ws / "settings.toml").write_text(settings, encoding="utf-8")
@@ -308,12 +314,14 @@ def _supplier_lines(shop: ApiShop) -> tuple[set[str], set[str]]:
         items = book.items_for(line)
         if line.channel != "smartstore" or items is None:
             continue
-        (own if all(suppliers.get(i.sku, "") in ("", "자사") for i in items) else outside).add(line.line_key)
+        who = {"" if suppliers.get(i.sku, "") in ("", "자사") else suppliers[i.sku] for i in items}
+        if len(who) == 1:              # a set mixing suppliers waits (it cannot go as one parcel): never confirmed
+            (own if who == {""} else outside).add(line.line_key)
     return own, outside
 
 
 def test_own_stock_is_confirmed_on_collect_and_an_untrusted_suppliers_only_once_tracked(tmp_path):
-    shop = make_shop(tmp_path)
+    shop = make_shop(tmp_path, dropship=DROPSHIP)
     collect(shop.ctx())
     own, outside = _supplier_lines(shop)
     assert own and outside
@@ -328,9 +336,10 @@ def test_own_stock_is_confirmed_on_collect_and_an_untrusted_suppliers_only_once_
 
 
 def test_a_trusted_supplier_is_confirmed_at_once(tmp_path):
-    names = {p.get("공급사", "") for p in samples.generate_day(seed=5, lines=40, day=AT.date()).products} - {"", "자사"}
+    names = {p.get("공급사", "") for p in samples.generate_day(seed=5, lines=40, day=AT.date(),
+                                                               dropship=DROPSHIP).products} - {"", "자사"}
     trusted = "".join(f'\n[suppliers."{n}"]\ntrusted = true\n' for n in names)
-    shop = make_shop(tmp_path, SETTINGS + trusted)
+    shop = make_shop(tmp_path, SETTINGS + trusted, dropship=DROPSHIP)
     collect(shop.ctx())
     own, outside = _supplier_lines(shop)
     assert (own | outside) <= set(shop.naver.confirmed)
@@ -452,7 +461,7 @@ def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     db.commit()
     db.close()
     ledger = Ledger(path)
-    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])
     assert ledger.push_states("smartstore", ["1"]) == {"1": ("sending", "", 1)}
 
@@ -540,7 +549,7 @@ def test_an_answer_not_shaped_as_documented_stops_that_channel_only(tmp_path):
 
 
 def test_a_confirm_that_fails_before_the_push_holds_the_push_instead_of_losing_the_line(tmp_path):
-    shop = make_shop(tmp_path)
+    shop = make_shop(tmp_path, dropship=DROPSHIP)
     collect(shop.ctx())
     shop.ship_and_track()
     tracked = shop.tracking_of("coupang")
