@@ -17,15 +17,16 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from chulgo.claims import Claim
 from chulgo.model import ChulgoError, InvoiceLine, Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.suppliers import SupplierParcel
 from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VANISHED, INVOICED, NEW, RETURNED,
-                           PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, first_state,
-                           on_export)
+                           PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, Move,
+                           first_state, on_export)
 
 SCHEMA_VERSION = 4      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
@@ -97,6 +98,7 @@ CREATE TABLE IF NOT EXISTS claims (
     fee INTEGER, pickup_courier TEXT NOT NULL DEFAULT '', pickup_no TEXT NOT NULL DEFAULT '',
     replacement TEXT, source TEXT NOT NULL DEFAULT '', source_row INTEGER, read_at TEXT NOT NULL,
     PRIMARY KEY (channel, line_key));
+CREATE INDEX IF NOT EXISTS claims_replacement ON claims(channel, replacement);
 CREATE TABLE IF NOT EXISTS api_sync (
     account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_lines (
@@ -280,6 +282,30 @@ class OpenDeadline:
     order_no: str
     ship_by: str             # order-time keys
     ordered: str
+
+
+@dataclass
+class ClaimReport:
+    """What a claim list did to our lines."""
+
+    returns: list[tuple[str, str, str]] = field(default_factory=list)     # uploaded → 반품 (channel, key, claim)
+    printed: list[tuple[str, str, str]] = field(default_factory=list)     # on a waybill, not uploaded: 출력후취소
+    held: list[tuple[str, str, str]] = field(default_factory=list)        # not shipped yet: held
+    exchanges: list[tuple[str, str, str]] = field(default_factory=list)   # (channel, key, replacement line key)
+    withdrawn: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[Claim] = field(default_factory=list)                   # no such line of ours
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    kind: str
+    reason: str
+    payer: str
+    fee: int | None
+    pickup_courier: str
+    pickup_no: str
+    replacement: str | None
+    read_at: str
 
 
 @dataclass(frozen=True)
@@ -517,6 +543,8 @@ class Ledger:
                     existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
                     since[(ch, row[0])] = (row[4], bool(row[5]))
                     report.previous_files.add(row[3])
+        claimed = {(ch, k) for ch in {line.channel for line in lines}
+                   for (k,) in self.db.execute("SELECT line_key FROM claims WHERE channel = ?", (ch,))}
         stamp = self.now()
         inserts, updates = [], []
         # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
@@ -537,6 +565,8 @@ class Ledger:
                 continue
             state, old_claim, old_fields = old
             move = on_export(state, line.status_class, line.status)
+            if state == RETURNED and move.state != RETURNED and key in claimed:
+                move = Move(RETURNED, old_claim)   # the claim list says the goods come back; its 철회 says otherwise
             state_from, purged = since[key]
             if state != move.state and state in (HELD, CANCELLED) and file_time and file_time < state_from:
                 report.unchanged += 1          # an older download than the one that cancelled or held it
@@ -665,6 +695,103 @@ class Ledger:
                                     [(sku, n, f"{channel}:{key}", stamp) for sku, n in parts])
             out.append((channel, key, parts))
         return out
+
+    def record_claims(self, claims: list[Claim]) -> ClaimReport:
+        """A channel's 반품·교환 list: each claim is kept (reason, payer, fee, 회수 송장) and moves its line — an uploaded
+        line becomes a return to receive (not 출력후취소), a printed one is flagged, an unshipped one held. An exchange
+        of a shipped line gets one replacement line (`<key>#교환`) that ships as a new parcel, once however often the
+        list is read. A withdrawn claim (철회·거부) puts the line back and stops a replacement not yet shipped."""
+        out = ClaimReport()
+        stamp = self.now()
+        for c in self._claim_lines(claims, out):
+            row = self.db.execute("SELECT state, claim, hold_reason FROM lines WHERE channel = ? AND line_key = ?",
+                                  (c.channel, c.line_key)).fetchone()
+            if row is None:
+                out.unknown.append(c)
+                continue
+            state, old_claim, hold = row
+            known = self.db.execute("SELECT replacement FROM claims WHERE channel = ? AND line_key = ?",
+                                    (c.channel, c.line_key)).fetchone()
+            if c.withdrawn:
+                if known is not None:
+                    self._withdraw_claim(c.channel, c.line_key, state, hold, known[0], stamp)
+                    out.withdrawn.append((c.channel, c.line_key))
+                continue
+            if state in (CANCELLED, CLOSED):
+                continue
+            self.db.execute(
+                "INSERT INTO claims (channel, line_key, kind, reason, payer, fee, pickup_courier, pickup_no, source, "
+                "source_row, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(channel, line_key) DO UPDATE "
+                "SET kind = excluded.kind, reason = excluded.reason, payer = excluded.payer, "
+                "fee = COALESCE(excluded.fee, claims.fee), "
+                "pickup_courier = COALESCE(NULLIF(excluded.pickup_courier, ''), claims.pickup_courier), "
+                "pickup_no = COALESCE(NULLIF(excluded.pickup_no, ''), claims.pickup_no), source = excluded.source, "
+                "source_row = excluded.source_row",
+                (c.channel, c.line_key, c.kind, c.reason, c.payer, c.fee, c.pickup_courier, c.pickup_no, c.source,
+                 c.source_row, stamp))
+            entry = (c.channel, c.line_key, c.text)
+            if state in (NEW, HELD):
+                if state == NEW or old_claim != c.text:
+                    self._set_claim(c, HELD, stamp, hold_reason="channel")
+                    out.held.append(entry)
+            elif state in PRINTED_STATES:
+                if old_claim != c.text:
+                    self._set_claim(c, state, stamp)
+                    out.printed.append(entry)
+            else:                                    # uploaded: the goods come back
+                if state != RETURNED or old_claim != c.text:
+                    self._set_claim(c, RETURNED, stamp)
+                    if state != RETURNED:
+                        out.returns.append(entry)
+                if c.kind == "exchange" and (known is None or known[0] is None):
+                    new_key = f"{c.line_key}#교환"
+                    self.db.execute(
+                        f"INSERT OR IGNORE INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
+                        "last_file, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
+                        "bundle_key || '#교환', product_code, option_code, product_name, option_text, quantity, name, "
+                        "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, NULL, ?, ?, "
+                        f"'{NEW}', '', ordered_key, '', '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
+                        (new_key, c.source, c.source_row, stamp, stamp, c.channel, c.line_key))
+                    self.db.execute("UPDATE claims SET replacement = ? WHERE channel = ? AND line_key = ?",
+                                    (new_key, c.channel, c.line_key))
+                    out.exchanges.append((c.channel, c.line_key, new_key))
+        return out
+
+    def _claim_lines(self, claims: list[Claim], out: ClaimReport) -> Iterator[Claim]:
+        """Each claim on its line: by line key, or (a list naming order and option) on every line of that order
+        and option — a box split in two is claimed whole."""
+        for c in claims:
+            if c.line_key:
+                yield c
+                continue
+            keys = [k for (k,) in self.db.execute("SELECT line_key FROM lines WHERE channel = ? AND order_no = ? AND "
+                                                  "option_code = ? AND line_key NOT LIKE '%#교환'",
+                                                  (c.channel, c.order_no, c.option_code))]
+            if not keys:
+                out.unknown.append(c)
+            for key in keys:
+                yield replace(c, line_key=key)
+
+    def _set_claim(self, c: Claim, state: str, stamp: str, hold_reason: str | None = None) -> None:
+        self.db.execute("UPDATE lines SET state = ?, claim = ?, hold_reason = COALESCE(?, hold_reason), updated_at = ? "
+                        "WHERE channel = ? AND line_key = ?", (state, c.text, hold_reason, stamp, c.channel, c.line_key))
+
+    def _withdraw_claim(self, channel: str, key: str, state: str, hold: str, replacement: str | None,
+                        stamp: str) -> None:
+        self.db.execute("DELETE FROM claims WHERE channel = ? AND line_key = ?", (channel, key))
+        back = {RETURNED: CONFIRMED, HELD: NEW if hold == "channel" else HELD}.get(state, state)
+        self.db.execute("UPDATE lines SET state = ?, claim = '', hold_reason = CASE WHEN ? = 'new' THEN '' ELSE "
+                        "hold_reason END, updated_at = ? WHERE channel = ? AND line_key = ?",
+                        (back, back, stamp, channel, key))
+        if replacement:
+            self.db.execute(f"UPDATE lines SET state = '{CANCELLED}', updated_at = ? WHERE channel = ? AND line_key = ? "
+                            f"AND state IN ('{NEW}', '{HELD}')", (stamp, channel, replacement))
+
+    def claim_details(self) -> dict[tuple[str, str], ClaimInfo]:
+        """{(channel, line key): what its channel's claim list said} for every claim on record."""
+        return {(ch, key): ClaimInfo(*rest) for ch, key, *rest in self.db.execute(
+            "SELECT channel, line_key, kind, reason, payer, fee, pickup_courier, pickup_no, replacement, read_at "
+            "FROM claims")}
 
     def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
         q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim, state, shipment_id FROM lines "
@@ -861,12 +988,14 @@ class Ledger:
              "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
              " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
-             " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL) "
+             " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
+             "(SELECT c.line_key FROM claims c WHERE c.channel = l.channel AND c.replacement = l.line_key) "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
-                            tuple(json.loads(raw)) if raw else (), split=parcels > 1 or len(nos.split()) > 1)
-                for ch, key, order_no, courier, layout_id, raw, nos, parcels in self.db.execute(q)]
+                            tuple(json.loads(raw)) if raw else (), split=parcels > 1 or len(nos.split()) > 1,
+                            exchange_of=exchange_of or "")
+                for ch, key, order_no, courier, layout_id, raw, nos, parcels, exchange_of in self.db.execute(q)]
 
     def invoice_seq(self, day: str) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE day = ?", (day,)).fetchone()[0] + 1

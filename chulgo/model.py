@@ -168,3 +168,4 @@ class InvoiceLine:
     layout: Layout | None = None
     raw: tuple[str, ...] = ()
     split: bool = False             # its channel bundle went out in more than one box (분리배송)
+    exchange_of: str = ""           # a replacement for this line of an exchange (교환 재발송): not an order upload

@@ -44,6 +44,9 @@ __all__ = [
     # more channels
     "ELEVENST_HEADERS",
     "ESM_HEADERS",
+    "ESM_RETURN_HEADERS",
+    "ESM_EXCHANGE_HEADERS",
+    "write_claim_list",
     "KAKAO_GIFT_HEADERS",
     "LOTTEON_HEADERS",
     "MORE_CHANNEL_IDS",
@@ -1340,6 +1343,25 @@ def write_esm_export(path: str | Path, rows: Iterable[Mapping[str, Any]], *,
                      headers: Sequence[str] = ESM_HEADERS) -> Path:
     """ESM Plus 발송관리 download (G마켓 and 옥션 orders together): header row 1."""
     return _simple_export(path, rows, headers, "Sheet1", _ESM_NUMERIC)
+
+
+# ESM PLUS 반품관리 / 교환관리 downloads: the headers public tools read (chulgo/templates/channels/esm.toml [[claims]]).
+ESM_RETURN_HEADERS: tuple[str, ...] = (
+    "구매자명", "수령인명", "아이디", "주문번호", "주문일자(결제확인전)", "반품신청일", "수거완료일", "환불보류일", "환불승인일",
+    "상품번호", "상품명", "판매금액", "수량", "필수선택", "추가구성", "배송번호", "배송비", "배송비금액", "반품접수채널",
+    "반품사유", "상세사유", "상품상태", "최초배송비부담", "반품수거택배사명", "반품송장번호", "반품배송비지불주체",
+    "반품배송비금액", "반품추가비금액", "반품추가비지불주체", "구매자ID", "원배송택배사명", "원배송송장번호", "환불보류사유",
+    "장바구니번호(결제번호)", "판매자관리코드", "판매자상세관리코드")
+ESM_EXCHANGE_HEADERS: tuple[str, ...] = (
+    "교환신청일", "교환상태", "주문번호", "구매자명", "수령인명", "상품번호", "상품명", "수량", "교환접수채널", "교환사유",
+    "상세사유", "교환보류일", "교환보류사유", "교환수거택배사명", "교환수거송장번호", "최초배송비부담", "교환배송비금액",
+    "교환배송비지불주체", "재발송택배사명", "재발송송장번호", "배송번호", "장바구니번호(결제번호)")
+
+
+def write_claim_list(path: str | Path, rows: Iterable[Mapping[str, Any]], headers: Sequence[str],
+                     sheet: str = "Sheet1") -> Path:
+    """A channel's 반품·교환 list: header row 1, every cell text (the amounts too, as some downloads do)."""
+    return _simple_export(path, rows, headers, sheet, frozenset())
 
 
 def write_toss_export(path: str | Path, rows: Iterable[Mapping[str, Any]], *,

@@ -173,7 +173,8 @@ def push_tracking(ctx: Context) -> set[tuple[str, str]]:
     by_channel: dict[str, list[ChannelApi]] = {}
     for api in ctx.api_accounts:
         by_channel.setdefault(api.channel, []).append(api)
-    lines = [line for line in ctx.ledger.lines_to_invoice() if line.channel in by_channel]
+    # An exchange's replacement is entered in the channel's 교환 screen, never sent as an order's dispatch.
+    lines = [line for line in ctx.ledger.lines_to_invoice() if line.channel in by_channel and not line.exchange_of]
     if not lines:
         return set()
     if ctx.dry_run:

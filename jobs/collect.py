@@ -8,7 +8,7 @@ from chulgo.ledger import CollectReport, order_time_key
 from chulgo.model import OrderLine, Problem
 from chulgo.progress import shown
 from jobs.channel_api import confirm_orders, pull_orders, store_orders
-from jobs.context import Context
+from jobs.context import Context, InboxFile
 from jobs.waiting import sort_open_lines, update_unmapped
 
 
@@ -25,7 +25,7 @@ def collect(ctx: Context) -> None:
             if f.error or not f.tables:
                 continue
             if not any(kind == "orders" for kind, _, _ in f.tables):
-                continue                      # a courier result: the tracking step reads it
+                continue                      # a claim list (below) or a courier result (the tracking step)
             if ledger.file_seen(f.sha):
                 report.done.append(f"{f.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
                 done_files.append(f.path)
@@ -49,11 +49,52 @@ def collect(ctx: Context) -> None:
             done_files.append(f.path)
         for result, source in store_orders(ctx, pulled):
             _report_changes(ctx, result, source)
+        for f in files:                       # claim lists after the orders they are about
+            if not f.error and any(kind == "claims" for kind, _, _ in f.tables):
+                if _read_claims(ctx, f, run_id):
+                    done_files.append(f.path)
         update_unmapped(ctx, book, sort_open_lines(ctx, book))
         ledger.finish_run(run_id, "; ".join(report.done))
     for path in done_files:
         ctx.archive(path)
     confirm_orders(ctx, book)
+
+
+def _read_claims(ctx: Context, f: InboxFile, run_id: int) -> bool:
+    """A channel's 반품·교환 list into the ledger; True when the file is done (to archive)."""
+    report, ledger = ctx.report, ctx.ledger
+    if ledger.file_seen(f.sha):
+        report.done.append(f"{f.name}: 이미 읽은 반품·교환 목록입니다 — 보관함으로 옮깁니다.")
+        return True
+    layout, claims, problems = f.read("claims")
+    if problems:
+        for p in problems:
+            report.problem(p)
+        report.waiting.append(f"{f.name}: 읽지 못한 줄이 있어 이 목록은 넣지 않고 inbox에 둡니다.")
+        return False
+    result = ledger.record_claims(claims)
+    channel = ctx.channel_name(layout.channel)
+    report.done.append(f"{f.name}: {layout.name} {len(claims)}줄 (새 반품 {len(result.returns)}, 교환 재발송 "
+                       f"{len(result.exchanges)}, 철회 {len(result.withdrawn)})"
+                       + ("" if layout.verified else " — 이 목록의 열 이름은 아직 실제 파일로 확인되지 않았습니다[확인 필요]. "
+                          "줄이 맞는지 현황.xlsx '반품'에서 한 번 확인하세요."))
+    for ch, key, claim in result.returns:
+        report.waiting.append(f"반품: {channel} {key} ('{claim}') — 물건이 오면 'uv run run.py returns 입고 {key}' "
+                              "(불량이면 '불량'). 현황.xlsx '반품'.")
+    for ch, key, new_key in result.exchanges:
+        report.done.append(f"교환: {channel} {key} — 새 상품을 보낼 줄 {new_key}을(를) 만들었습니다 (다음 출고에 한 번 "
+                           "나갑니다; 회수한 물건은 'returns 입고').")
+    for ch, key, claim in result.printed:
+        report.problem(Problem("claim_after_print", f"{channel} {key}: 송장 출력 후 '{claim}' — 포장 전이면 빼고, 이미 "
+                               "보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.", f.name))
+    for ch, key, claim in result.held:
+        report.waiting.append(f"{channel} {key}: 출고 전에 '{claim}' — 출고하지 않고 보류합니다.")
+    if result.unknown:
+        keys = ", ".join(c.line_key or c.order_no for c in result.unknown[:5])
+        report.waiting.append(f"{f.name}: 장부에 없는 주문의 클레임 {len(result.unknown)}줄은 건너뜁니다 ({keys}"
+                              + (" …" if len(result.unknown) > 5 else "") + ") — 이 프로그램 전에 보낸 주문이면 그대로 두세요.")
+    ledger.record_file(f.sha, f.name, "claims", layout.name, len(claims), run_id)
+    return True
 
 
 def _report_changes(ctx: Context, result: CollectReport, source: str) -> None:

@@ -73,7 +73,7 @@ class Report:
 class InboxFile:
     path: Path
     sha: str
-    tables: list[tuple[str, object, RawTable]]    # (kind 'orders' | 'tracking', adapter, table with header row)
+    tables: list[tuple[str, object, RawTable]]    # (kind 'orders' | 'claims' | 'tracking', adapter, table)
     error: str = ""                                 # unreadable, or claimed by two formats
 
     @property
@@ -87,7 +87,8 @@ class InboxFile:
         problems: list[Problem] = []
         tables = [(adapter, table) for k, adapter, table in self.tables if k == kind]
         for adapter, table in tables:
-            rows = adapter.read_orders(table) if kind == "orders" else adapter.read_tracking(table)
+            rows = (adapter.read_orders(table) if kind == "orders" else adapter.read(table) if kind == "claims"
+                    else adapter.read_tracking(table))
             for item in rows:
                 (problems if isinstance(item, Problem) else values).append(item)
         return (tables[0][0] if tables else None), values, problems
@@ -307,6 +308,8 @@ class Context:
         found = []
         for table in tables:
             claims = [("orders", ch, hr) for ch in self.channels.values() if (hr := ch.identify(table)) >= 0]
+            claims += [("claims", layout, hr) for ch in self.channels.values() for layout in ch.claim_layouts
+                       if (hr := layout.identify(table)) >= 0]
             claims += [("tracking", co, hr) for co in self.couriers.values() if (hr := co.identify_tracking(table)) >= 0]
             answers = {}           # supplier templates that read answers alike are one reader, not two claims
             for sup in self.suppliers:
@@ -314,7 +317,8 @@ class Context:
                     answers.setdefault(repr(sorted(sup.result.items())), ("tracking", sup, hr))
             claims += answers.values()
             if len(claims) > 1:
-                names = ", ".join(f"{a.name}({'주문' if k == 'orders' else '택배 결과'})" for k, a, _ in claims)
+                kinds = {"orders": "주문", "claims": "반품·교환", "tracking": "택배 결과"}
+                names = ", ".join(f"{a.name}({kinds[k]})" for k, a, _ in claims)
                 return InboxFile(path, sha, [], f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "
                                                 "templates/ 의 [identify] headers 를 더 구체적으로 고치세요.")
             if claims:

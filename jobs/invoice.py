@@ -5,6 +5,7 @@ from __future__ import annotations
 from chulgo.channels.template import BY_HAND
 from chulgo.model import ChulgoError, InvoiceLine, Problem
 from chulgo.progress import shown
+from chulgo.sheets import Sheet, write_workbook
 from jobs.channel_api import push_tracking
 from jobs.context import Context
 
@@ -22,9 +23,11 @@ def invoice(ctx: Context) -> None:
             ledger.finish_run(run_id, "nothing to invoice")
             return
         seq = ledger.invoice_seq(ctx.day)
+        _exchanges(ctx, run_id, [line for line in lines if line.exchange_of], seq)
         by_channel: dict[str, list[InvoiceLine]] = {}
         for line in lines:
-            by_channel.setdefault(line.channel, []).append(line)
+            if not line.exchange_of:
+                by_channel.setdefault(line.channel, []).append(line)
         for channel_id, group in shown(list(by_channel.items()), "송장 업로드 파일 쓰는 중"):
             channel = ctx.channels.get(channel_id)
             if channel is None:
@@ -52,6 +55,24 @@ def invoice(ctx: Context) -> None:
                                           f"없습니다. 이 운송장번호들은 {channel.name} 판매자센터에서 직접 입력하세요.")
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()
+
+
+def _exchanges(ctx: Context, run_id: int, lines: list[InvoiceLine], seq: int) -> None:
+    """Replacements of exchanges went out: their numbers go into each channel's 교환 screen (재배송 처리), not the
+    order upload. One list of them, so none is forgotten."""
+    if not lines:
+        return
+    rows: list[list[str | int]] = [["채널", "주문번호", "교환한 주문 줄 번호", "택배사", "송장번호"]]
+    for line in lines:
+        channel = ctx.channels.get(line.channel)
+        courier = channel.courier_name(line.courier) if channel is not None else ctx.courier_name(line.courier)
+        rows += [[ctx.channel_name(line.channel), line.order_no, line.exchange_of, courier, no] for no in line.tracking_nos]
+    name = f"교환재발송_{ctx.stamp}_{seq}차.xlsx"
+    path = write_workbook(ctx.staging_for(run_id, "exchange") / name, [Sheet("교환재발송", rows)])
+    [final] = ctx.stage_outputs(run_id, [path])
+    ctx.ledger.mark_invoiced(lines, ctx.day, seq, final.name)
+    ctx.report.done.append(f"교환 재발송 {len(lines)}줄 — {final.name}: 각 채널 판매자센터의 교환 관리에서 재배송 송장으로 "
+                           "입력하세요 (주문 송장 업로드 파일에는 넣지 않았습니다).")
 
 
 def _report_claims(ctx: Context) -> None:

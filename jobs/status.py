@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from itertools import chain
 
+from chulgo.claims import KIND_NAMES, PAYER_NAMES
 from chulgo.dashboard import ChannelRow, CourierRow, Todo, today_sheet
 from chulgo.deadlines import deadline
 from chulgo.ledger import Batch
@@ -61,9 +62,15 @@ def status(ctx: Context) -> None:
     claims = [["채널", "주문 줄 번호", "주문번호", "클레임", "단계", "송장번호(우리)"]]
     claims += [[ctx.channel_name(l.channel), l.line_key, l.order_no, claim, STATE_NAMES.get(state, state), sid or ""]
                for l, claim, state, sid in ledger.claims_after_print()]
-    returns = [["채널", "주문 줄 번호", "주문번호", "상품명", "수량", "클레임", "송장번호(우리)"]]
-    returns += [[ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.quantity, claim, sid or ""]
-                for l, claim, _, sid in ledger.returns()]
+    details = ledger.claim_details()
+    returns = [["채널", "주문 줄 번호", "주문번호", "상품명", "수량", "클레임", "구분", "사유", "배송비 부담", "반품배송비",
+                "회수 택배사", "회수 송장번호", "교환 재발송 줄", "송장번호(우리)"]]
+    for l, claim, _, sid in ledger.returns():
+        d = details.get((l.channel, l.line_key))
+        returns.append([ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.quantity, claim]
+                       + ([KIND_NAMES[d.kind], d.reason, PAYER_NAMES[d.payer], "" if d.fee is None else d.fee,
+                           d.pickup_courier, d.pickup_no, d.replacement or ""] if d else [""] * 7) + [sid or ""])
+    summary += _claim_costs(details, (ctx.today - timedelta(days=30)).isoformat())
     batches = [["출고 묶음", "택배사", "송장", "운송장 받음", "재발행", "파일"]]
     recent = ledger.recent_batches(200)
     batches += [[b.label, f"공급사 {b.supplier}" if b.supplier else ctx.courier_name(b.courier), b.parcels, b.tracked,
@@ -129,6 +136,20 @@ def status(ctx: Context) -> None:
         report.waiting.append(f"어느 송장인지 맞추지 못한 운송장 {len(unmatched) - 1}건 — '미매칭 운송장' 시트.")
     if left:
         report.waiting.append(f"inbox에 남은 파일 {len(left)}개: {', '.join(left[:5])}")
+
+
+def _claim_costs(details: dict, since: str) -> list[list[str | int]]:
+    """Who pays the return shipping of the last 30 days' claims, in 요약: count and the fees the channels listed."""
+    recent = [d for d in details.values() if d.read_at >= since]
+    if not recent:
+        return []
+    rows: list[list[str | int]] = [["", ""], ["반품·교환 배송비 부담 (최근 30일)", "건수 · 금액"]]
+    for payer in ("buyer", "seller", ""):
+        mine = [d for d in recent if d.payer == payer]
+        if mine:
+            fees = sum(d.fee or 0 for d in mine)
+            rows.append([f"  {PAYER_NAMES[payer]}", f"{len(mine)}건" + (f" · {fees:,}원" if fees else "")])
+    return rows
 
 
 def _deadlines(ctx: Context) -> dict[tuple[str, str], date]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from chulgo.claims import ClaimLayout
 from chulgo.files import find_header_row, is_unrepairable, normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, RawTable, Recipient
 from chulgo.normalise import repair_phone, repair_zip
@@ -66,6 +67,7 @@ class TemplateChannel:
         # by the channel (cancelled). Turn off for a channel whose downloads are filtered by status.
         self.lists_open_orders: bool = doc.get("lists_open_orders", True)
         self.crosswalk = names
+        self.claim_layouts = [ClaimLayout(self.id, self.name, d, path) for d in doc.get("claims", [])]
         self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
 
     # -- reading ----------------------------------------------------------------------------------------
