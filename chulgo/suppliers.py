@@ -68,7 +68,12 @@ class SupplierTemplate:
             for it in s.items:
                 values = _row_values(s, it, sender, channel_names)
                 rows.append([str(c["text"]) if "text" in c else values[c["value"]] for c in cols])
-        return write_workbook(path, [Sheet(self.order.get("sheet", "발주서"), rows, printable=True, landscape=True)])
+        # The columns the supplier fills in stand out and have room to type in.
+        blank = [i for i, c in enumerate(cols) if "text" in c and not str(c["text"])]
+        sheet = Sheet(self.order.get("sheet", "발주서"), rows, printable=True, landscape=True,
+                      styles={"fill": {"bold": True, "bg_color": "#FFF2CC", "border": 1}},
+                      cell_styles={(0, i): "fill" for i in blank}, widths={i: 16 for i in blank})
+        return write_workbook(path, [sheet])
 
     # -- the answer ---------------------------------------------------------------------------------------
 

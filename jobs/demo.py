@@ -15,6 +15,7 @@ from chulgo.settings import DEFAULT_SETTINGS
 from jobs.collect import collect
 from jobs.context import Context
 from jobs.invoice import invoice
+from jobs.returns import returns
 from jobs.ship import ship
 from jobs.status import status
 from jobs.tracking import tracking
@@ -27,6 +28,7 @@ password = "0000"        # 오늘의집 파일 비밀번호
 [channels.coupang]
 courier = "lotte"        # 쿠팡 주문만 롯데택배로 보냅니다 (채널별 택배사)
 """
+DROPSHIP = 0.12         # a few products a supplier ships for us (위탁): their orders go out on a 발주서
 MORE_CHANNELS = {   # channel id -> (sample writer, extra keyword arguments)
     "11st": (samples.write_11st_export, {}),
     "esm": (samples.write_esm_export, {}),
@@ -67,7 +69,7 @@ def demo(directory: Path, lines: int = 40, seed: int = 7, api: bool = False) -> 
     started = time.perf_counter()
     prepare(directory)
     today = date.today()
-    day = samples.generate_day(seed=seed, lines=lines, day=today)
+    day = samples.generate_day(seed=seed, lines=lines, day=today, dropship=DROPSHIP)
     more = {cid: samples.generate_channel_rows(cid, seed, 4, day=today, gifts_without_address=int(cid == "kakao-gift"))
             for cid in MORE_CHANNELS}
     day = dataclasses.replace(day, mappings=day.mappings + [m for _, maps in more.values() for m in maps])
@@ -94,8 +96,9 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
     collect(ctx)
     _step("1. 주문 수집 (uv run run.py collect)", ctx)
     ship(ctx)
-    waybills = [p for p in ctx.report.outputs if not p.name.startswith(("피킹리스트", "피킹합계"))]
-    _step("2. 출고: 피킹리스트 + 택배사별 송장요청 (uv run run.py ship)", ctx)
+    waybills = [p for p in ctx.report.outputs if not p.name.startswith(("피킹리스트", "피킹합계", "발주서"))]
+    order_sheets = [p for p in ctx.report.outputs if p.name.startswith("발주서")]
+    _step("2. 출고: 피킹리스트 + 택배사별 송장요청 + 공급사 발주서 (uv run run.py ship)", ctx)
 
     # Play the couriers: results come back re-sorted, CJ phones as numbers and one row without our id.
     for waybill in waybills:
@@ -107,12 +110,35 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
             courier_id = next(cid for cid, c in ctx.couriers.items() if waybill.name.startswith(c.waybill["file"]))
             courier_samples.write_result(courier_id, waybill, result, seed=seed)
         print(f"\n(택배사 역할: {result.name} 을(를) inbox에 넣었습니다)")
+    for n, order_sheet in enumerate(order_sheets, start=1):   # play the suppliers: the 발주서 back with numbers
+        answer = courier_samples.write_supplier_answer(order_sheet, inbox / f"답장_{order_sheet.name}", seed=seed + n)
+        print(f"(공급사 역할: {answer.name} — 택배사·송장번호를 채운 발주서를 inbox에 넣었습니다)")
     tracking(ctx)
     _step("3. 운송장번호 붙이기 (uv run run.py tracking)", ctx)
     invoice(ctx)
     _step("4. 채널별 송장 업로드 파일 (uv run run.py invoice)", ctx)
+    if _one_return(ctx, inbox):
+        collect(ctx)
+        _step("5. 반품 요청 목록 읽기 (uv run run.py collect)", ctx)
+        key = ctx.ledger.returns()[0][0].line_key
+        returns(ctx, "입고", [key])
+        _step(f"6. 반품 물건 입고 (uv run run.py returns 입고 {key})", ctx)
     status(ctx)
-    _step("5. 현황 (uv run run.py status)", ctx)
+    _step("현황 (uv run run.py status)", ctx)
+
+
+def _one_return(ctx: Context, inbox: Path) -> bool:
+    """Play G마켓: its 반품관리 list with one uploaded order the buyer sends back (단순변심, 회수 송장 known)."""
+    uploaded = ctx.ledger.db.execute("SELECT line_key FROM lines WHERE channel = 'esm' AND state = 'invoiced' "
+                                     "ORDER BY line_key LIMIT 1").fetchone()
+    if uploaded is None:
+        return False
+    path = samples.write_claim_list(inbox / f"반품관리_{ctx.stamp}.xlsx", [{
+        "주문번호": uploaded[0], "반품사유": "구매의사 취소(단순변심)", "반품수거택배사명": "CJ대한통운",
+        "반품송장번호": courier_samples.tracking_numbers("cj", 1, seed=99)[0], "반품배송비지불주체": "구매자",
+        "반품배송비금액": "6000"}], samples.ESM_RETURN_HEADERS)
+    print(f"\n(G마켓 역할: 반품 요청 목록 {path.name} 을(를) inbox에 넣었습니다)")
+    return True
 
 
 

@@ -106,5 +106,6 @@ def supplier_sheets(ctx: Context, trust: dict[str, Trust], late: list[tuple[Supp
         state = "기한 지남" if due < ctx.today else "오늘 기한" if due == ctx.today else "내일 기한"
         waiting.append([p.supplier, p.shipment_id, p.day, p.name, due.isoformat(), state])
     urgent = {i for i, row in enumerate(waiting) if i and row[-1] != "내일 기한"}
-    return [Sheet("공급사", rows), Sheet("공급사 송장 대기", waiting, row_styles={i: "urgent" for i in urgent},
-                                        styles=STATUS_STYLES)]
+    return [Sheet("공급사", rows, printable=True, landscape=True),
+            Sheet("공급사 송장 대기", waiting, row_styles={i: "urgent" for i in urgent}, styles=STATUS_STYLES,
+                  printable=True, landscape=True)]

@@ -20,9 +20,17 @@ def test_demo_runs_a_whole_day_over_nine_channels_and_two_couriers(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
     out_dir = next((target / "outbox").iterdir())
     names = {p.stem.split("_")[0] for p in out_dir.glob("*.xlsx")}
-    assert {"CJ대한통운", "롯데택배", "피킹리스트", "현황"} <= names
+    assert {"CJ대한통운", "롯데택배", "피킹리스트", "현황", "발주서"} <= names
+    # One supplier's 발주서 went out and its answer's numbers came back; one G마켓 return was listed and received.
+    supplier_lines = ledger_rows(target, "SELECT l.state FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
+                                         "JOIN batches b ON b.batch_id = s.batch_id WHERE b.supplier != ''")
+    assert supplier_lines and {state for (state,) in supplier_lines} == {"invoiced"}
+    assert ledger_rows(target, "SELECT l.channel, r.outcome FROM return_receipts r JOIN lines l ON l.channel = r.channel "
+                               "AND l.line_key = r.line_key") == [("esm", "good")]
+    assert "반품 입고 — 재고에 더했습니다" in proc.stdout
     invoiced = {ch for (ch,) in ledger_rows(target, "SELECT DISTINCT channel FROM lines WHERE state = 'invoiced'")}
     assert invoiced == {"smartstore", "coupang", "cafe24", "11st", "esm", "toss", "ohouse", "lotteon", "kakao-gift"}
+    assert ledger_rows(target, "SELECT COUNT(*) FROM lines WHERE state = 'returned'") == [(1,)]
     assert ledger_rows(target, "SELECT channel FROM lines WHERE state = 'new' AND address = ''") == [("kakao-gift",)]
     assert "배송지 대기(선물하기) 1줄" in proc.stdout
     assert not list((target / "inbox").iterdir()), "every input was read and archived"
