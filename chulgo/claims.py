@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chulgo.files import find_header_row, normalise_header
+from chulgo.files import find_header_row, is_unrepairable, normalise_header
 from chulgo.model import ChulgoError, Problem, RawTable
 from chulgo.normalise import digits
 from chulgo.template import column_getter, spec_names
@@ -104,6 +104,13 @@ class ClaimLayout:
             row = table.rows[i]
             key, order_no, option = value("line_key", row), value("order_no", row), value("option_code", row)
             if not any(row) or not (key or order_no and option):
+                continue
+            damaged = next(((f, v) for f, v in (("line_key", key), ("order_no", order_no)) if v and is_unrepairable(v)),
+                           None)
+            if damaged:
+                yield Problem("float_id", "주문번호가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 열어 저장하지 말고 "
+                              "채널에서 받은 파일 그대로 넣으세요.", table.file.name, table.sheet, i + 1,
+                              spec_names(self.columns[damaged[0]]), damaged[1])
                 continue
             kind = self.kind or ("exchange" if "교환" in value("kind", row) else
                                  "return" if "반품" in value("kind", row) else "")

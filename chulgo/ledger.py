@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS lines (
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
+CREATE INDEX IF NOT EXISTS lines_order ON lines(channel, order_no);
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
     created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
@@ -184,12 +185,13 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
 
 
 def _migrate_to_4(db: sqlite3.Connection) -> None:
-    """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), and the channels' claims (반품·교환
-    with reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line)."""
+    """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), the channels' claims (반품·교환 with
+    reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line), and lines
+    found by order number (쿠팡's claim list names the order and option)."""
     if "supplier" not in {row[1] for row in db.execute("PRAGMA table_info(batches)")}:
         db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
     for statement in statements(SCHEMA):
-        if "claims" in statement.split("(")[0]:
+        if "claims" in statement.split("(")[0] or "lines_order" in statement:
             db.execute(statement)
 
 
@@ -293,6 +295,7 @@ class ClaimReport:
     held: list[tuple[str, str, str]] = field(default_factory=list)        # not shipped yet: held
     exchanges: list[tuple[str, str, str]] = field(default_factory=list)   # (channel, key, replacement line key)
     withdrawn: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn_received: list[tuple[str, str]] = field(default_factory=list)   # withdrawn after we received the goods
     unknown: list[Claim] = field(default_factory=list)                   # no such line of ours
 
 
@@ -565,6 +568,8 @@ class Ledger:
                 continue
             state, old_claim, old_fields = old
             move = on_export(state, line.status_class, line.status)
+            if state == HELD and move.state == NEW and key in claimed:
+                move = Move(HELD, hold_reason="channel")   # the claim list holds it until its 철회
             if state == RETURNED and move.state != RETURNED and key in claimed:
                 move = Move(RETURNED, old_claim)   # the claim list says the goods come back; its 철회 says otherwise
             state_from, purged = since[key]
@@ -713,8 +718,13 @@ class Ledger:
             known = self.db.execute("SELECT replacement FROM claims WHERE channel = ? AND line_key = ?",
                                     (c.channel, c.line_key)).fetchone()
             if c.withdrawn:
-                if known is not None:
-                    self._withdraw_claim(c.channel, c.line_key, state, hold, known[0], stamp)
+                received = self.db.execute("SELECT 1 FROM return_receipts WHERE channel = ? AND line_key = ?",
+                                           (c.channel, c.line_key)).fetchone()
+                if received is not None and known is not None:
+                    out.withdrawn_received.append((c.channel, c.line_key))   # the goods are here: the seller decides
+                elif known is not None:
+                    if self._withdraw_claim(c.channel, c.line_key, state, hold, known[0], stamp):
+                        out.printed.append((c.channel, known[0], "교환철회"))    # its replacement is to be pulled
                     out.withdrawn.append((c.channel, c.line_key))
                 continue
             if state in (CANCELLED, CLOSED):
@@ -745,6 +755,7 @@ class Ledger:
                         out.returns.append(entry)
                 if c.kind == "exchange" and (known is None or known[0] is None):
                     new_key = f"{c.line_key}#교환"
+                    before = self.db.total_changes
                     self.db.execute(
                         f"INSERT OR IGNORE INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
                         "last_file, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
@@ -752,9 +763,14 @@ class Ledger:
                         "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, NULL, ?, ?, "
                         f"'{NEW}', '', ordered_key, '', '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
                         (new_key, c.source, c.source_row, stamp, stamp, c.channel, c.line_key))
+                    # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
+                    self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
+                                    f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))
+                    made = self.db.total_changes - before
                     self.db.execute("UPDATE claims SET replacement = ? WHERE channel = ? AND line_key = ?",
                                     (new_key, c.channel, c.line_key))
-                    out.exchanges.append((c.channel, c.line_key, new_key))
+                    if made:                     # a replacement made or brought back (not one already shipped)
+                        out.exchanges.append((c.channel, c.line_key, new_key))
         return out
 
     def _claim_lines(self, claims: list[Claim], out: ClaimReport) -> Iterator[Claim]:
@@ -777,7 +793,8 @@ class Ledger:
                         "WHERE channel = ? AND line_key = ?", (state, c.text, hold_reason, stamp, c.channel, c.line_key))
 
     def _withdraw_claim(self, channel: str, key: str, state: str, hold: str, replacement: str | None,
-                        stamp: str) -> None:
+                        stamp: str) -> bool:
+        """The line as before the claim; a replacement not yet shipped is cancelled, a printed one flagged (True)."""
         self.db.execute("DELETE FROM claims WHERE channel = ? AND line_key = ?", (channel, key))
         back = {RETURNED: CONFIRMED, HELD: NEW if hold == "channel" else HELD}.get(state, state)
         self.db.execute("UPDATE lines SET state = ?, claim = '', hold_reason = CASE WHEN ? = 'new' THEN '' ELSE "
@@ -786,6 +803,10 @@ class Ledger:
         if replacement:
             self.db.execute(f"UPDATE lines SET state = '{CANCELLED}', updated_at = ? WHERE channel = ? AND line_key = ? "
                             f"AND state IN ('{NEW}', '{HELD}')", (stamp, channel, replacement))
+            flagged = self.db.execute(f"UPDATE lines SET claim = '교환철회', updated_at = ? WHERE channel = ? AND "
+                                      f"line_key = ? AND state IN ('{BATCHED}', '{TRACKED}')", (stamp, channel, replacement))
+            return flagged.rowcount > 0
+        return False
 
     def claim_details(self) -> dict[tuple[str, str], ClaimInfo]:
         """{(channel, line key): what its channel's claim list said} for every claim on record."""
@@ -989,7 +1010,7 @@ class Ledger:
              " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
              " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
-             "(SELECT c.line_key FROM claims c WHERE c.channel = l.channel AND c.replacement = l.line_key) "
+             "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),

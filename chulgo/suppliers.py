@@ -208,12 +208,14 @@ class Trust:
 
 def due_day(p: SupplierParcel, settings: SupplierSettings, ship_days: int, off: frozenset[str]) -> date:
     """The day the supplier's tracking number must be in: the channel's deadline for its lines, or the supplier's
-    own promised business days after the 발주서, whichever comes first."""
+    own promised business days after the 발주서, whichever comes first — but not before the 발주서's own day. (An
+    answer counts from when it was read: the supplier's own shipping time is not in its file.)"""
     sent = date.fromisoformat(p.day)
     days = settings.days_for(p.supplier)
     promised = add_business_days(sent, days, off) if days else next_business_day(sent, off)
     channel = deadline(p.ship_by, p.ordered, ship_days, off)
-    return min(promised, channel) if channel is not None else promised
+    # Never before the supplier had the 발주서: an order that waited on our side is not the supplier's lateness.
+    return max(sent, min(promised, channel)) if channel is not None else promised
 
 
 def supplier_trust(parcels: Sequence[SupplierParcel], settings: SupplierSettings, today: date, ship_days: int,
@@ -239,7 +241,7 @@ def supplier_trust(parcels: Sequence[SupplierParcel], settings: SupplierSettings
                 pending += 1
         recent = decided[: settings.window]
         on_time = sum(recent)
-        by_score = len(recent) >= MIN_HISTORY and on_time >= settings.share * len(recent)
+        by_score = len(recent) >= MIN_HISTORY and on_time * 1000 >= round(settings.share * 1000) * len(recent)
         setting = settings.trusted.get(name)
         out[name] = Trust(name, len(recent), on_time, pending, late_now, setting,
                           by_score if setting is None else setting)

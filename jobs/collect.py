@@ -87,6 +87,9 @@ def _read_claims(ctx: Context, f: InboxFile, run_id: int) -> bool:
     for ch, key, claim in result.printed:
         report.problem(Problem("claim_after_print", f"{channel} {key}: 송장 출력 후 '{claim}' — 포장 전이면 빼고, 이미 "
                                "보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.", f.name))
+    for ch, key in result.withdrawn_received:
+        report.problem(Problem("return_withdrawn", f"{channel} {key}: 이미 입고한 반품이 채널에서 철회·거부되었습니다. 물건을 "
+                               "구매자에게 다시 보낼지 채널과 확인하고, 보낸다면 상품 시트의 재고를 새로 센 값으로 고치세요.", f.name))
     for ch, key, claim in result.held:
         report.waiting.append(f"{channel} {key}: 출고 전에 '{claim}' — 출고하지 않고 보류합니다.")
     if result.unknown:

@@ -199,3 +199,88 @@ def test_the_esm_return_and_exchange_lists_are_recognised_by_content(tmp_path):
     _, claims, _ = files["b.xlsx"].read("claims")
     assert [(c.line_key, c.kind, c.payer) for c in claims] == [("4000000002", "exchange", "seller")]
     assert all(k != "claims" for name, f in files.items() if name not in ("a.xlsx", "b.xlsx") for k, _, _ in f.tables)
+
+
+def exchange_list(ws: Path, name: str, rows: list[dict]) -> Path:
+    return samples.write_claim_list(ws / "inbox" / name, rows, EXCHANGE_HEADERS, sheet="교환관리")
+
+
+def test_a_withdrawn_exchange_whose_replacement_is_printed_is_pulled_not_uploaded_as_an_order(cli, tmp_path):
+    ws = shipped_day(tmp_path, cli)
+    (key, order_no), = invoiced(ws)[:1]
+    row = {"상품주문번호": key, "주문번호": order_no, "교환 사유": "색상", "클레임 상태": "교환요청"}
+    exchange_list(ws, "교환.xlsx", [row])
+    cli(ws, "collect")
+    cli(ws, "ship")
+    new_key = f"{key}#교환"
+    assert state_of(ws, new_key) == "batched"
+    exchange_list(ws, "교환2.xlsx", [row | {"클레임 상태": "교환거부"}])
+    code, out = cli(ws, "collect")
+    assert code == 1 and new_key in out and "송장 출력 후" in out      # the seller is told to pull the parcel
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[-1], ws / "inbox" / "결과_교환.xlsx", seed=2)
+    cli(ws, "tracking")
+    cli(ws, "invoice")
+    uploads = [r["상품주문번호"] for p in outputs(ws, "스마트스토어_발송처리") for r in as_dicts(sheet_rows(p, "발송처리"))]
+    assert new_key not in uploads and not outputs(ws, "교환재발송")
+
+
+def test_an_exchange_asked_again_after_a_withdrawal_ships_once(cli, tmp_path):
+    ws = shipped_day(tmp_path, cli)
+    (key, order_no), = invoiced(ws)[:1]
+    row = {"상품주문번호": key, "주문번호": order_no, "교환 사유": "색상"}
+    for i, status in enumerate(("교환요청", "교환철회", "교환요청")):
+        exchange_list(ws, f"교환{i}.xlsx", [row | {"클레임 상태": status, "교환 상세 사유": str(i)}])
+        code, out = cli(ws, "collect")
+    assert "새 상품을 보낼 줄" in out and state_of(ws, f"{key}#교환") == "new"
+    exchange_list(ws, "교환9.xlsx", [row | {"클레임 상태": "수거중", "교환 상세 사유": "9"}])
+    code, out = cli(ws, "collect")
+    assert "새 상품을 보낼 줄" not in out
+    cli(ws, "ship")
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM shipment_lines WHERE line_key = ?", (f"{key}#교환",)) == [(1,)]
+
+
+def test_a_claim_before_shipping_holds_the_line_until_it_is_withdrawn_even_when_the_export_says_active(cli, ws, day):
+    cli(ws, "collect")
+    target = next(r for r in day.smartstore if state_of(ws, r["상품주문번호"]) == "new")
+    key = target["상품주문번호"]
+    returns_list(ws, "반품.xlsx", [{"상품주문번호": key, "주문번호": target["주문번호"], "반품 사유": "단순변심",
+                                   "클레임 상태": "반품요청"}])
+    cli(ws, "collect")
+    assert state_of(ws, key) == "held"
+    rows = [dict(r) for r in day.smartstore]
+    rows[0]["배송메세지"] = "부재시 문앞"                       # a newer export: the line listed as active
+    samples.write_smartstore_export(ws / "inbox" / "스마트스토어_오후.xlsx", rows)
+    cli(ws, "collect")
+    cli(ws, "ship")
+    assert state_of(ws, key) == "held"
+    returns_list(ws, "반품2.xlsx", [{"상품주문번호": key, "주문번호": target["주문번호"], "반품 사유": "단순변심",
+                                    "클레임 상태": "반품철회"}])
+    cli(ws, "collect")
+    cli(ws, "ship")
+    for n, waybill in enumerate(outputs(ws, "CJ대한통운_송장요청")):
+        samples.write_courier_result(waybill, ws / "inbox" / f"결과_{waybill.name}", seed=n + 1)
+    cli(ws, "tracking")
+    cli(ws, "invoice")
+    assert state_of(ws, key) == "invoiced"
+
+
+def test_a_return_withdrawn_after_we_received_the_goods_keeps_them_and_asks_the_seller(cli, tmp_path):
+    ws = shipped_day(tmp_path, cli)
+    (key, order_no), = invoiced(ws)[:1]
+    row = {"상품주문번호": key, "주문번호": order_no, "반품 사유": "단순변심", "클레임 상태": "반품요청"}
+    returns_list(ws, "반품.xlsx", [row])
+    cli(ws, "collect")
+    cli(ws, "returns", "입고", key)
+    returns_list(ws, "반품2.xlsx", [row | {"클레임 상태": "반품거부"}])
+    code, out = cli(ws, "collect")
+    assert code == 1 and "이미 입고한 반품" in out
+    assert state_of(ws, key) == "returned"
+    assert ledger_rows(ws, "SELECT outcome FROM return_receipts WHERE line_key = ?", (key,)) == [("good",)]
+
+
+def test_a_claim_list_with_an_order_number_saved_as_a_float_is_named_not_skipped(cli, tmp_path):
+    ws = shipped_day(tmp_path, cli)
+    returns_list(ws, "반품.xlsx", [{"상품주문번호": "2.02611E+15", "주문번호": "1", "반품 사유": "단순변심"}])
+    code, out = cli(ws, "collect")
+    assert code == 1 and "반품.xlsx" in out and "2행" in out and "뒷자리가 사라졌습니다" in out
+    assert (ws / "inbox" / "반품.xlsx").exists()

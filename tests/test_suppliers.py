@@ -13,7 +13,7 @@ from chulgo import samples
 from chulgo.courier_samples import write_supplier_answer
 from chulgo.ledger import Ledger
 from chulgo.settings import DEFAULT_SETTINGS, SupplierSettings
-from chulgo.suppliers import MIN_HISTORY, SupplierParcel, supplier_trust
+from chulgo.suppliers import MIN_HISTORY, SupplierParcel, due_day, supplier_trust
 from jobs.context import Context
 from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
 
@@ -253,3 +253,21 @@ def test_an_answer_without_our_id_is_matched_by_recipient_among_the_parcels_sent
     assert code == 0, out
     got = dict(ledger_rows(ws, "SELECT shipment_id, tracking_no FROM tracking"))
     assert {sid: got.get(sid) for sid in ids} == ids
+
+
+def test_a_supplier_is_never_due_before_it_had_the_order_sheet():
+    """An order that waited on our side (mapping, stock) past the channel's deadline: the supplier that answers the
+    same day is on time, and five such answers make it trusted."""
+    late_sent = [SupplierParcel("누리", f"P{i}", f"2026-11-2{i}", "", "202611100900", f"2026-11-2{i}T15:00:00", "김")
+                 for i in range(5)]
+    trust = supplier_trust(late_sent, SupplierSettings(), date(2026, 11, 30), 2, frozenset())["누리"]
+    assert (trust.on_time, trust.decided, trust.trusted) == (5, 5, True)
+    # Sent on time, answered after the channel's deadline (Mon order + 2 business days = Wed): late.
+    on_time_sent = SupplierParcel("누리", "Q", "2026-11-16", "", "202611160900", "2026-11-19T15:00:00", "김")
+    assert due_day(on_time_sent, SupplierSettings(days=5), 2, frozenset()) == date(2026, 11, 18)
+
+
+def test_a_share_the_seller_sets_is_met_exactly():
+    history = _history("가게", 55, 45)                  # 55 % with a window of 100: 0.55 * 100 is not 55 in floats
+    trust = supplier_trust(history, SupplierSettings(window=100, share=0.55), date(2026, 12, 31), 2, frozenset())
+    assert trust["가게"].trusted
