@@ -1,6 +1,7 @@
 """A seller's day at scale: collect → ship → (courier result) → tracking → invoice, each as its own process.
 
     uv run python benchmarks/day.py [--lines 2000 10000] [--seed 7] [--keep DIR] [--profile]
+    uv run python benchmarks/day.py --lines 100000 --days 10 --then 2000      # a big ledger over ten peak days
 
 For each line count: wall time and peak RSS of every `run.py` step, the floor (calamine read + XlsxWriter
 write of the same cells) and the ratio ours/floor. See benchmarks/README.md for what each number means.
@@ -9,15 +10,19 @@ write of the same cells) and the ratio ours/floor. See benchmarks/README.md for 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import os
 import pstats
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +36,7 @@ from chulgo import samples  # noqa: E402
 from chulgo.settings import DEFAULT_SETTINGS  # noqa: E402
 
 RUN = ROOT / "run.py"
-STEPS = ("collect", "ship", "tracking", "invoice")
+STEPS = ("collect", "ship", "tracking", "invoice", "status")
 PASSWORD = "1234"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHILD_ENV = dict(os.environ)   # main() gives the children a bytecode cache, as a seller's install has
@@ -50,6 +55,8 @@ class Day:
     steps: list[Timed]
     read: float
     write: float
+    ledger_mib: float = 0.0      # the ledger file after the day
+    shipped: int = 0             # lines the day's ship step put on a waybill
 
     @property
     def total(self) -> float:
@@ -113,14 +120,26 @@ def outbox_files(ws: Path) -> set[Path]:
     return set((ws / "outbox").rglob("*.xlsx"))
 
 
-def courier_result(ws: Path, before_ship: set[Path]) -> Path:
+def courier_result(ws: Path, before_ship: set[Path], seed: int = 1) -> Path:
     """Play the courier: a result file for the waybill request `ship` just wrote (not measured)."""
     new = sorted(p for p in outbox_files(ws) - before_ship if not p.name.startswith("피킹리스트"))
+    new = [p for p in new if not p.name.startswith("피킹합계")]
     if len(new) != 1:
         sys.exit(f"expected one waybill request file from ship, found {[p.name for p in new]}")
     result = ws / "inbox" / "result.xlsx"
-    samples.write_courier_result(new[0], result)
+    samples.write_courier_result(new[0], result, seed=seed)     # its own numbers each day
     return result
+
+
+def mark_uploaded(ws: Path) -> None:
+    """Play the seller who uploaded the day's files and said so (`uv run run.py uploaded 채널`; not measured): days on
+    one ledger would otherwise pile up weeks of uploads nobody marked."""
+    db = sqlite3.connect(ws / "data" / "chulgo.sqlite")
+    try:
+        db.execute("UPDATE invoices SET uploaded_at = written_at WHERE uploaded_at IS NULL")
+        db.commit()
+    finally:
+        db.close()
 
 
 def read_floor(paths: list[Path]) -> float:
@@ -159,12 +178,26 @@ def write_floor(outputs: list[Path], scratch: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, quiet: bool = False) -> Day:
-    """One day through run.py; with profile_dir each step runs under cProfile and nothing is measured for the floor."""
+def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, quiet: bool = False,
+            on: date | None = None, only: int | None = None) -> Day:
+    """One day through run.py; with profile_dir each step runs under cProfile and nothing is measured for the floor.
+    ``on``: the orders' day, run the next morning (CHULGO_NOW) in the same workspace when it exists — its ledger
+    keeps every earlier day (--days)."""
     log = (lambda *a: None) if quiet else print
     started = time.perf_counter()
-    day = samples.generate_day(seed=seed, lines=lines)
-    inputs = make_workspace(ws, day)
+    # Days on one ledger: every listing mapped (a seller maps new listings as they come; an ever-growing unmapped
+    # backlog would be work a seller never leaves lying, not the ledger's size).
+    day = samples.generate_day(seed=seed, lines=lines, day=on or samples.DEFAULT_DAY,
+                               unmapped_share=0.0 if on is not None else 0.05)
+    if on is not None:
+        day = new_orders(day, (on - samples.DEFAULT_DAY).days, only)
+    if on is not None and ws.exists():        # the seller's mapping stays as it is
+        inputs = samples.write_day(day, ws / "inbox", None, password=PASSWORD) + [ws / "mappings" / "상품매핑.xlsx"]
+    else:
+        inputs = make_workspace(ws, day)
+    env = None
+    if on is not None:
+        env = {**CHILD_ENV, "CHULGO_NOW": datetime.combine(on + timedelta(days=1), dtime(9, 0)).isoformat()}
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in inputs)
     log(f"  generated {len(day.smartstore)}/{len(day.coupang)}/{len(day.cafe24)} lines "
         f"(smartstore/coupang/cafe24) in {time.perf_counter() - started:.1f}s (not measured): {sizes}")
@@ -176,14 +209,24 @@ def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, qu
             before_ship = outbox_files(ws)
         if step == "tracking":
             started = time.perf_counter()
-            result = courier_result(ws, before_ship)
+            result = courier_result(ws, before_ship, seed + (on - samples.DEFAULT_DAY).days if on else seed)
             log(f"  courier result written in {time.perf_counter() - started:.1f}s (not measured)")
             if profile_dir is None:
                 read += read_floor([result])
+        if step == "status" and on is not None:
+            mark_uploaded(ws)
         prof = profile_dir / f"{step}.prof" if profile_dir else None
-        steps.append(run_child(step, step_cmd(ws, step, prof)))
-    write = write_floor(sorted(outbox_files(ws)), ws.parent / f"{ws.name}-floor") if profile_dir is None else 0.0
-    return Day(lines, steps, read, write)
+        steps.append(run_child(step, step_cmd(ws, step, prof), env))
+    made = sorted(outbox_files(ws) - before_ship) if on is not None else sorted(outbox_files(ws))
+    write = write_floor(made, ws.parent / f"{ws.name}-floor") if profile_dir is None else 0.0
+    ledger = ws / "data" / "chulgo.sqlite"
+    db = sqlite3.connect(ledger)
+    try:    # what this day's run put on waybills (a day that ships less is not a faster day)
+        shipped = db.execute("SELECT COUNT(*) FROM shipment_lines sl JOIN shipments s ON s.shipment_id = sl.shipment_id "
+                             "WHERE s.batch_id IN (SELECT MAX(batch_id) FROM batches)").fetchone()[0]
+    finally:
+        db.close()
+    return Day(lines, steps, read, write, ledger.stat().st_size / 2**20, shipped)
 
 
 def print_table(d: Day) -> None:
@@ -200,6 +243,53 @@ def summary(d: Day, start: float) -> str:
             f"(read {d.read:.1f} + write {d.write:.1f}); ratio {d.total / d.floor:.1f}x; start {start:.2f}s")
 
 
+ORDER_IDS = {"smartstore": ("상품주문번호", "주문번호", "배송비 묶음번호"), "coupang": ("묶음배송번호", "주문번호"),
+             "cafe24": ("주문번호", "품목별 주문번호")}
+
+
+def new_orders(day: samples.SampleDay, n: int, only: int | None = None) -> samples.SampleDay:
+    """The same shop (catalogue, mapping: the same seed) on its n-th day: every order id made its own, as a new day's
+    orders are (the generator numbers each day's orders alike). ``only``: a quieter day, the first of those lines."""
+    share = 1.0 if only is None else only / max(1, sum(len(getattr(day, ch)) for ch in ORDER_IDS))
+    renumbered = {ch: [{k: (f"{n}{v}" if k in ids and v and n else v) for k, v in row.items()}
+                       for row in getattr(day, ch)[:round(len(getattr(day, ch)) * share)]]
+                  for ch, ids in ORDER_IDS.items()}
+    # No 재고 counts: each day ships what it takes, as a seller restocking daily (counted stock running out would
+    # make later days lighter, not faster).
+    return dataclasses.replace(day, products=[{**p, "재고": ""} for p in day.products], **renumbered)
+
+
+def run_days(lines: int, days: int, then: int | None, seed: int, base: Path) -> None:
+    """``days`` days of ``lines`` lines on one ledger (each its own orders, run the next morning), then a ``then``-line
+    day on that ledger and the same day on an empty one: does a big ledger slow an ordinary day down?"""
+    ws = base / f"days-{lines}x{days}"
+    if ws.exists():
+        shutil.rmtree(ws)
+    first = samples.DEFAULT_DAY
+    results = []
+    for i in range(days):
+        print(f"\n=== day {i + 1}/{days}: {lines} lines on one ledger — {ws} ===")
+        results.append(run_day(lines, seed, ws, on=first + timedelta(days=i)))
+        print_table(results[-1])
+        print(f"  ledger after the day: {results[-1].ledger_mib:.1f} MiB")
+    print(f"\n{'day':<5}" + "".join(f"{s:>10}" for s in STEPS) + f"{'total':>10}{'shipped':>9}{'ledger MiB':>12}")
+    for i, d in enumerate(results, start=1):
+        print(f"{i:<5}" + "".join(f"{s.wall:>10.2f}" for s in d.steps) + f"{d.total:>10.2f}{d.shipped:>9}"
+              f"{d.ledger_mib:>12.1f}")
+    last, one = results[-1], results[0]
+    print(f"day {days} / day 1: " + ", ".join(f"{a.name} {a.wall / b.wall:.2f}x" for a, b in zip(last.steps, one.steps))
+          + f"; total {last.total / one.total:.2f}x")
+    if then:
+        on = first + timedelta(days=days)
+        print(f"\n=== a {then}-line day after those {days} days, and the same day on an empty ledger ===")
+        big = run_day(lines, seed, ws, on=on, quiet=True, only=then)
+        empty = run_day(lines, seed, base / f"empty-{then}", on=on, quiet=True, only=then)
+        print(f"  {'step':<10}{'big ledger':>12}{'empty':>10}{'ratio':>8}")
+        for a, b in zip(big.steps, empty.steps):
+            print(f"  {a.name:<10}{a.wall:>12.2f}{b.wall:>10.2f}{a.wall / b.wall:>7.2f}x")
+        print(f"  {'total':<10}{big.total:>12.2f}{empty.total:>10.2f}{big.total / empty.total:>7.2f}x")
+
+
 def print_profiles(profile_dir: Path, top: int = 15) -> None:
     for step in STEPS:
         print(f"\n--- cProfile: {step} (top {top} by cumulative time) ---")
@@ -213,6 +303,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="keep the workspaces under this folder instead of a temp dir")
     ap.add_argument("--profile", action="store_true", help="also run the largest day under cProfile")
+    ap.add_argument("--days", type=int, default=0, help="run this many days of --lines (the first count) on one ledger")
+    ap.add_argument("--then", type=int, help="with --days: then a day of this many lines on that ledger vs an empty one")
     args = ap.parse_args()
 
     base = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="chulgo-bench-"))
@@ -228,6 +320,9 @@ def main() -> int:
         start = run_child("start", [sys.executable, "-c", "import run"])
         print(f"process start (python -c 'import run'): {start.wall:.2f}s, {start.peak_mib:.0f} MiB with .pyc cache; "
               f"{cold.wall:.2f}s without (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
+        if args.days:
+            run_days(args.lines[0], args.days, args.then, args.seed, base)
+            return 0
         days = []
         for lines in args.lines:
             print(f"\n=== {lines} lines (seed {args.seed}) — workspace {base / f'lines-{lines}'} ===")

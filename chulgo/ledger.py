@@ -15,6 +15,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS shipments (
     shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, items TEXT NOT NULL,
     voided_at TEXT);
+CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id);
 CREATE TABLE IF NOT EXISTS shipment_lines (
     shipment_id TEXT NOT NULL REFERENCES shipments, channel TEXT NOT NULL, line_key TEXT NOT NULL,
     items TEXT NOT NULL, PRIMARY KEY (shipment_id, channel, line_key));
@@ -79,6 +81,11 @@ CREATE TABLE IF NOT EXISTS unmatched_tracking (
 CREATE TABLE IF NOT EXISTS invoices (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL,
     written_at TEXT NOT NULL, uploaded_at TEXT, PRIMARY KEY (channel, line_key));
+CREATE INDEX IF NOT EXISTS invoices_day ON invoices(day);
+CREATE INDEX IF NOT EXISTS invoices_pending ON invoices(day) WHERE uploaded_at IS NULL;
+CREATE TABLE IF NOT EXISTS day_counts (
+    day TEXT NOT NULL, channel TEXT NOT NULL, collected INTEGER NOT NULL DEFAULT 0,
+    shipped INTEGER NOT NULL DEFAULT 0, uploaded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, channel));
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS pending_outputs (
@@ -90,6 +97,9 @@ CREATE TABLE IF NOT EXISTS stock_moves (
 CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
 CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
 CREATE INDEX IF NOT EXISTS stock_moves_kind ON stock_moves(kind, sku, move_id);
+CREATE TABLE IF NOT EXISTS stock_balance (
+    sku TEXT PRIMARY KEY, count_id INTEGER NOT NULL, counted INTEGER NOT NULL, mark TEXT NOT NULL DEFAULT '',
+    counted_at TEXT NOT NULL, moved INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS return_receipts (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('good', 'defect')),
     at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
@@ -113,6 +123,13 @@ CREATE TRIGGER IF NOT EXISTS lines_state_move BEFORE UPDATE OF state ON lines
     WHEN NEW.state != OLD.state AND NOT EXISTS
         (SELECT 1 FROM state_transitions WHERE from_state = OLD.state AND to_state = NEW.state)
     BEGIN SELECT RAISE(ABORT, 'chulgo: line state move not allowed'); END;
+CREATE TRIGGER IF NOT EXISTS stock_moves_balance AFTER INSERT ON stock_moves
+    BEGIN
+        INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at) SELECT NEW.sku, NEW.move_id, NEW.qty,
+            NEW.ref, NEW.at WHERE NEW.kind = 'count' ON CONFLICT(sku) DO UPDATE SET count_id = excluded.count_id,
+            counted = excluded.counted, mark = excluded.mark, counted_at = excluded.counted_at, moved = 0;
+        UPDATE stock_balance SET moved = moved + NEW.qty WHERE sku = NEW.sku AND NEW.kind != 'count';
+    END;
 CREATE TRIGGER IF NOT EXISTS return_receipts_clear AFTER UPDATE OF state ON lines
     WHEN OLD.state = 'returned' AND NEW.state != 'returned'
     BEGIN DELETE FROM return_receipts WHERE channel = OLD.channel AND line_key = OLD.line_key; END;
@@ -144,6 +161,9 @@ def statements(script: str) -> list[str]:
 def _migrate_to_1(db: sqlite3.Connection) -> None:
     """v0 (no version) → v1: explicit states with a CHECK and a move trigger, hold reasons, claims for every
     shipped state, a sortable order time, a parcel code for this workspace, staged outputs."""
+    invoice_columns = {row[1] for row in db.execute("PRAGMA table_info(invoices)")}
+    if invoice_columns and "uploaded_at" not in invoice_columns:     # v0 did not record what the seller uploaded
+        db.execute("ALTER TABLE invoices ADD COLUMN uploaded_at TEXT")
     db.execute("ALTER TABLE lines RENAME TO lines_v0")
     db.execute("DROP INDEX IF EXISTS lines_state")
     db.execute("DROP INDEX IF EXISTS lines_shipment")
@@ -173,7 +193,8 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
     """v2 → v3: stock movements per SKU (a count the seller typed, then shipped −, unshipped +, returned +). Parcels
     made before v3 moved no stock: the first count read after the upgrade is where stock starts."""
     for statement in statements(SCHEMA):
-        if "stock_moves" in statement.split("(")[0] or "return_receipts" in statement.split("(")[0]:
+        head = statement.split("(")[0]
+        if ("stock_moves" in head or "return_receipts" in head) and "stock_balance" not in statement:   # balance: v4
             db.execute(statement)
     # Parcels already on the road get their shipped moves (before any count, so no stock changes): a later void
     # or settled cancellation then puts back exactly what they took.
@@ -184,15 +205,33 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
+V4_INDEXES = ("lines_order", "shipments_batch", "invoices_day", "invoices_pending", "day_counts", "stock_balance")
+
+
 def _migrate_to_4(db: sqlite3.Connection) -> None:
     """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), the channels' claims (반품·교환 with
     reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line), and lines
-    found by order number (쿠팡's claim list names the order and option)."""
+    found by order number (쿠팡's claim list names the order and option); parcels by batch, uploads by day and the
+    day counts the dashboard shows, so a big ledger does not slow an ordinary day."""
     if "supplier" not in {row[1] for row in db.execute("PRAGMA table_info(batches)")}:
         db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
     for statement in statements(SCHEMA):
-        if "claims" in statement.split("(")[0] or "lines_order" in statement:
+        if "claims" in statement.split("(")[0] or any(i in statement for i in V4_INDEXES):
             db.execute(statement)
+    # Each counted SKU's balance: its last count and the sum of the moves after it (later kept up by a trigger).
+    db.execute("INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at, moved) "
+               "SELECT c.sku, c.move_id, c.qty, c.ref, c.at, COALESCE((SELECT SUM(m.qty) FROM stock_moves m "
+               "WHERE m.sku = c.sku AND m.move_id > c.move_id), 0) FROM stock_moves c JOIN (SELECT sku, MAX(move_id) AS id "
+               "FROM stock_moves WHERE kind = 'count' GROUP BY sku) l ON l.id = c.move_id")
+    # The day counts the dashboard shows, from what the ledger holds (later kept up by every write).
+    db.execute("INSERT INTO day_counts (day, channel, collected) SELECT substr(first_seen, 1, 10), channel, COUNT(*) "
+               "FROM lines GROUP BY 1, 2 ON CONFLICT(day, channel) DO UPDATE SET collected = excluded.collected")
+    db.execute("INSERT INTO day_counts (day, channel, shipped) SELECT b.day, sl.channel, COUNT(*) FROM shipment_lines sl "
+               "JOIN shipments s ON s.shipment_id = sl.shipment_id JOIN batches b ON b.batch_id = s.batch_id "
+               "WHERE s.voided_at IS NULL GROUP BY 1, 2 "
+               "ON CONFLICT(day, channel) DO UPDATE SET shipped = excluded.shipped")
+    db.execute("INSERT INTO day_counts (day, channel, uploaded) SELECT day, channel, COUNT(*) FROM invoices GROUP BY 1, 2 "
+               "ON CONFLICT(day, channel) DO UPDATE SET uploaded = excluded.uploaded")
 
 
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}         # version reached -> step from the version before
@@ -315,6 +354,12 @@ class ClaimInfo:
 class PendingOutput:
     staged: str          # paths relative to the workspace
     final: str
+
+
+def _items_json(items: Iterable[Item]) -> str:
+    """A parcel's or line's items as stored: compact JSON (a peak day stores hundreds of thousands)."""
+    return json.dumps([[it.sku, it.quantity, it.name, it.location, it.barcode] for it in items], ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
@@ -527,7 +572,8 @@ class Ledger:
         return (line.channel, line.line_key, line.order_no, line.bundle_key, line.product_code, line.option_code,
                 line.product_name, line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address,
                 r.message, line.status, line.status_class, line.ordered_at, self._layout_id(line.layout),
-                json.dumps(line.raw, ensure_ascii=False) if line.raw else None, line.source, line.source_row)
+                json.dumps(line.raw, ensure_ascii=False, separators=(",", ":")) if line.raw else None, line.source,
+                line.source_row)
 
     def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
         """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
@@ -539,13 +585,13 @@ class Ledger:
         existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
         since: dict[tuple[str, str], tuple[str, bool]] = {}     # (order time of the export that set the state, purged)
         keys = {(line.channel, line.line_key) for line in lines}
-        for ch in {line.channel for line in lines}:
-            for row in self.db.execute(f"SELECT line_key, state, claim, last_file, state_from, purged_at IS NOT NULL, "
-                                       f"{compared} FROM lines WHERE channel = ?", (ch,)):
-                if (ch, row[0]) in keys:
-                    existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
-                    since[(ch, row[0])] = (row[4], bool(row[5]))
-                    report.previous_files.add(row[3])
+        for ch in {line.channel for line in lines}:      # only this file's lines: a big ledger costs nothing here
+            wanted = sorted(k for c, k in keys if c == ch)
+            for row in self._lookup(f"SELECT line_key, state, claim, last_file, state_from, purged_at IS NOT NULL, "
+                                    f"{compared} FROM lines WHERE channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
+                existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
+                since[(ch, row[0])] = (row[4], bool(row[5]))
+                report.previous_files.add(row[3])
         claimed = {(ch, k) for ch in {line.channel for line in lines}
                    for (k,) in self.db.execute("SELECT line_key FROM claims WHERE channel = ?", (ch,))}
         stamp = self.now()
@@ -620,6 +666,7 @@ class Ledger:
         self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
                             f"last_file, state_from, ship_by, first_seen, updated_at) "
                             f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 8))})", inserts)
+        self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
         if file_id and existing:
@@ -860,12 +907,10 @@ class Ledger:
         for s in shipments:
             r = s.recipient
             rows.append((s.shipment_id, s.batch_id, s.courier, r.name, r.phone, r.phone2, r.zip, r.address, r.message,
-                         json.dumps([[it.sku, it.quantity, it.name, it.location, it.barcode] for it in s.items],
-                                    ensure_ascii=False)))
+                         _items_json(s.items)))
             for line in s.lines:
                 links.append((s.shipment_id, line.channel, line.line_key,
-                              json.dumps([[it.sku, it.quantity, it.name, it.location, it.barcode] for it in line.items],
-                                         ensure_ascii=False)))
+                              _items_json(line.items)))
                 moves.append((s.shipment_id, self.now(), line.channel, line.line_key))
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
                             "message, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -874,6 +919,7 @@ class Ledger:
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
                             [(it.sku, -it.quantity, _move_ref(s.shipment_id, line.channel, line.line_key), stamp)
                              for s in shipments for line in s.lines for it in line.items if moves_stock])
+        self._count("shipped", self._per_batch_day([(s.batch_id, line.channel) for s in shipments for line in s.lines]))
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
         if cur.rowcount != len(moves):
@@ -908,9 +954,22 @@ class Ledger:
             out += self.shipments(f"s.shipment_id IN ({', '.join('?' * len(part))})", tuple(part))
         return out
 
+    def _per_batch_day(self, lines: list[tuple[int, str]], sign: int = 1) -> list[tuple[str, str, int]]:
+        """(batch id, channel) of lines put on (or taken off) waybills as (batch day, channel, ±count)."""
+        days = dict(self._lookup("SELECT batch_id, day FROM batches WHERE batch_id IN ({in})",
+                                 sorted({b for b, _ in lines})))
+        return [(days[b], ch, sign * n) for (b, ch), n in Counter(lines).items()]
+
+    def _unship_counts(self, shipment_ids: list[str]) -> None:
+        """Void parcels no longer count as shipped on their batch's day."""
+        rows = self._lookup("SELECT s.batch_id, sl.channel FROM shipment_lines sl JOIN shipments s ON "
+                            "s.shipment_id = sl.shipment_id WHERE sl.shipment_id IN ({in})", sorted(set(shipment_ids)))
+        self._count("shipped", self._per_batch_day([(b, ch) for b, ch in rows], -1))
+
     def void_shipments(self, shipment_ids: list[str]) -> None:
         """Re-issue: the old parcels are void and their lines are free to go on a new waybill (or stop, when the
         channel cancelled or held them meanwhile)."""
+        self._unship_counts(shipment_ids)
         stamp = self.now()
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
         self._unship(shipment_ids)
@@ -929,6 +988,11 @@ class Ledger:
             part = keys[i:i + 500]
             rows += self.db.execute(sql.format(**{"in": ", ".join("?" * len(part))}), fixed + tuple(part)).fetchall()
         return rows
+
+    def _count(self, column: str, counts: Iterable[tuple[str, str, int]]) -> None:
+        """Add (day, channel, n) to the dashboard's day counts (collected | shipped | uploaded)."""
+        self.db.executemany(f"INSERT INTO day_counts (day, channel, {column}) VALUES (?, ?, ?) ON CONFLICT(day, channel) "
+                            f"DO UPDATE SET {column} = {column} + excluded.{column}", list(counts))
 
     def shipment_states(self, shipment_ids: list[str]) -> dict[str, str | None]:
         """{parcel id: voided_at} for those of ``shipment_ids`` that are ours."""
@@ -965,13 +1029,12 @@ class Ledger:
         return self.db.execute("SELECT courier, tracking_no, name, source, source_row, reason, read_at "
                                "FROM unmatched_tracking ORDER BY read_at").fetchall()
 
-    def recent_shipments(self, courier: str, since_day: str) -> tuple[list[Shipment], set[str]]:
-        """Live parcels of a courier printed since ``since_day``, and the ids of those already tracked."""
-        ships = self.shipments("s.courier = ? AND s.voided_at IS NULL AND s.batch_id IN "
-                               "(SELECT batch_id FROM batches WHERE day >= ?)", (courier, since_day))
-        tracked = {sid for (sid,) in self._lookup("SELECT DISTINCT shipment_id FROM tracking WHERE shipment_id IN ({in})",
-                                                   [s.shipment_id for s in ships])}
-        return ships, tracked
+    def untracked_shipments(self, courier: str, since_day: str) -> list[Shipment]:
+        """Live parcels of a courier printed since ``since_day`` still waiting for a tracking number (their lines are
+        'batched': found through the state index, so a big ledger of tracked parcels is never read)."""
+        return self.shipments(f"s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND "
+                              "s.courier = ? AND s.voided_at IS NULL AND s.batch_id IN "
+                              "(SELECT batch_id FROM batches WHERE day >= ?)", (courier, since_day))
 
     def supplier_parcels(self, since_day: str) -> list[SupplierParcel]:
         """Every live parcel sent to a supplier since ``since_day``: its deadline's inputs and when it was answered."""
@@ -996,8 +1059,8 @@ class Ledger:
         ``supplier_parcels``)."""
         return self.db.execute(
             "SELECT s.shipment_id, b.day, s.name FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
-            "WHERE s.voided_at IS NULL AND b.supplier = '' AND NOT EXISTS (SELECT 1 FROM tracking t WHERE "
-            "t.shipment_id = s.shipment_id) ORDER BY s.shipment_id").fetchall()
+            f"WHERE s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND s.voided_at IS NULL "
+            "AND b.supplier = '' ORDER BY s.shipment_id").fetchall()
 
     # -- invoices ----------------------------------------------------------------------------------------
 
@@ -1023,6 +1086,7 @@ class Ledger:
 
     def mark_invoiced(self, lines: list[InvoiceLine], day: str, seq: int, file: str) -> None:
         stamp = self.now()
+        self._count("uploaded", ((day, ch, n) for ch, n in Counter(line.channel for line in lines).items()))
         self.db.executemany("INSERT INTO invoices (channel, line_key, day, seq, file, written_at) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                             [(line.channel, line.line_key, day, seq, file, stamp) for line in lines])
@@ -1048,19 +1112,23 @@ class Ledger:
             shipped = ", ".join(f"'{s}'" for s in SHIPPED_STATES)
             live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ({shipped})", (sid,)).fetchone()
             if live is None:
-                self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
-                                (stamp, sid))
+                voided = self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
+                                         (stamp, sid))
+                if voided.rowcount:
+                    self._unship_counts([sid])
                 self._unship([sid])
         return [(ch, key) for ch, key, _ in rows]
 
-    def upload_files(self, since_day: str) -> list[UploadFile]:
-        """Every upload file made since ``since_day``, newest first."""
+    def pending_uploads(self, since_day: str) -> list[UploadFile]:
+        """Upload files made since ``since_day`` that the seller has not said went up and the channel has not
+        confirmed whole, newest first (through a partial index: uploaded files are never read)."""
         rows = self.db.execute(
             "SELECT i.file, i.channel, i.day, COUNT(*), MAX(i.uploaded_at), "
             f"SUM(CASE WHEN l.state IN ('{CONFIRMED}', '{RETURNED}') THEN 1 ELSE 0 END) "
             "FROM invoices i JOIN lines l ON l.channel = i.channel AND l.line_key = i.line_key "
-            "WHERE i.day >= ? GROUP BY i.file, i.channel, i.day ORDER BY i.day DESC, i.file", (since_day,))
-        return [UploadFile(*r) for r in rows]
+            "WHERE i.day >= ? AND i.uploaded_at IS NULL GROUP BY i.file, i.channel, i.day ORDER BY i.day DESC, i.file",
+            (since_day,))
+        return [u for u in (UploadFile(*r) for r in rows) if not u.done]
 
     def mark_uploaded(self, file_or_channel: str) -> list[str]:
         """The seller says these uploads went up: a file name (or part of it), or a channel id. Returns the files."""
@@ -1079,20 +1147,21 @@ class Ledger:
 
     def daily_counts(self, since_day: str) -> dict[str, tuple[int, int, int]]:
         """{day: (lines collected, lines put on a live waybill, lines uploaded)} since ``since_day``."""
-        out: dict[str, list[int]] = {}
-        queries = ("SELECT substr(first_seen, 1, 10), COUNT(*) FROM lines WHERE first_seen >= ? GROUP BY 1",
-                   "SELECT b.day, COUNT(*) FROM shipment_lines sl JOIN shipments s ON s.shipment_id = sl.shipment_id "
-                   "JOIN batches b ON b.batch_id = s.batch_id WHERE s.voided_at IS NULL AND b.day >= ? GROUP BY b.day",
-                   "SELECT day, COUNT(*) FROM invoices WHERE day >= ? GROUP BY day")
-        for i, q in enumerate(queries):
-            for day, n in self.db.execute(q, (since_day,)):
-                out.setdefault(day, [0, 0, 0])[i] = n
-        return {day: (v[0], v[1], v[2]) for day, v in out.items()}
+        return {day: (c, sh, up) for day, c, sh, up in self.db.execute(
+            "SELECT day, SUM(collected), SUM(shipped), SUM(uploaded) FROM day_counts WHERE day >= ? GROUP BY day",
+            (since_day,))}
 
     def counts_by_channel(self) -> dict[str, dict[str, int]]:
+        """{channel: {state: lines}} of the lines still moving (through the state index), and 'uploaded': every
+        line ever put in an upload (from the day counts — a big ledger is not read line by line)."""
         out: dict[str, dict[str, int]] = {}
-        for channel, state, n in self.db.execute("SELECT channel, state, COUNT(*) FROM lines GROUP BY channel, state"):
+        moving = (NEW, HELD, BATCHED, TRACKED)
+        for channel, state, n in self.db.execute(
+                f"SELECT channel, state, COUNT(*) FROM lines WHERE state IN ({', '.join('?' * len(moving))}) "
+                "GROUP BY channel, state", moving):
             out.setdefault(channel, {})[state] = n
+        for channel, n in self.db.execute("SELECT channel, SUM(uploaded) FROM day_counts GROUP BY channel"):
+            out.setdefault(channel, {})["uploaded"] = n
         return out
 
     def tracked_not_invoiced(self) -> list[tuple]:
@@ -1196,9 +1265,7 @@ class Ledger:
         """The seller's 재고 per SKU as read now, with its optional 센 날: a number or a date that differs from the
         last count recorded is a new count, taken as of now (movements before it are in it). Returns the SKUs
         counted anew."""
-        last = {sku: (n, mark) for sku, n, mark in self.db.execute(
-            "SELECT m.sku, m.qty, m.ref FROM stock_moves m JOIN (SELECT sku, MAX(move_id) AS id FROM stock_moves "
-            "WHERE kind = 'count' GROUP BY sku) c ON c.id = m.move_id")}
+        last = {sku: (n, mark) for sku, n, mark in self.db.execute("SELECT sku, counted, mark FROM stock_balance")}
         new = [(sku, n, mark) for sku, (n, mark) in counts.items() if last.get(sku) != (n, mark)]
         stamp = self.now()
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'count', ?, ?)",
@@ -1206,10 +1273,7 @@ class Ledger:
         return [sku for sku, _, _ in new]
 
     def stock(self) -> dict[str, Stock]:
-        """On hand per counted SKU: the last count plus every movement after it."""
-        rows = self.db.execute(
-            "SELECT m.sku, c.qty, c.at, SUM(CASE WHEN m.move_id > c.move_id THEN m.qty ELSE 0 END) "
-            "FROM stock_moves m JOIN (SELECT s.sku, s.move_id, s.qty, s.at FROM stock_moves s JOIN (SELECT sku, "
-            "MAX(move_id) AS id FROM stock_moves WHERE kind = 'count' GROUP BY sku) l ON l.id = s.move_id) c "
-            "ON c.sku = m.sku AND m.move_id >= c.move_id GROUP BY m.sku")
-        return {sku: Stock(sku, count, at, count + moved) for sku, count, at, moved in rows}
+        """On hand per counted SKU: the last count plus every movement after it (kept per SKU by the stock_moves
+        trigger, so a long history is never summed again)."""
+        return {sku: Stock(sku, count, at, count + moved) for sku, count, at, moved in self.db.execute(
+            "SELECT sku, counted, counted_at, moved FROM stock_balance")}

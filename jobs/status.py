@@ -13,7 +13,7 @@ from chulgo.ledger import Batch
 from chulgo.runstate import last_failure
 from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
 from chulgo.stock import soldout_listings, stock_rows, stock_sheet, write_soldout_file
-from chulgo.states import BATCHED, CONFIRMED, HELD, INVOICED, NEW, RETURNED, STATE_NAMES, TRACKED
+from chulgo.states import BATCHED, HELD, NEW, STATE_NAMES, TRACKED
 from jobs.context import Context
 from jobs.suppliers import late_parcels, report_late, supplier_sheets, trust_now
 from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
@@ -208,7 +208,7 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
         old = any((_days_since(at, ctx.now()) or 0) >= 1 for *_, at in to_invoice)
         todos.append(Todo(f"송장 업로드 파일 만들기 {len(to_invoice)}줄" + (" (하루 넘음 — 송장 누락 주의)" if old else ""),
                           "uv run run.py invoice", old))
-    uploads = [u for u in ledger.upload_files((today - timedelta(days=30)).isoformat()) if not u.done]
+    uploads = ledger.pending_uploads((today - timedelta(days=30)).isoformat())
     for day in sorted({u.day for u in uploads}):
         files = [u for u in uploads if u.day == day]
         old = day < ctx.day
@@ -241,8 +241,7 @@ def _by_channel(ctx: Context, open_lines) -> list[ChannelRow]:
     for channel, states in sorted(ctx.ledger.counts_by_channel().items()):
         opened = states.get(NEW, 0) + states.get(HELD, 0)
         rows.append(ChannelRow(ctx.channel_name(channel), opened, opened - ready.get(channel, 0),
-                               states.get(BATCHED, 0), states.get(TRACKED, 0),
-                               states.get(INVOICED, 0) + states.get(CONFIRMED, 0) + states.get(RETURNED, 0)))
+                               states.get(BATCHED, 0), states.get(TRACKED, 0), states.get("uploaded", 0)))
     return rows
 
 

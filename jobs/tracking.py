@@ -89,7 +89,7 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str
     for courier in {r.courier for r in results}:
         numbers = [r.tracking_no for r in results if r.courier == courier]
         owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
-    candidates: dict[str, tuple[list, set[str]]] = {}
+    candidates: dict[str, list] = {}         # untracked parcels as this run found them, per pool
     matched_here: set[str] = set()
     attachments: list[tuple[str, str, str, str]] = []
     since = (ctx.today - timedelta(days=FALLBACK_DAYS)).isoformat()
@@ -116,10 +116,9 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str
             # among that courier's parcels (a supplier's answer: among the parcels sent to suppliers).
             pool = r.courier if r.parcels_of is None else r.parcels_of
             if pool not in candidates:
-                candidates[pool] = ledger.recent_shipments(pool, since)
-            parcels, tracked_before = candidates[pool]
-            match, why = fallback_match(r, [p for p in parcels
-                                            if p.shipment_id not in tracked_before and p.shipment_id not in matched_here])
+                candidates[pool] = ledger.untracked_shipments(pool, since)
+            parcels = candidates[pool]
+            match, why = fallback_match(r, [p for p in parcels if p.shipment_id not in matched_here])
             if match is None and why == NO_FIT:
                 match, why = fallback_match(r, [p for p in parcels if p.shipment_id in matched_here])
             sid = match.shipment_id if match is not None else ""

@@ -12,7 +12,7 @@ def uploaded(ctx: Context, what: str | None) -> None:
     """``what``: a file name (or part of it), a channel id or name; none lists the files still to upload."""
     report, ledger = ctx.report, ctx.ledger
     if not what:
-        pending = [u for u in ledger.upload_files((ctx.today - timedelta(days=30)).isoformat()) if not u.done]
+        pending = ledger.pending_uploads((ctx.today - timedelta(days=30)).isoformat())
         if not pending:
             report.done.append("올릴 송장 업로드 파일이 남아 있지 않습니다.")
         for u in pending:

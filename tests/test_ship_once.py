@@ -399,11 +399,16 @@ def test_an_old_ledger_is_migrated_in_place(tmp_path):
         db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, status_class, ordered_at, "
                    "state, claim_after_print, first_seen, updated_at) VALUES ('ss', ?, ?, ?, 1, ?, '2026-11-20 10:00:00', "
                    "?, ?, 'x', 'x')", (key, key, key, cls, state, claim))
+    db.execute("INSERT INTO invoices VALUES ('ss', '3', '2026-11-20', 1, '스마트스토어_발송처리_20261120_1차.xlsx', 'x')")
     db.commit()
     db.close()
     ledger = Ledger(path)
     assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert ledger.db.execute("SELECT COUNT(*) FROM api_pushes").fetchone() == (0,)     # every step ran, v2 too
+    # The dashboard's day counts come from what the old ledger held; its upload can still be marked as done.
+    assert ledger.daily_counts("2026-11-01") == {"x": (4, 0, 0), "2026-11-20": (0, 0, 1)}
+    assert ledger.pending_uploads("2026-11-01") == []        # its one line came back as a return: the channel has it
+    assert ledger.mark_uploaded("ss") == ["스마트스토어_발송처리_20261120_1차.xlsx"]
     got = dict(ledger.db.execute("SELECT line_key, state FROM lines"))
     assert got == {"1": "new", "2": "held", "3": "returned", "4": "batched"}
     assert ledger.db.execute("SELECT DISTINCT ordered_key FROM lines").fetchall() == [("20261120100000",)]

@@ -242,3 +242,29 @@ def test_a_second_return_of_the_same_line_can_be_received_after_the_first_was_wi
     assert ledger_rows(ws, "SELECT state FROM lines WHERE line_key = ?", (key,)) == [("returned",)]
     code, out = cli(ws, "returns", "입고", key)
     assert code == 0, out
+
+
+def test_a_v3_ledger_gets_each_skus_balance_from_its_history(tmp_path):
+    """Upgrading to v4: the balance kept per SKU equals the last count plus every move after it, and moves keep it."""
+    import sqlite3
+
+    path = tmp_path / "v3.sqlite"
+    ledger = Ledger(path)
+    with ledger.transaction():
+        ledger.record_counts({"A": (10, ""), "B": (5, "")})
+        ledger.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, ?, 'x', 'now')",
+                              [("A", -3, "shipped"), ("B", -1, "shipped"), ("A", 1, "unshipped")])
+        ledger.record_counts({"A": (10, ""), "B": (7, "")})            # B counted anew: its earlier move is in it
+        ledger.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES ('B', -2, 'shipped', 'y', 'now')")
+    expected = {sku: s.on_hand for sku, s in ledger.stock().items()}
+    assert expected == {"A": 8, "B": 5}
+    ledger.db.close()
+    db = sqlite3.connect(path)
+    db.executescript("DROP TRIGGER stock_moves_balance; DROP TABLE stock_balance; DROP TABLE day_counts; "
+                     "PRAGMA user_version = 3;")
+    db.close()
+    upgraded = Ledger(path)
+    assert {sku: s.on_hand for sku, s in upgraded.stock().items()} == expected
+    with upgraded.transaction():
+        upgraded.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES ('A', -4, 'shipped', 'z', 'now')")
+    assert upgraded.stock()["A"].on_hand == 4
