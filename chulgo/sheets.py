@@ -12,7 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "constant_memory": True}     # rows go to disk as they are written: a peak day's files fit in memory
 A4 = 9
 
 
@@ -128,18 +129,14 @@ def _write_cell(ws, r: int, c: int, cell: str | int, fmt) -> None:
         ws.write_number(r, c, cell, fmt)
 
 
-def _write_layout(ws, sheet: Sheet, formats: dict) -> None:
-    """The optional layout: per-row/per-cell styles, merged cells, row heights, images, page breaks."""
-    merged = _merged_cells(sheet)
-    styled_rows = set(sheet.row_styles) | {r for r, _ in sheet.cell_styles}
-    for r in sorted(styled_rows):
-        if r >= len(sheet.rows):
-            continue
-        for c, cell in enumerate(sheet.rows[r]):
-            if (r, c) not in merged:
-                _write_cell(ws, r, c, cell, _style_of(sheet, r, c, formats))
-    for r0, c0, r1, c1 in sheet.merges:
-        row = sheet.rows[r0] if r0 < len(sheet.rows) else []
+def _write_row_laid_out(ws, sheet: Sheet, r: int, merges: list[tuple[int, int, int, int]], merged: set,
+                        formats: dict) -> None:
+    """A row with its own styles or merged cells: each cell in its style, then its (one-row) merges."""
+    row = sheet.rows[r] if r < len(sheet.rows) else []
+    for c, cell in enumerate(row):
+        if (r, c) not in merged:
+            _write_cell(ws, r, c, cell, _style_of(sheet, r, c, formats))
+    for r0, c0, r1, c1 in merges:
         value = row[c0] if c0 < len(row) else ""
         fmt = _style_of(sheet, r0, c0, formats)
         if (r0, c0) == (r1, c1):
@@ -149,12 +146,6 @@ def _write_layout(ws, sheet: Sheet, formats: dict) -> None:
         else:
             ws.merge_range(r0, c0, r1, c1, "", fmt)
             ws.write_number(r0, c0, value, fmt)
-    for r, height in sheet.row_heights.items():
-        ws.set_row(r, height)
-    for r, c, data, options in sheet.images:
-        ws.insert_image(r, c, "image.png", {"image_data": io.BytesIO(data), "object_position": 1, **options})
-    if sheet.page_breaks:
-        ws.set_h_pagebreaks(sorted(sheet.page_breaks))
 
 
 def _sheet_formats(book: xlsxwriter.Workbook, sheet: Sheet) -> dict:
@@ -163,25 +154,38 @@ def _sheet_formats(book: xlsxwriter.Workbook, sheet: Sheet) -> dict:
 
 
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, formats: dict) -> None:
+    """Every row strictly top to bottom (the workbook streams each finished row to disk: constant memory), a row's
+    height before its cells; images and page breaks are kept apart from the rows."""
     ws = book.add_worksheet(sheet.name)
     for col, width in enumerate(_column_widths(sheet)):
         ws.set_column(col, col, width, formats["text"])
-    restyled = set(sheet.row_styles) | {r for r, _ in sheet.cell_styles}     # _write_layout writes these rows whole
-    for r, row in enumerate(sheet.rows):
-        if r in restyled:
+    if sheet.styles:
+        formats = {**formats, **_sheet_formats(book, sheet)}
+    merges_at: dict[int, list[tuple[int, int, int, int]]] = {}
+    for m in sheet.merges:
+        if m[0] != m[2]:
+            raise ValueError(f"{sheet.name}: a merge over several rows cannot be streamed: {m}")
+        merges_at.setdefault(m[0], []).append(m)
+    merged = _merged_cells(sheet)
+    laid_out = set(sheet.row_styles) | {r for r, _ in sheet.cell_styles} | set(merges_at)
+    last = max([len(sheet.rows) - 1, *sheet.row_heights, *merges_at], default=-1)
+    for r in range(last + 1):
+        if r in sheet.row_heights:
+            ws.set_row(r, sheet.row_heights[r])
+        if r >= len(sheet.rows) and r not in merges_at:
             continue
-        if sheet.styled and (r < sheet.header_rows or r in sheet.emphasis):
+        if r in laid_out:
+            _write_row_laid_out(ws, sheet, r, merges_at.get(r, []), merged, formats)
+        elif sheet.styled and (r < sheet.header_rows or r in sheet.emphasis):
             fmt = formats["header"] if r < sheet.header_rows else formats["emphasis"]
-            for c, cell in enumerate(row):
-                if isinstance(cell, str):
-                    ws.write_string(r, c, cell, fmt)
-                else:
-                    ws.write_number(r, c, cell, fmt)
+            for c, cell in enumerate(sheet.rows[r]):
+                _write_cell(ws, r, c, cell, fmt)
         else:
-            ws.write_row(r, 0, row)
-    if sheet.styles or sheet.row_styles or sheet.cell_styles or sheet.merges or sheet.row_heights or sheet.images \
-            or sheet.page_breaks:
-        _write_layout(ws, sheet, {**formats, **_sheet_formats(book, sheet)})
+            ws.write_row(r, 0, sheet.rows[r])
+    for r, c, data, options in sheet.images:
+        ws.insert_image(r, c, "image.png", {"image_data": io.BytesIO(data), "object_position": 1, **options})
+    if sheet.page_breaks:
+        ws.set_h_pagebreaks(sorted(sheet.page_breaks))
     if sheet.styled and sheet.header_rows:
         ws.freeze_panes(sheet.header_rows, 0)
     for cell, choices in sheet.validations.items():
