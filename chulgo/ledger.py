@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS shipments (
     shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, items TEXT NOT NULL,
     voided_at TEXT);
-CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id);
+CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id, voided_at);
 CREATE TABLE IF NOT EXISTS shipment_lines (
     shipment_id TEXT NOT NULL REFERENCES shipments, channel TEXT NOT NULL, line_key TEXT NOT NULL,
     items TEXT NOT NULL, PRIMARY KEY (shipment_id, channel, line_key));
@@ -879,10 +879,13 @@ class Ledger:
     def set_batch_files(self, batch_id: int, files: list[str]) -> None:
         self.db.execute("UPDATE batches SET files = ? WHERE batch_id = ?", (json.dumps(files, ensure_ascii=False), batch_id))
 
+    # Tracked = live parcels less those still waiting (lines 'batched': found through the state index, so old
+    # batches cost a count, not a look at every parcel's tracking).
     _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, b.supplier, "
                      "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL), "
-                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL AND "
-                     " EXISTS (SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)) FROM batches b ")
+                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL) - "
+                     f"(SELECT COUNT(DISTINCT l.shipment_id) FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
+                     f" WHERE l.state = '{BATCHED}' AND s.batch_id = b.batch_id AND s.voided_at IS NULL) FROM batches b ")
 
     def _batch(self, row: tuple | None) -> Batch | None:
         if row is None:
@@ -1045,8 +1048,9 @@ class Ledger:
             "(SELECT MIN(l.ordered_key) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
             " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id), "
             "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s.name "
-            "FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
-            "WHERE b.supplier != '' AND s.voided_at IS NULL AND b.day >= ? ORDER BY b.day, s.shipment_id", (since_day,))
+            "FROM shipments s JOIN batches b ON b.batch_id = s.batch_id WHERE s.batch_id IN "
+            "(SELECT batch_id FROM batches WHERE supplier != '' AND day >= ?) AND s.voided_at IS NULL "
+            "ORDER BY b.day, s.shipment_id", (since_day,))
         return [SupplierParcel(sup, sid, day, ship_by or "", ordered or "", tracked or "", name or "")
                 for sup, sid, day, ship_by, ordered, tracked, name in rows]
 
