@@ -283,6 +283,7 @@ def run_days(lines: int, days: int, then: int | None, seed: int, base: Path) -> 
         on = first + timedelta(days=days)
         print(f"\n=== a {then}-line day after those {days} days, and the same day on an empty ledger ===")
         big = run_day(lines, seed, ws, on=on, quiet=True, only=then)
+        shutil.rmtree(base / f"empty-{then}", ignore_errors=True)       # empty means empty, also with --keep
         empty = run_day(lines, seed, base / f"empty-{then}", on=on, quiet=True, only=then)
         print(f"  {'step':<10}{'big ledger':>12}{'empty':>10}{'ratio':>8}")
         for a, b in zip(big.steps, empty.steps):
