@@ -563,3 +563,30 @@ def test_a_confirm_that_fails_before_the_push_holds_the_push_instead_of_losing_t
     assert set(shop.coupang.invoice_count) == {(int(k.split("-")[0]), int(k.split("-")[1])) for k in tracked}
     assert set(shop.coupang.invoice_count.values()) == {1}
     assert not outputs(shop.ws, "쿠팡_")
+
+
+def test_an_exchanges_replacement_is_never_dispatched_through_the_api_but_listed_for_the_exchange_screen(tmp_path):
+    shop = make_shop(tmp_path)
+    collect(shop.ctx())
+    shop.ship_and_track()
+    invoice(shop.ctx())
+    key, order_no = ledger_rows(shop.ws, "SELECT line_key, order_no FROM lines WHERE channel = 'smartstore' AND "
+                                         "state = 'invoiced' ORDER BY line_key")[0]
+    samples.write_claim_list(shop.ws / "inbox" / "교환.xlsx", [{"상품주문번호": key, "주문번호": order_no,
+                                                               "교환 사유": "사이즈", "클레임 상태": "교환요청"}],
+                             ["상품주문번호", "주문번호", "교환 사유", "클레임 상태"], sheet="교환관리")
+    shop.later(60)
+    collect(shop.ctx())
+    assert ledger_rows(shop.ws, "SELECT state FROM lines WHERE line_key = ?", (f"{key}#교환",)) == [("new",)]
+    ctx = shop.ctx()
+    ship(ctx)
+    waybill = next(p for p in ctx.report.outputs if p.name.startswith("CJ"))
+    samples.write_courier_result(waybill, shop.ws / "inbox" / "결과_교환.xlsx", seed=9)
+    tracking(shop.ctx())
+    before = dispatch_calls(shop.naver)
+    invoice(shop.ctx())
+    assert dispatch_calls(shop.naver) == before and shop.naver.dispatch_count[key] == 1
+    number = ledger_rows(shop.ws, "SELECT t.tracking_no FROM tracking t JOIN lines l ON l.shipment_id = t.shipment_id "
+                                  "WHERE l.line_key = ?", (f"{key}#교환",))[0][0]
+    rows = as_dicts(sheet_rows(outputs(shop.ws, "교환재발송")[0]))
+    assert [(r["교환한 주문 줄 번호"], r["송장번호"]) for r in rows] == [(key, number)]
