@@ -94,9 +94,7 @@ CREATE TABLE IF NOT EXISTS stock_moves (
     move_id INTEGER PRIMARY KEY, sku TEXT NOT NULL, qty INTEGER NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('count', 'shipped', 'unshipped', 'returned')), ref TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
 CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
-CREATE INDEX IF NOT EXISTS stock_moves_kind ON stock_moves(kind, sku, move_id);
 CREATE TABLE IF NOT EXISTS stock_balance (
     sku TEXT PRIMARY KEY, count_id INTEGER NOT NULL, counted INTEGER NOT NULL, mark TEXT NOT NULL DEFAULT '',
     counted_at TEXT NOT NULL, moved INTEGER NOT NULL DEFAULT 0);
@@ -223,6 +221,9 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
                "SELECT c.sku, c.move_id, c.qty, c.ref, c.at, COALESCE((SELECT SUM(m.qty) FROM stock_moves m "
                "WHERE m.sku = c.sku AND m.move_id > c.move_id), 0) FROM stock_moves c JOIN (SELECT sku, MAX(move_id) AS id "
                "FROM stock_moves WHERE kind = 'count' GROUP BY sku) l ON l.id = c.move_id")
+    # Stock is read from the balance now: the indexes that summed the moves go (a peak day's moves are many).
+    db.execute("DROP INDEX IF EXISTS stock_moves_sku")
+    db.execute("DROP INDEX IF EXISTS stock_moves_kind")
     # The day counts the dashboard shows, from what the ledger holds (later kept up by every write).
     db.execute("INSERT INTO day_counts (day, channel, collected) SELECT substr(first_seen, 1, 10), channel, COUNT(*) "
                "FROM lines GROUP BY 1, 2 ON CONFLICT(day, channel) DO UPDATE SET collected = excluded.collected")
@@ -1258,8 +1259,8 @@ class Ledger:
         stamp = self.now()
         for sid in shipment_ids:
             refs = [_move_ref(sid, ch, key) for ch, key in lines] if lines is not None else [
-                ref for (ref,) in self.db.execute("SELECT DISTINCT ref FROM stock_moves WHERE kind = 'shipped' AND "
-                                                  "substr(ref, 1, ?) = ?", (len(sid) + 1, sid + "|"))]
+                ref for (ref,) in self.db.execute("SELECT DISTINCT ref FROM stock_moves WHERE ref >= ? AND ref < ? "
+                                                  "AND kind = 'shipped'", (sid + "|", sid + "}"))]   # '}' follows '|'
             for ref in refs:
                 self.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) SELECT sku, -qty, 'unshipped', ref, ? "
                                 "FROM stock_moves m WHERE m.ref = ? AND m.kind = 'shipped' AND NOT EXISTS "
