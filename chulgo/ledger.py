@@ -579,7 +579,9 @@ class Ledger:
     def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
         """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
         are added, known ones move as chulgo.states.on_export says. An export older than the one that cancelled or
-        held a line does not bring it back."""
+        held a line does not bring it back. Each line keeps which file last listed it by the first 16 hex digits of
+        the sha256 (64 bits: enough to tell one shop's downloads apart, a quarter of the bytes on every line)."""
+        file_id = file_id[:16]
         report = CollectReport()
         lines = list(lines)
         compared = ", ".join(COMPARED)
