@@ -203,7 +203,7 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-V4_INDEXES = ("lines_order", "shipments_batch", "invoices_day", "invoices_pending", "day_counts", "stock_balance")
+V4_OBJECTS = ("lines_order", "shipments_batch", "invoices_day", "invoices_pending", "day_counts", "stock_balance")
 
 
 def _migrate_to_4(db: sqlite3.Connection) -> None:
@@ -214,7 +214,7 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
     if "supplier" not in {row[1] for row in db.execute("PRAGMA table_info(batches)")}:
         db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
     for statement in statements(SCHEMA):
-        if "claims" in statement.split("(")[0] or any(i in statement for i in V4_INDEXES):
+        if "claims" in statement.split("(")[0] or any(i in statement for i in V4_OBJECTS):
             db.execute(statement)
     # Each counted SKU's balance: its last count and the sum of the moves after it (later kept up by a trigger).
     db.execute("INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at, moved) "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from chulgo.couriers.template import tracking_number_problem
 from chulgo.deadlines import add_business_days, deadline, next_business_day
 from chulgo.files import find_header_row, normalise_header
 from chulgo.model import ChulgoError, Item, ParcelLine, Problem, RawTable, Recipient, Shipment, TrackingResult
@@ -107,14 +108,10 @@ class SupplierTemplate:
                               "로젠택배 중 하나로 적어 달라고 하거나 templates/courier-names.toml 에 이름을 더하세요.",
                               *where, spec_names(self.result["courier"]), value("courier", row))
                 continue
-            number = digits(raw_no)
-            allowed = self.digits_of.get(courier) or []
-            if number != raw_no.replace("-", "").replace(" ", "") or (allowed and len(number) not in allowed):
-                lengths = " 또는 ".join(str(n) for n in allowed) or "여러"
-                yield Problem("bad_tracking", f"송장번호는 숫자 {lengths}자리여야 합니다.", *where,
-                              spec_names(self.result["tracking_no"]), raw_no)
+            if wrong := tracking_number_problem(raw_no, self.digits_of.get(courier) or []):
+                yield Problem("bad_tracking", f"송장번호는 {wrong}", *where, spec_names(self.result["tracking_no"]), raw_no)
                 continue
-            yield TrackingResult(courier, number, value("shipment_ref", row), value("name", row),
+            yield TrackingResult(courier, digits(raw_no), value("shipment_ref", row), value("name", row),
                                  repair_phone(value("phone", row)), value("address", row), table.file.name, i + 1,
                                  parcels_of=SUPPLIER_PARCELS)
 

@@ -15,7 +15,7 @@ from chulgo.sheets import STATUS_STYLES, Sheet, write_workbook
 from chulgo.stock import soldout_listings, stock_rows, stock_sheet, write_soldout_file
 from chulgo.states import BATCHED, HELD, NEW, STATE_NAMES, TRACKED
 from jobs.context import Context
-from jobs.suppliers import late_parcels, report_late, supplier_sheets, trust_now
+from jobs.suppliers import late_parcels, recent_parcels, report_late, supplier_sheets, trust_now
 from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
 
 
@@ -91,7 +91,8 @@ def status(ctx: Context) -> None:
             wanted[it.sku] += it.quantity
     stock = stock_rows(open_lines.stock, wanted, book)
     alerts = [r for r in stock if r.state]
-    trust, late_orders = trust_now(ctx), late_parcels(ctx)
+    parcels = recent_parcels(ctx)
+    trust, late_orders = trust_now(ctx, parcels), late_parcels(ctx, parcels)
     problems = [["위치", "내용", "값"]] + [[p.where(), p.message, p.value] for p in dict.fromkeys(report.problems + book.problems)]
 
     deadlines = _deadlines(ctx)

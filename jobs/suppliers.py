@@ -35,10 +35,14 @@ def split_by_supplier(ready: list[Ready], book: MappingBook) -> tuple[list[Ready
     return own, theirs
 
 
-def trust_now(ctx: Context) -> dict[str, Trust]:
+def recent_parcels(ctx: Context) -> list[SupplierParcel]:
+    """The parcels sent to suppliers in the last HISTORY_DAYS: what trust and the late warnings are read from."""
+    return ctx.ledger.supplier_parcels((ctx.today - timedelta(days=HISTORY_DAYS)).isoformat())
+
+
+def trust_now(ctx: Context, parcels: list[SupplierParcel] | None = None) -> dict[str, Trust]:
     """Each supplier's trust from its recent orders (and the seller's override in settings.toml)."""
-    since = (ctx.today - timedelta(days=HISTORY_DAYS)).isoformat()
-    return supplier_trust(ctx.ledger.supplier_parcels(since), ctx.settings.suppliers, ctx.today,
+    return supplier_trust(recent_parcels(ctx) if parcels is None else parcels, ctx.settings.suppliers, ctx.today,
                           ctx.settings.ship_days, ctx.days_off)
 
 
@@ -65,12 +69,11 @@ def order_batch(ctx: Context, run_id: int, supplier: str, group: list[Ready], tr
            " 아직 믿을 수 있는 공급사가 아니라(현황.xlsx '공급사') 송장번호가 오면 발주확인하세요."))
 
 
-def late_parcels(ctx: Context) -> list[tuple[SupplierParcel, date]]:
+def late_parcels(ctx: Context, parcels: list[SupplierParcel]) -> list[tuple[SupplierParcel, date]]:
     """Supplier parcels with no tracking number yet whose deadline is today, past, or the next business day."""
-    since = (ctx.today - timedelta(days=HISTORY_DAYS)).isoformat()
     soon = add_business_days(ctx.today, 1, ctx.days_off)
     out = []
-    for p in ctx.ledger.supplier_parcels(since):
+    for p in parcels:
         if p.tracked_at:
             continue
         due = due_day(p, ctx.settings.suppliers, ctx.settings.ship_days, ctx.days_off)

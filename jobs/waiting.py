@@ -136,7 +136,7 @@ def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]]
         else:
             ready.append((line, items))
     if ctx.settings.partial_bundles:
-        out.ready = allocate_stock(ctx, book, ready, out, first, by_bundle=False)
+        out.ready = allocate_stock(ctx, book, ready, out, first, by_bundle=False, suppliers=suppliers)
         return out
     # A line the channel dropped (vanished: 쿠팡 drops cancelled items) does not hold back the rest of its bundle.
     held = (l for l, why in out.held if why != HOLD_REASONS[HOLD_VANISHED])
@@ -151,7 +151,7 @@ def sort_open_lines(ctx: Context, book: MappingBook, first: set[tuple[str, str]]
             out.bundle_waiting.append((line, n))
         else:
             whole.append((line, items))
-    out.ready = allocate_stock(ctx, book, whole, out, first, by_bundle=True)
+    out.ready = allocate_stock(ctx, book, whole, out, first, by_bundle=True, suppliers=suppliers)
     return out
 
 
@@ -162,13 +162,13 @@ def record_stock_counts(ctx: Context, book: MappingBook) -> None:
 
 
 def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine, list[Item]]], out: OpenLines,
-                   first: set[tuple[str, str]] | None = None, by_bundle: bool = True) -> list[tuple[OrderLine, list[Item]]]:
+                   first: set[tuple[str, str]] | None, *, by_bundle: bool,
+                   suppliers: dict[str, str]) -> list[tuple[OrderLine, list[Item]]]:
     """Counted stock goes to the oldest paid orders first, a whole channel bundle at a time (or line by line with
     partial bundles); what it does not cover waits as 재고 부족, its bundle siblings with it (never on a waybill).
     Only SKUs whose 재고 is filled in now are counted: a blank 재고 never holds a line back."""
     record_stock_counts(ctx, book)
-    theirs = supplier_map(book)
-    counted = {sku for sku in book.stock_counts() if sku not in theirs}     # a supplier's stock is not on our shelf
+    counted = {sku for sku in book.stock_counts() if sku not in suppliers}     # a supplier's stock is not on our shelf
     out.stock = {sku: s for sku, s in ctx.ledger.stock().items() if sku in counted}
     left = {sku: s.on_hand for sku, s in out.stock.items()}
     groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import run
@@ -43,6 +44,23 @@ class Runner:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture) -> Runner:
     return Runner(capsys)
+
+
+def set_products(ws: Path, column: str, values: dict[str, object]) -> None:
+    """The seller types into the mapping workbook's 상품 sheet (재고, 공급사, 센 날 …) for these SKUs; a column the
+    sheet lacks is added at its end."""
+    path = ws / "mappings" / "상품매핑.xlsx"
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["상품"]
+    header = [c.value for c in sheet[1]]
+    if column not in header:
+        sheet.cell(row=1, column=len(header) + 1, value=column)
+        header.append(column)
+    for row in sheet.iter_rows(min_row=2):
+        sku = row[header.index("SKU")].value
+        if sku in values:
+            sheet.cell(row=row[0].row, column=header.index(column) + 1).value = values[sku]     # None clears it
+    wb.save(path)
 
 
 def sheet_rows(path: Path, sheet: str | None = None) -> list[list[str]]:

@@ -6,31 +6,19 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
 
 from chulgo import samples
 from chulgo.ledger import Ledger
 from chulgo.mapping import load_mapping
 from jobs.context import Context
-from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, set_products, sheet_rows
 
 
 def set_stock(ws: Path, stock: dict[str, int | str | None], counted_on: str = "") -> None:
     """The seller types new 재고 counts into 상품 (and, when given, the day they counted into 센 날)."""
-    path = ws / "mappings" / "상품매핑.xlsx"
-    wb = openpyxl.load_workbook(path)
-    sheet = wb["상품"]
-    header = [c.value for c in sheet[1]]
-    if counted_on and "센 날" not in header:
-        sheet.cell(row=1, column=len(header) + 1, value="센 날")
-        header.append("센 날")
-    for row in sheet.iter_rows(min_row=2):
-        sku = row[header.index("SKU")].value
-        if sku in stock:
-            row[header.index("재고")].value = stock[sku]
-            if counted_on:
-                sheet.cell(row=row[0].row, column=header.index("센 날") + 1, value=counted_on)
-    wb.save(path)
+    set_products(ws, "재고", stock)
+    if counted_on:
+        set_products(ws, "센 날", {sku: counted_on for sku in stock})
 
 
 def demand(ws: Path) -> tuple[dict[str, Counter], list]:

@@ -15,22 +15,9 @@ from chulgo.ledger import Ledger
 from chulgo.settings import DEFAULT_SETTINGS, SupplierSettings
 from chulgo.suppliers import MIN_HISTORY, SupplierParcel, due_day, supplier_trust
 from jobs.context import Context
-from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, set_products, sheet_rows
 
 SUPPLIER = "누리상사"
-
-
-def set_products(ws: Path, column: str, values: dict[str, object]) -> None:
-    """The seller types into the 상품 sheet (공급사, 재고 …) for these SKUs."""
-    path = ws / "mappings" / "상품매핑.xlsx"
-    wb = openpyxl.load_workbook(path)
-    sheet = wb["상품"]
-    header = [c.value for c in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
-        sku = row[header.index("SKU")].value
-        if sku in values:
-            row[header.index(column)].value = values[sku]
-    wb.save(path)
 
 
 def open_items(ws: Path) -> list[tuple]:

@@ -24,6 +24,15 @@ def items_text(shipment: Shipment, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def tracking_number_problem(raw: str, lengths: Sequence[int]) -> str:
+    """What is wrong with a tracking number as a courier's or supplier's file wrote it ('' = nothing): digits only
+    (dashes and spaces between them are fine), of one of ``lengths`` when the courier has them."""
+    number = digits(raw)
+    if number != raw.replace("-", "").replace(" ", "") or (lengths and len(number) not in lengths):
+        return f"숫자 {' 또는 '.join(str(n) for n in lengths) or '여러'}자리여야 합니다."
+    return ""
+
+
 class TemplateCourier:
     def __init__(self, doc: dict, path: Path, layout: str = "") -> None:
         self.doc = doc
@@ -120,10 +129,8 @@ class TemplateCourier:
                 yield Problem("no_tracking", "운송장번호가 비어 있습니다.", table.file.name, table.sheet, i + 1,
                               spec_names(self.result["tracking_no"]))
                 continue
-            if number != raw_no.replace("-", "").replace(" ", "") or (
-                    self.tracking_digits and len(number) not in self.tracking_digits):
-                allowed = " 또는 ".join(str(n) for n in self.tracking_digits)
-                yield Problem("bad_tracking", f"{self.name} 운송장번호는 숫자 {allowed}자리여야 합니다.", table.file.name,
+            if wrong := tracking_number_problem(raw_no, self.tracking_digits):
+                yield Problem("bad_tracking", f"{self.name} 운송장번호는 {wrong}", table.file.name,
                               table.sheet, i + 1, spec_names(self.result["tracking_no"]), raw_no)
                 continue
             yield TrackingResult(self.id, number, value("shipment_ref", row), value("name", row),
