@@ -354,15 +354,50 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
     return sheet
 
 
+def _pack_table(name: str, parcels: list[Parcel], tracking: list[list[str]], channel_names: dict[str, str]) -> Sheet:
+    """A batch too big for blocks (BLOCKS_MAX): a row per SKU of each parcel, its parcel's columns repeated so
+    every row stands alone under a filter. ``tracking``: the 운송장번호s per parcel (포장확인), or ``[]`` each (포장:
+    no 운송장 column)."""
+    slip = name == "포장확인"
+    header = [*(["운송장번호"] if slip else []), "송장", "받는 분", "로케이션", "SKU", "상품명", "수량", "비고", "배송메시지"]
+    rows: list[list[str | int]] = [header]
+    for p, numbers in zip(parcels, tracking):
+        s = p.shipment
+        flags = []
+        if p.orders > 1:
+            chans = list(dict.fromkeys(channel_names.get(line.channel, line.channel) for line in s.lines))
+            flags.append(f"합포장 {p.orders}건" + (f" ({', '.join(chans)})" if len(chans) > 1 else ""))
+        if p.gifts:
+            flags.append(f"{'/'.join(p.gifts)} 확인")
+        first = [*([", ".join(numbers) or "운송장 없음"] if slip else []), s.shipment_id, s.recipient.name]
+        heading = ""
+        for pr in p.rows:
+            if pr.heading:
+                heading = pr.heading.removeprefix("▼ ")
+                continue
+            note = " · ".join(x for x in (pr.note, f"세트 {heading}" if pr.name.startswith("└ ") else "", *flags) if x)
+            rows.append([*first, pr.location, pr.sku, pr.name.removeprefix("└ "), pr.quantity, note,
+                         s.recipient.message])
+    return Sheet(name, rows, printable=True, landscape=True, max_width=40)
+
+
 def packing_sheet(shipments: list[Shipment], title: str, channel_names: dict[str, str],
                   barcodes: bool = True) -> Sheet:
     parcels = [parcel_contents(s) for s in shipments]
+    if len(parcels) > BLOCKS_MAX:
+        return _pack_table("포장", parcels, [[] for _ in parcels], channel_names)
     merged = sum(1 for p in parcels if p.orders > 1)
     summary = f"송장 {len(parcels)}건" + (f" · 합포장 {merged}건" if merged else "") + \
         " · 상품을 넣을 때마다 ☐에 표시하고, 줄 수를 맞춰 보세요" + ("" if barcodes else NO_BARCODES)
     return _pack_sheet("포장", f"{title} — 포장", summary, parcels, [[s.shipment_id] for s in shipments],
                        channel_names, [s.shipment_id if barcodes else "" for s in shipments])
 
+
+# A block per parcel prints about eight parcels a page: above this many parcels (some 600 pages) nobody packs from
+# paper. Such a batch gets 포장 and 포장확인 as one flat table, a row per SKU of each parcel with the parcel's id,
+# recipient and notes repeated, to filter by 로케이션 or SKU and to search by the scanned number.
+BLOCKS_MAX = 5000
+FLAT_NOTE = f"송장이 {BLOCKS_MAX:,}건을 넘어 송장별 묶음 대신 한 줄에 상품 하나씩 적은 표입니다 (필터로 찾으세요)"
 
 # Barcode pictures cost about 1 ms each to draw and package: a peak day's list (10,000 parcels) would take 10 s more
 # and be too big to open comfortably. Above this many parcels a file carries the id as text only and says so.
@@ -372,7 +407,10 @@ NO_BARCODES = f" · 송장이 {BARCODE_MAX:,}건을 넘어 바코드 그림은 �
 
 def picking_sheets(shipments: list[Shipment], products: dict[str, Product], title: str,
                    channel_names: dict[str, str]) -> list[Sheet]:
-    return [total_sheet(shipments, products, title),
+    total = total_sheet(shipments, products, title)
+    if len(shipments) > BLOCKS_MAX:
+        total.rows[1][0] = f"{total.rows[1][0]} · {FLAT_NOTE}"
+    return [total,
             packing_sheet(shipments, title, channel_names, barcodes=len(shipments) <= BARCODE_MAX)]
 
 
@@ -407,6 +445,10 @@ def write_packing_slip(path: Path, shipments: list[Shipment], tracking: dict[str
     summary = f"송장 {len(shipments)}건" + (f" · 운송장 없음 {missing}건" if missing else "") + \
         " · 운송장 바코드를 찍어 이 목록과 맞추고, 상품마다 ☐에 표시하세요" + \
         ("" if len(shipments) <= BARCODE_MAX else NO_BARCODES)
+    if len(parcels) > BLOCKS_MAX:
+        numbers = [[n for n in tracking.get(s.shipment_id, []) if n] for s in shipments]
+        sheet = _pack_table("포장확인", parcels, numbers, channel_names or {})
+        return write_workbook(path, [sheet])
     sheet = _pack_sheet("포장확인", f"{title} — 포장 확인", summary, parcels, heads, channel_names or {}, codes,
                         slip=True)
     return write_workbook(path, [sheet])

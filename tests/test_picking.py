@@ -324,3 +324,40 @@ def test_a_peak_day_list_carries_ids_as_text_and_says_why(tmp_path, monkeypatch)
     assert _images(slip) == 0
     monkeypatch.setattr(picking, "BARCODE_MAX", 1000)
     assert _images(picking.write_picking_list(tmp_path / "q.xlsx", shipments, {}, "t", {})) == 2
+
+
+def test_a_batch_too_big_for_blocks_is_one_flat_table(tmp_path, monkeypatch):
+    """Above BLOCKS_MAX parcels 포장 and 포장확인 are a row per SKU of each parcel with the parcel's id, recipient and
+    notes on every row (a filter shows one parcel whole), and 합계 says why; the quantities are the blocks' own."""
+    import chulgo.picking as picking
+    ships = _shipments()
+    blocks = {s.shipment_id: parcel_contents(s) for s in ships}
+    monkeypatch.setattr(picking, "BLOCKS_MAX", 2)
+    path = picking.write_picking_list(tmp_path / "p.xlsx", ships, PRODUCTS, TITLE, NAMES)
+    book = openpyxl.load_workbook(path)
+    assert picking.FLAT_NOTE in book["합계"]["A2"].value
+    rows = list(book["포장"].iter_rows(values_only=True))
+    assert list(rows[0]) == ["송장", "받는 분", "로케이션", "SKU", "상품명", "수량", "비고", "배송메시지"]
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    for sid, parcel in blocks.items():
+        mine = [r for r in body if r["송장"] == sid]
+        assert [(r["SKU"], r["수량"]) for r in mine] == [(p.sku, p.quantity) for p in parcel.sku_rows]
+        assert {r["받는 분"] for r in mine} == {parcel.shipment.recipient.name}
+    first = [r for r in body if r["송장"] == ships[0].shipment_id]
+    assert all("합포장 2건 (스마트스토어, 쿠팡)" in r["비고"] and "사은품/증정 확인" in r["비고"] for r in first)
+    assert all(r["배송메시지"] == "부재시 문앞" for r in first)
+    sock = next(r for r in first if r["SKU"] == "HR-SOCK-GRY")
+    assert "세트1+단품1" in sock["비고"], "a SKU from the set and on its own is one row saying where its units come from"
+    cafe = [r for r in body if r["송장"] == ships[1].shipment_id]
+    assert all("세트 머그+타월 세트 × 1" in r["비고"] for r in cafe), "a set's components name their set"
+    assert not any(str(r["상품명"]).startswith("└") for r in body)
+    assert _images(path) == 0
+
+    tracking = {ships[0].shipment_id: ["123456789012", "123456789023"], ships[1].shipment_id: ["223456789012"]}
+    slip = picking.write_packing_slip(tmp_path / "s.xlsx", ships, tracking, "t", NAMES)
+    rows = list(openpyxl.load_workbook(slip)["포장확인"].iter_rows(values_only=True))
+    numbers = {r[1]: r[0] for r in rows[1:]}
+    assert rows[0][:2] == ("운송장번호", "송장")
+    assert numbers == {ships[0].shipment_id: "123456789012, 123456789023", ships[1].shipment_id: "223456789012",
+                       ships[2].shipment_id: "운송장 없음"}
+    assert len(rows) - 1 == sum(len(p.sku_rows) for p in blocks.values())
