@@ -378,7 +378,7 @@ def _pack_table(name: str, parcels: list[Parcel], tracking: list[list[str]], cha
             note = " · ".join(x for x in (pr.note, f"세트 {heading}" if pr.name.startswith("└ ") else "", *flags) if x)
             rows.append([*first, pr.location, pr.sku, pr.name.removeprefix("└ "), pr.quantity, note,
                          s.recipient.message])
-    return Sheet(name, rows, printable=True, landscape=True, max_width=40)
+    return Sheet(name, rows, max_width=40)     # a table to filter on screen (fast to write), not to print
 
 
 def packing_sheet(shipments: list[Shipment], title: str, channel_names: dict[str, str],
