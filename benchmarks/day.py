@@ -3,8 +3,9 @@
     uv run python benchmarks/day.py [--lines 2000 10000] [--seed 7] [--keep DIR] [--profile]
     uv run python benchmarks/day.py --lines 100000 --days 10 --then 2000      # a big ledger over ten peak days
 
-For each line count: wall time and peak RSS of every `run.py` step, the floor (calamine read + XlsxWriter
-write of the same cells) and the ratio ours/floor. See benchmarks/README.md for what each number means.
+For each line count: wall time and peak RSS of every `run.py` step, the floor (calamine read + rustpy-xlsxwriter
+write of the same cells; the XlsxWriter write is printed beside it) and the ratio ours/floor. See
+benchmarks/README.md for what each number means.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from itertools import repeat
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import msoffcrypto  # noqa: E402
 import python_calamine  # noqa: E402
+import rustpy_xlsxwriter  # noqa: E402
 import xlsxwriter  # noqa: E402
 
 from chulgo import samples  # noqa: E402
@@ -54,7 +57,8 @@ class Day:
     lines: int
     steps: list[Timed]
     read: float
-    write: float
+    write: float                 # rustpy-xlsxwriter: the floor
+    write_xlsxwriter: float = 0.0    # plain XlsxWriter, the same cells (for comparison)
     ledger_mib: float = 0.0      # the ledger file after the day
     shipped: int = 0             # lines the day's ship step put on a waybill
 
@@ -159,8 +163,17 @@ def read_floor(paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def write_floor(outputs: list[Path], scratch: Path) -> float:
-    """Seconds to write the same cells as our output workbooks with plain XlsxWriter (re-reading is not timed)."""
+def _keys(first: list) -> list[str]:
+    """rustpy-xlsxwriter's records are keyed by the first row: its texts, numbered where one repeats or is not a
+    text (the same cells to write; a key must be a distinct string)."""
+    keys = [str(c) for c in first]
+    return keys if len(set(keys)) == len(keys) and all(isinstance(c, str) for c in first) \
+        else [f"{c}#{i}" for i, c in enumerate(keys)]
+
+
+def write_floor(outputs: list[Path], scratch: Path) -> tuple[float, float]:
+    """Seconds to write the same cells as our output workbooks with rustpy-xlsxwriter (the fastest writer that keeps
+    '=…' text), and with plain XlsxWriter (re-reading is not timed)."""
     books = []
     for path in outputs:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -169,13 +182,19 @@ def write_floor(outputs: list[Path], scratch: Path) -> float:
     scratch.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for i, sheets in enumerate(books):
+        rustpy_xlsxwriter.write_worksheets(
+            [(name, map(dict, map(zip, repeat(_keys(rows[0])), rows[1:]))) for name, rows in sheets if rows],
+            str(scratch / f"floor_rustpy_{i}.xlsx"))
+    fast = time.perf_counter() - started
+    started = time.perf_counter()
+    for i, sheets in enumerate(books):
         wb = xlsxwriter.Workbook(str(scratch / f"floor_{i}.xlsx"), {"strings_to_formulas": False, "strings_to_urls": False})
         for name, rows in sheets:
             sheet = wb.add_worksheet(name)
             for r, row in enumerate(rows):
                 sheet.write_row(r, 0, row)
         wb.close()
-    return time.perf_counter() - started
+    return fast, time.perf_counter() - started
 
 
 def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, quiet: bool = False,
@@ -218,7 +237,7 @@ def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, qu
         prof = profile_dir / f"{step}.prof" if profile_dir else None
         steps.append(run_child(step, step_cmd(ws, step, prof), env))
     made = sorted(outbox_files(ws) - before_ship) if on is not None else sorted(outbox_files(ws))
-    write = write_floor(made, ws.parent / f"{ws.name}-floor") if profile_dir is None else 0.0
+    write, write_xlsxwriter = write_floor(made, ws.parent / f"{ws.name}-floor") if profile_dir is None else (0.0, 0.0)
     ledger = ws / "data" / "chulgo.sqlite"
     db = sqlite3.connect(ledger)
     try:    # what this day's run put on waybills (a day that ships less is not a faster day)
@@ -226,7 +245,7 @@ def run_day(lines: int, seed: int, ws: Path, profile_dir: Path | None = None, qu
                              "WHERE s.batch_id IN (SELECT MAX(batch_id) FROM batches)").fetchone()[0]
     finally:
         db.close()
-    return Day(lines, steps, read, write, ledger.stat().st_size / 2**20, shipped)
+    return Day(lines, steps, read, write, write_xlsxwriter, ledger.stat().st_size / 2**20, shipped)
 
 
 def print_table(d: Day) -> None:
@@ -234,13 +253,15 @@ def print_table(d: Day) -> None:
     for s in d.steps:
         print(f"  {s.name:<10}{s.wall:>9.2f}{s.peak_mib:>10.0f}{s.wall / d.lines * 1e6:>9.0f}")
     print(f"  {'total':<10}{d.total:>9.2f}{'':>10}{d.total / d.lines * 1e6:>9.0f}")
-    print(f"  floor {d.floor:.2f}s (read {d.read:.2f} + write {d.write:.2f}); ratio ours/floor {d.total / d.floor:.1f}x")
+    print(f"  floor {d.floor:.2f}s (read {d.read:.2f} + write {d.write:.2f} with rustpy-xlsxwriter); "
+          f"ratio ours/floor {d.total / d.floor:.1f}x; the same write with XlsxWriter {d.write_xlsxwriter:.2f}s")
 
 
 def summary(d: Day, start: float) -> str:
     steps = ", ".join(f"{s.name} {s.wall:.1f}s/{s.peak_mib:.0f}MiB" for s in d.steps)
     return (f"lines={d.lines}: {steps}; total {d.total:.1f}s; floor {d.floor:.1f}s "
-            f"(read {d.read:.1f} + write {d.write:.1f}); ratio {d.total / d.floor:.1f}x; start {start:.2f}s")
+            f"(read {d.read:.1f} + write {d.write:.1f}); ratio {d.total / d.floor:.1f}x; "
+            f"XlsxWriter write {d.write_xlsxwriter:.1f}s; start {start:.2f}s")
 
 
 ORDER_IDS = {"smartstore": ("상품주문번호", "주문번호", "배송비 묶음번호"), "coupang": ("묶음배송번호", "주문번호"),

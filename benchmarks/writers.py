@@ -1,9 +1,11 @@
-"""How fast could the outputs be written? XlsxWriter (what chulgo uses) against faster writers, same cells.
+"""How fast could the outputs be written? XlsxWriter against faster writers, same cells, and chulgo's own
+`sheets.write_workbook` both ways (rustpy-xlsxwriter for a plain table, XlsxWriter when FAST_WRITER is off).
 
-Not a dependency of the project: run it in a throwaway environment,
+pyexcelerate is not a dependency of the project: run it in a throwaway environment,
 
     uv run --no-project --with xlsxwriter --with rustpy-xlsxwriter --with pyexcelerate python benchmarks/writers.py
 
+(or `uv run python benchmarks/writers.py` in the project, pyexcelerate then reported as not installed).
 It writes a peak day's biggest output, a 100,000-row × 40-column text sheet (the 쿠팡 upload shape), every
 cell a string, with each writer, and checks that a cell starting with '=' stayed text.
 """
@@ -11,8 +13,11 @@ cell a string, with each writer, and checks that a cell starting with '=' stayed
 from __future__ import annotations
 
 import io
+import sys
+import tempfile
 import time
 import zipfile
+from pathlib import Path
 
 ROWS, COLS = 100_000, 40
 HEADER = [f"열{c}" for c in range(COLS)]
@@ -57,6 +62,20 @@ def rustpy_write() -> bytes:
     return buf.getvalue()
 
 
+def chulgo_write(fast: bool) -> bytes:
+    """chulgo/sheets.py's write_workbook of the sheet as an upload (styled header, column widths, text columns,
+    temp file then rename), through rustpy-xlsxwriter or, with FAST_WRITER off, XlsxWriter."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from chulgo import sheets
+    sheets.FAST_WRITER = fast
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = sheets.write_workbook(Path(tmp) / "out.xlsx", [sheets.Sheet("Delivery", [HEADER] + DATA)])
+            return path.read_bytes()
+    finally:
+        sheets.FAST_WRITER = True
+
+
 def pyexcelerate_write() -> bytes:
     from pyexcelerate import Workbook
     book = Workbook()
@@ -78,16 +97,18 @@ def main() -> None:
     base = None
     for name, write in (("xlsxwriter", xlsxwriter_write), ("xlsxwriter constant_memory", xlsxwriter_constant_memory_write),
                         ("rustpy-xlsxwriter", rustpy_write),
+                        ("chulgo write_workbook, XlsxWriter", lambda: chulgo_write(False)),
+                        ("chulgo write_workbook, rustpy", lambda: chulgo_write(True)),
                         ("pyexcelerate", pyexcelerate_write)):
         try:
             started = time.perf_counter()
             data = write()
             took = time.perf_counter() - started
         except ImportError as e:
-            print(f"  {name:<26} not installed ({e})")
+            print(f"  {name:<34} not installed ({e})")
             continue
         base = base or took
-        print(f"  {name:<26} {took:6.2f} s  {len(data) / 1e6:5.1f} MB  {base / took:4.1f}× xlsxwriter  "
+        print(f"  {name:<34} {took:6.2f} s  {len(data) / 1e6:5.1f} MB  {base / took:4.1f}× xlsxwriter  "
               f"'=' stays text: {first_data_cell_is_text(data)}")
 
 

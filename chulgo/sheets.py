@@ -1,5 +1,10 @@
 """Write xlsx outputs safely: every cell text unless declared a number, nothing becomes a formula or a link,
 the file appears whole or not at all, and a target held open by Excel gets a `(1)` name instead of a crash.
+
+Two writers, one result: a workbook of plain tables (the courier waybill request, the channel invoice uploads,
+미매핑 …) goes through rustpy-xlsxwriter (rust_xlsxwriter, several times faster a cell); anything with its own
+layout (styles per row or cell, merges, images, charts, dropdowns, print setup …) through XlsxWriter. The choice
+is `fast_path_ok`; the two paths write the same cells, types, widths, formats and sheet settings.
 """
 
 from __future__ import annotations
@@ -7,14 +12,20 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 
+import rustpy_xlsxwriter
 import xlsxwriter
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "constant_memory": True}     # rows go to disk as they are written: a peak day's files fit in memory
 A4 = 9
+FAST_WRITER = True                               # False: every workbook through XlsxWriter (tests compare both)
+HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "@"}
+EXACT_INT = 10**16   # ints below this in size: XlsxWriter writes every digit (%.16G), rustpy the same double
 
 
 @dataclass
@@ -246,20 +257,127 @@ def replace_atomically(tmp: Path, target: Path, keep_source: bool = False) -> Pa
     raise PermissionError(f"{target} 에 쓸 수 없습니다. 엑셀에서 열린 파일을 닫고 다시 실행하세요.")
 
 
-def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
-    """Write ``sheets`` to ``path`` atomically and return the path actually written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fast_path_ok(sheets: list[Sheet]) -> bool:
+    """True when rustpy-xlsxwriter writes every sheet of the workbook exactly as `_write_sheet` would (same cells,
+    types, widths, formats, freeze, hidden state); otherwise the whole workbook goes through XlsxWriter, because:
+
+    - no sheets: XlsxWriter adds an empty Sheet1, rustpy writes no workbook.
+    - a sheet name that is empty (XlsxWriter names it SheetN), longer than Excel's 31 UTF-16 units (rustpy counts
+      characters and would accept it), named like another sheet ignoring case (rustpy fails with an OSError), or
+      named "general" (rustpy's per-sheet options fall back to a sheet of that name). XlsxWriter then names the
+      sheet or raises as it always did.
+    - fewer than two rows: rustpy takes the header from the first record, so a header without data is not written.
+    - a first row that is not distinct texts: it is rustpy's header, records are keyed by it (an int would become
+      text, a repeated text would lose a column).
+    - an empty text in a styled header: XlsxWriter writes a formatted "" as an empty text cell (COUNTA counts it),
+      rustpy as a blank cell. Unformatted "" cells (every other cell of a table) are blank on both paths.
+    - a row longer than the first: its extra cells have no key.
+    - a cell that is not exactly str or int, Sheet's cell types: a float is written by its 16 significant digits
+      (XlsxWriter) or its shortest exact repr (rustpy), dates differ too; bool, None and str subclasses are not
+      worth a case of their own. Also an int of 10**16 or more in size (XlsxWriter writes 16 significant digits,
+      rustpy the nearest double).
+    - styled with more than one header row, or with emphasis rows, or any row_styles / cell_styles: rustpy styles one
+      header row, and its row_formats style the whole row (to the sheet's last column) where we style the row's
+      cells only.
+    - merges: rustpy merges only above its header row.
+    - row_heights: rustpy 0.8 rounds a height to whole pixels (20 -> 20.25) and writes a height on the last data row
+      twice (two <row> elements).
+    - printable: rustpy's page setup also writes horizontalDpi/verticalDpi="200" (Excel's print quality), which
+      XlsxWriter leaves to the printer.
+    - images, chart, validations, page_breaks: not mapped (no table output uses them).
+    - a fixed width for a column right of the first row: rustpy's column widths and formats follow its header.
+    - a hidden first sheet: the active sheet; XlsxWriter's handling of it is kept.
+    Sheets whose `styles` are only named (no row or cell uses them) are fine: the styles then only scale widths, which
+    `_column_widths` computes for both paths.
+    """
+    if not FAST_WRITER or not sheets or sheets[0].hidden:
+        return False
+    names = [s.name for s in sheets]
+    if any(not n or _utf16_len(n) > 31 or n == "general" for n in names) or \
+            len({n.lower() for n in names}) != len(names):
+        return False
+    for sheet in sheets:
+        if len(sheet.rows) < 2 or (sheet.styled and (sheet.header_rows > 1 or sheet.emphasis)) or sheet.row_styles \
+                or sheet.cell_styles or sheet.merges or sheet.row_heights or sheet.printable or sheet.images \
+                or sheet.chart is not None or sheet.validations or sheet.page_breaks:
+            return False
+        header = sheet.rows[0]
+        if any(type(h) is not str for h in header) or len(set(header)) != len(header) \
+                or (sheet.styled and sheet.header_rows == 1 and "" in header) \
+                or max(map(len, sheet.rows)) > len(header) or any(col >= len(header) for col in sheet.widths):
+            return False
+        kinds = set(map(type, chain.from_iterable(sheet.rows)))
+        if not kinds <= {str, int}:
+            return False
+        if int in kinds and max(map(abs, filter(int.__instancecheck__, chain.from_iterable(sheet.rows)))) >= EXACT_INT:
+            return False
+    return True
+
+
+def _records(sheet: Sheet):
+    """The data rows as records keyed by the first row, short rows padded with blanks (rustpy's columns are the
+    first record's keys)."""
+    header, data = sheet.rows[0], sheet.rows[1:]
+    n = len(header)
+    if min(map(len, data), default=n) == n:
+        return map(dict, map(zip, repeat(header), data))
+    return (dict(zip(header, row if len(row) == n else [*row, *[""] * (n - len(row))])) for row in data)
+
+
+def _write_rustpy(tmp: Path, sheets: list[Sheet]) -> None:
+    """The workbook through rustpy-xlsxwriter (only for sheets `fast_path_ok` accepts): columns at chulgo's widths
+    and text format "@", the styled header bold and shaded and frozen, hidden sheets hidden. Any warning (rustpy
+    skipping part of what it was given) is raised as an error."""
+    text = rustpy_xlsxwriter.Format().set_num_format("@")
+    header = (rustpy_xlsxwriter.Format().set_bold().set_background_color(HEADER_STYLE["bg_color"])
+              .set_border("thin").set_num_format("@"))
+    widths, formats, header_formats, freeze, views = {}, {}, {}, {}, {}
+    for sheet in sheets:
+        widths[sheet.name] = _column_widths(sheet)
+        formats[sheet.name] = [text] * len(widths[sheet.name])
+        if sheet.styled and sheet.header_rows == 1:
+            header_formats[sheet.name] = header
+            freeze[sheet.name] = {"row": 1, "col": 0}
+        if sheet.hidden:
+            views[sheet.name] = {"hidden": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rustpy_xlsxwriter.write_worksheets([(s.name, _records(s)) for s in sheets], str(tmp), autofit=False,
+                                           column_widths=widths, column_formats=formats, header_format=header_formats,
+                                           freeze_panes=freeze, sheet_view=views)
+
+
+def _write_xlsxwriter(tmp: Path, sheets: list[Sheet]) -> None:
     book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
     formats = {
         "text": book.add_format({"num_format": "@"}),
-        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "@"}),
+        "header": book.add_format(HEADER_STYLE),
         "emphasis": book.add_format({"bold": True, "bg_color": "#F2F2F2", "top": 1, "num_format": "@"}),
     }
+    for sheet in sheets:
+        _write_sheet(book, sheet, formats)
+    book.close()
+
+
+def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+    """Write ``sheets`` to ``path`` atomically and return the path actually written. Plain tables go through
+    rustpy-xlsxwriter (`fast_path_ok`); should it refuse the data (e.g. a text over Excel's 32,767 characters,
+    which XlsxWriter cuts), the workbook is written with XlsxWriter instead."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     try:
-        for sheet in sheets:
-            _write_sheet(book, sheet, formats)
-        book.close()
+        if fast_path_ok(sheets):
+            try:
+                _write_rustpy(tmp, sheets)
+            except (RuntimeError, ValueError, TypeError, OverflowError, Warning):
+                tmp.unlink(missing_ok=True)
+                _write_xlsxwriter(tmp, sheets)
+        else:
+            _write_xlsxwriter(tmp, sheets)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
