@@ -126,8 +126,7 @@ def outbox_files(ws: Path) -> set[Path]:
 
 def courier_result(ws: Path, before_ship: set[Path], seed: int = 1) -> Path:
     """Play the courier: a result file for the waybill request `ship` just wrote (not measured)."""
-    new = sorted(p for p in outbox_files(ws) - before_ship if not p.name.startswith("피킹리스트"))
-    new = [p for p in new if not p.name.startswith("피킹합계")]
+    new = sorted(p for p in outbox_files(ws) - before_ship if not p.name.startswith(("피킹리스트", "피킹합계", "포장목록")))
     if len(new) != 1:
         sys.exit(f"expected one waybill request file from ship, found {[p.name for p in new]}")
     result = ws / "inbox" / "result.xlsx"

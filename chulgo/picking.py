@@ -397,7 +397,7 @@ def packing_sheet(shipments: list[Shipment], title: str, channel_names: dict[str
 # paper. Such a batch gets 포장 and 포장확인 as one flat table, a row per SKU of each parcel with the parcel's id,
 # recipient and notes repeated, to filter by 로케이션 or SKU and to search by the scanned number.
 BLOCKS_MAX = 5000
-FLAT_NOTE = f"송장이 {BLOCKS_MAX:,}건을 넘어 송장별 묶음 대신 한 줄에 상품 하나씩 적은 표입니다 (필터로 찾으세요)"
+FLAT_NOTE = f"송장이 {BLOCKS_MAX:,}건을 넘어 송장별 포장 목록은 {{file}} 파일에 한 줄에 상품 하나씩 적은 표로 있습니다 (필터로 찾으세요)"
 
 # Barcode pictures cost about 1 ms each to draw and package: a peak day's list (10,000 parcels) would take 10 s more
 # and be too big to open comfortably. Above this many parcels a file carries the id as text only and says so.
@@ -407,18 +407,20 @@ NO_BARCODES = f" · 송장이 {BARCODE_MAX:,}건을 넘어 바코드 그림은 �
 
 def picking_sheets(shipments: list[Shipment], products: dict[str, Product], title: str,
                    channel_names: dict[str, str]) -> list[Sheet]:
-    total = total_sheet(shipments, products, title)
-    if len(shipments) > BLOCKS_MAX:
-        total.rows[1][0] = f"{total.rows[1][0]} · {FLAT_NOTE}"
-    return [total,
+    return [total_sheet(shipments, products, title),
             packing_sheet(shipments, title, channel_names, barcodes=len(shipments) <= BARCODE_MAX)]
 
 
-# ---------------------------------------------------------------------------------------------- the files
-
 def write_picking_list(path: Path, shipments: list[Shipment], products: dict[str, Product], title: str,
-                       channel_names: dict[str, str]) -> Path:
-    return write_workbook(path, picking_sheets(shipments, products, title, channel_names))
+                       channel_names: dict[str, str]) -> list[Path]:
+    """피킹리스트 (합계 + 포장). A batch over BLOCKS_MAX parcels: 합계 alone, and 포장 as a table in its own file
+    beside it (`포장목록_…`), which a plain-table writer writes in a fraction of the time."""
+    total, packing = picking_sheets(shipments, products, title, channel_names)
+    if len(shipments) <= BLOCKS_MAX:
+        return [write_workbook(path, [total, packing])]
+    table = path.with_name(path.name.replace("피킹리스트", "포장목록", 1))
+    total.rows[1][0] = f"{total.rows[1][0]} · {FLAT_NOTE.format(file=table.name)}"
+    return [write_workbook(path, [total]), write_workbook(table, [packing])]
 
 
 def write_day_total(path: Path, shipments: list[Shipment], products: dict[str, Product], title: str,

@@ -96,7 +96,7 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
     collect(ctx)
     _step("1. 주문 수집 (uv run run.py collect)", ctx)
     ship(ctx)
-    waybills = [p for p in ctx.report.outputs if not p.name.startswith(("피킹리스트", "피킹합계", "발주서"))]
+    waybills = [p for p in ctx.report.outputs if not p.name.startswith(("피킹리스트", "포장목록", "피킹합계", "발주서"))]
     order_sheets = [p for p in ctx.report.outputs if p.name.startswith("발주서")]
     _step("2. 출고: 피킹리스트 + 택배사별 송장요청 + 공급사 발주서 (uv run run.py ship)", ctx)
 

@@ -72,8 +72,8 @@ def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine,
     picking = write_picking_list(out / f"피킹리스트_{batch.label}.xlsx", shipments, products, title, names)
     waybill = courier.write_waybills(shipments, ctx.settings.seller, out, batch.label)
     ledger.add_shipments(shipments)
-    ledger.set_batch_files(batch.batch_id, [picking.name, waybill.name])
-    ctx.stage_outputs(run_id, [picking, waybill])
+    ledger.set_batch_files(batch.batch_id, [*(p.name for p in picking), waybill.name])
+    ctx.stage_outputs(run_id, [*picking, waybill])
     for sid, length in courier.cut_messages(shipments):
         report.waiting.append(f"송장 {sid}: 배송메시지가 {length}자라 {courier.name} 칸에 맞게 줄였습니다 — 필요하면 송장에 "
                               "손으로 적으세요.")

@@ -63,7 +63,8 @@ def _shipments(batch: int = 1, courier: str = "cj", first: int = 1) -> list[Ship
 
 @pytest.fixture
 def picking(tmp_path: Path) -> Path:
-    return write_picking_list(tmp_path / "피킹리스트_20261124_1차.xlsx", _shipments(), PRODUCTS, TITLE, NAMES)
+    [path] = write_picking_list(tmp_path / "피킹리스트_20261124_1차.xlsx", _shipments(), PRODUCTS, TITLE, NAMES)
+    return path
 
 
 def _table(ws, header: str) -> tuple[int, list[str]]:
@@ -130,7 +131,7 @@ def test_totals_quantities_bold_large_and_two_or_more_filled_in_walking_order(pi
 def test_a_single_unit_is_not_filled(tmp_path):
     one = [Shipment("K7Q261124-1-0001", 1, "cj", _recipient("홍길동", "서울특별시 강남구 테헤란로 1"),
                     (ParcelLine("toss", "1", "T-1", "머그", "", 1, (_it(MUG, 1),)),))]
-    ws = openpyxl.load_workbook(write_picking_list(tmp_path / "p.xlsx", one, {}, "t", NAMES))["합계"]
+    ws = openpyxl.load_workbook(write_picking_list(tmp_path / "p.xlsx", one, {}, "t", NAMES)[0])["합계"]
     header_row, header = _table(ws, "로케이션")
     cell = ws.cell(header_row + 1, header.index("수량") + 1)
     assert cell.value == 1 and cell.font.b
@@ -212,7 +213,7 @@ def test_packing_quantities_and_print_setup(picking):
 
 def test_long_days_break_pages_between_parcels(tmp_path):
     many = [s for n in range(12) for s in _shipments(1, "cj", 1 + 3 * n)]
-    ws = openpyxl.load_workbook(write_picking_list(tmp_path / "p.xlsx", many, PRODUCTS, "t", NAMES))["포장"]
+    ws = openpyxl.load_workbook(write_picking_list(tmp_path / "p.xlsx", many, PRODUCTS, "t", NAMES)[0])["포장"]
     breaks = [b.id for b in ws.row_breaks.brk]
     assert breaks, "a long list gets page breaks"
     for b in breaks:                      # openpyxl: the break is after row id (1-based) = before row id + 1
@@ -316,14 +317,14 @@ def test_a_peak_day_list_carries_ids_as_text_and_says_why(tmp_path, monkeypatch)
     import chulgo.picking as picking
     monkeypatch.setattr(picking, "BARCODE_MAX", 1)
     shipments = _shipments()[:2]
-    path = picking.write_picking_list(tmp_path / "p.xlsx", shipments, {}, "t", {})
+    [path] = picking.write_picking_list(tmp_path / "p.xlsx", shipments, {}, "t", {})
     assert _images(path) == 0
     assert "바코드 그림은 넣지 않았습니다" in (openpyxl.load_workbook(path)["포장"]["A2"].value or "")
     slip = picking.write_packing_slip(tmp_path / "s.xlsx", shipments, {s.shipment_id: ["612345678901"] for s in shipments},
                                       "t")
     assert _images(slip) == 0
     monkeypatch.setattr(picking, "BARCODE_MAX", 1000)
-    assert _images(picking.write_picking_list(tmp_path / "q.xlsx", shipments, {}, "t", {})) == 2
+    assert _images(picking.write_picking_list(tmp_path / "q.xlsx", shipments, {}, "t", {})[0]) == 2
 
 
 def test_a_batch_too_big_for_blocks_is_one_flat_table(tmp_path, monkeypatch):
@@ -333,10 +334,11 @@ def test_a_batch_too_big_for_blocks_is_one_flat_table(tmp_path, monkeypatch):
     ships = _shipments()
     blocks = {s.shipment_id: parcel_contents(s) for s in ships}
     monkeypatch.setattr(picking, "BLOCKS_MAX", 2)
-    path = picking.write_picking_list(tmp_path / "p.xlsx", ships, PRODUCTS, TITLE, NAMES)
-    book = openpyxl.load_workbook(path)
-    assert picking.FLAT_NOTE in book["합계"]["A2"].value
-    rows = list(book["포장"].iter_rows(values_only=True))
+    path, table = picking.write_picking_list(tmp_path / "피킹리스트_1차.xlsx", ships, PRODUCTS, TITLE, NAMES)
+    assert table.name == "포장목록_1차.xlsx"
+    assert openpyxl.load_workbook(path).sheetnames == ["합계"]
+    assert picking.FLAT_NOTE.format(file=table.name) in openpyxl.load_workbook(path)["합계"]["A2"].value
+    rows = list(openpyxl.load_workbook(table)["포장"].iter_rows(values_only=True))
     assert list(rows[0]) == ["송장", "받는 분", "로케이션", "SKU", "상품명", "수량", "비고", "배송메시지"]
     body = [dict(zip(rows[0], r)) for r in rows[1:]]
     for sid, parcel in blocks.items():
@@ -351,7 +353,7 @@ def test_a_batch_too_big_for_blocks_is_one_flat_table(tmp_path, monkeypatch):
     cafe = [r for r in body if r["송장"] == ships[1].shipment_id]
     assert all("세트 머그+타월 세트 × 1" in r["비고"] for r in cafe), "a set's components name their set"
     assert not any(str(r["상품명"]).startswith("└") for r in body)
-    assert _images(path) == 0
+    assert _images(table) == 0
 
     tracking = {ships[0].shipment_id: ["123456789012", "123456789023"], ships[1].shipment_id: ["223456789012"]}
     slip = picking.write_packing_slip(tmp_path / "s.xlsx", ships, tracking, "t", NAMES)
