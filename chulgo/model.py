@@ -5,7 +5,9 @@ Every id, phone, zip and tracking number is a ``str``: nothing here is ever a fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 
@@ -41,16 +43,34 @@ class Problem:
 
 @dataclass(frozen=True)
 class RawTable:
-    """One sheet of an input file, every cell as text, with the header row located."""
+    """One sheet of an input file, every cell as text, with the header row located.
+
+    A streamed sheet (``stream``, see chulgo.files.SheetStream) holds only its first rows in ``rows`` (enough to
+    identify it and find its header); ``rows_from`` reads every row. Readers of data rows use ``rows_from``."""
 
     file: Path
     sheet: str
-    rows: list[list[str]]          # every row of the sheet, cells as text
+    rows: list[list[str]]          # every row of the sheet, cells as text (a streamed sheet: its first rows)
     header_row: int = -1           # 0-based index into rows; -1 = not located yet
+    stream: Callable[[], Iterator[list[str]]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def header(self) -> list[str]:
         return self.rows[self.header_row] if self.header_row >= 0 else []
+
+    def rows_from(self, start: int) -> Iterator[tuple[int, list[str]]]:
+        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row."""
+        if self.stream is None:
+            for i in range(start, len(self.rows)):
+                yield i, self.rows[i]
+        else:
+            yield from islice(enumerate(self.stream()), start, None)
+
+    def release(self) -> None:
+        """Let go of a streamed sheet's parsed cells once its rows are read (reading again parses it anew)."""
+        release = getattr(self.stream, "release", None)
+        if release is not None:
+            release()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from chulgo.claims import ClaimLayout
@@ -121,8 +122,9 @@ class TemplateChannel:
             return
         status_get = [g for g in (column_getter(c, header) for c in self.status_columns) if g]
         skip_get = [(g, rx, col) for col, rx in self.skip.items() if (g := column_getter(col, header))]
+        rows = table.rows_from(hr + 1)
         layout = Layout(table.sheet, tuple(tuple(r) for r in table.rows[:hr]), tuple(header),
-                        tuple(tuple(r) for r in table.rows[hr + 1: hr + 1 + self.data_offset]))
+                        tuple(tuple(r) for _, r in islice(rows, self.data_offset)))
         width = len(header)
         keep = self.raw_columns()
         kept = None if keep is None else [i for i, h in enumerate(header) if normalise_header(h) in keep]
@@ -131,8 +133,7 @@ class TemplateChannel:
             g = get.get(f)
             return g(row) if g else ""
 
-        for i in range(hr + 1 + self.data_offset, len(table.rows)):
-            row = table.rows[i]
+        for i, row in rows:
             if not any(row):
                 continue
             if any(rx.search(g(row)) for g, rx, _ in skip_get):
