@@ -37,9 +37,15 @@ PHONE_PREFIXES: dict[str, tuple[frozenset[int], str]] = {
 }
 
 
+_PREFIX_LENGTHS = sorted({len(p) for p in PHONE_PREFIXES}, reverse=True)
+
+
 def phone_prefix(d: str) -> str:
     """The known prefix ``d`` (digits only) starts with, or ""."""
-    return next((p for p in sorted(PHONE_PREFIXES, key=len, reverse=True) if d.startswith(p)), "")
+    for n in _PREFIX_LENGTHS:               # longest first: 0505 before 050, 010 before 01
+        if len(d) >= n and d[:n] in PHONE_PREFIXES:
+            return d[:n]
+    return ""
 
 
 def is_phone_digits(d: str) -> bool:

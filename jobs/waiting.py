@@ -177,7 +177,9 @@ def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine,
     groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}
     for line, items in ready:                      # oldest order first (open_lines' order)
         groups.setdefault((line.channel, line.bundle_key if by_bundle else line.line_key), []).append((line, items))
-    order = sorted(groups.values(), key=lambda g: not any((l.channel, l.line_key) in (first or ()) for l, _ in g))
+    order = list(groups.values())
+    if first:                                      # a re-issued batch's lines first, the rest in the same order
+        order.sort(key=lambda g: not any((l.channel, l.line_key) in first for l, _ in g))
     covered = []
     for group in order:
         need = Counter()
