@@ -15,7 +15,7 @@ class ChulgoError(Exception):
     """A fault the seller must fix (bad setting, unreadable file). The message is Korean and says what to do."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A bad row or file. It never stops the run; it is reported and the line waits."""
 
@@ -41,7 +41,7 @@ class Problem:
         return f"{where}: {self.message}{value}" if where else f"{self.message}{value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawTable:
     """One sheet of an input file, every cell as text, with the header row located.
 
@@ -73,7 +73,7 @@ class RawTable:
             release()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Layout:
     """How a channel's export sheet looked: rows above the header, the header, marker rows below it."""
 
@@ -83,7 +83,7 @@ class Layout:
     after: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     name: str
     phone: str
@@ -93,7 +93,7 @@ class Recipient:
     message: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderLine:
     """One line of one channel export (a 상품주문번호, a 묶음배송번호+옵션ID, a 품목별 주문번호)."""
 
@@ -117,7 +117,7 @@ class OrderLine:
     ship_by: str = ""               # the channel's own 발송기한 / 출고예정일, as given ('' = none)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One SKU to pick, after mapping and set expansion."""
 
@@ -128,7 +128,7 @@ class Item:
     barcode: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParcelLine:
     channel: str
     line_key: str
@@ -139,7 +139,7 @@ class ParcelLine:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     """One parcel: one waybill, one or more channel lines to one recipient."""
 
@@ -160,7 +160,7 @@ class Shipment:
         return list(merged.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackingResult:
     """One row of a courier's result file."""
 
@@ -176,7 +176,7 @@ class TrackingResult:
     #                                 ('' — chulgo.suppliers.SUPPLIER_PARCELS) names the courier the supplier used
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InvoiceLine:
     """A tracked line ready for its channel's invoice upload."""
 
