@@ -147,14 +147,21 @@ class TemplateChannel:
                 continue
             excel_row = i + 1
             v = [g(row) for g in getters]
-            bad = next(((f, v[k]) for k, f in ids if v[k] and is_unrepairable(v[k])), None)
+            bad = ""
+            for k, f in ids:
+                if "+" in v[k] and is_unrepairable(v[k]):     # `1.234e+15`: only a text with a + can be one
+                    bad = f
+                    break
             if bad:
-                f = bad[0]
-                yield Problem("float_id", f"{FIELD_NAMES.get(f, f)}가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 열어 "
-                              "저장하지 말고 채널에서 받은 파일 그대로 넣으세요.", fname, sheet, excel_row,
-                              spec_names(self.columns[f]), bad[1])
+                yield Problem("float_id", f"{FIELD_NAMES.get(bad, bad)}가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 "
+                              "열어 저장하지 말고 채널에서 받은 파일 그대로 넣으세요.", fname, sheet, excel_row,
+                              spec_names(self.columns[bad]), v[FIELDS.index(bad)])
                 continue
-            empty = next((f for k, f in needed if not v[k]), None)
+            empty = ""
+            for k, f in needed:
+                if not v[k]:
+                    empty = f
+                    break
             if empty:
                 yield Problem("empty_cell", f"{FIELD_NAMES.get(empty, empty)} 칸이 비어 있습니다.", fname, sheet,
                               excel_row, spec_names(self.columns[empty]))
