@@ -100,8 +100,7 @@ class ClaimLayout:
             g = get.get(f)
             return g(row).strip() if g else ""
 
-        for i in range(table.header_row + 1, len(table.rows)):
-            row = table.rows[i]
+        for i, row in table.rows_from(table.header_row + 1):
             key, order_no, option = value("line_key", row), value("order_no", row), value("option_code", row)
             if not any(row) or not (key or order_no and option):
                 continue

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -140,13 +140,58 @@ def _password_message(name: str, tried: list[str], from_env: set[str], known: se
     return text + " 파일은 inbox에 그대로 둡니다."
 
 
-def _workbook_tables(data: bytes, path: Path) -> list[RawTable]:
+def _text_row(row: list) -> list[str]:
+    return [c.strip() if type(c) is str else cell_text(c) for c in row]
+
+
+class SheetStream:
+    """One sheet of a workbook as text rows, read row by row: calamine parses the sheet once and keeps its cells
+    (far smaller than Python lists of them); each row becomes text only as it is read. Rows are as
+    ``to_python(skip_empty_area=False)`` gives them: from A1, empty rows and columns before the data included.
+    ``release`` lets go of the parsed cells; reading again parses the sheet anew from the workbook's bytes."""
+
+    def __init__(self, data: bytes, index: int, sheet: python_calamine.CalamineSheet | None = None) -> None:
+        self._data = data
+        self._index = index
+        self._sheet = sheet
+
+    def _parsed(self) -> python_calamine.CalamineSheet:
+        if self._sheet is None:
+            self._sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self._data)) \
+                .get_sheet_by_index(self._index)
+        return self._sheet
+
+    def head(self, nrows: int) -> list[list[str]]:
+        return [_text_row(row) for row in self._parsed().to_python(skip_empty_area=False, nrows=nrows)]
+
+    def __call__(self) -> Iterator[list[str]]:
+        sheet = self._parsed()
+        end = sheet.end
+        if end is None:
+            return
+        width = end[1] + 1
+        # iter_rows gives the empty rows above the data but not the empty columns left of it: those are added.
+        for row in sheet.iter_rows():
+            cells = _text_row(row)
+            if len(cells) < width:
+                cells[:0] = [""] * (width - len(cells))
+            yield cells
+
+    def release(self) -> None:
+        self._sheet = None
+
+
+def _workbook_tables(data: bytes, path: Path, stream: bool = False) -> list[RawTable]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         tables = []
         for index, sheet_name in enumerate(book.sheet_names):
-            rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
-            tables.append(RawTable(path, sheet_name, [[c.strip() if type(c) is str else cell_text(c) for c in row] for row in rows]))
+            if stream:
+                source = SheetStream(data, index, book.get_sheet_by_index(index))
+                tables.append(RawTable(path, sheet_name, source.head(HEADER_SCAN_ROWS), stream=source))
+            else:
+                rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                tables.append(RawTable(path, sheet_name, [_text_row(row) for row in rows]))
         return tables
     except InputFileError:
         raise
@@ -222,9 +267,10 @@ def _html_tables(data: bytes, path: Path) -> list[RawTable]:
 
 
 def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = None, *,
-                from_env: Collection[str] = ()) -> list[RawTable]:
+                from_env: Collection[str] = (), stream: bool = False) -> list[RawTable]:
     """Every sheet (or table) of an input file as text rows (``data``: its bytes, if already read).
     ``from_env``: channels whose password came from the environment (see ``decrypt``).
+    ``stream``: a workbook's sheets come as streamed tables (their first rows, then ``RawTable.rows_from``).
     Raises InputFileError when unreadable."""
     data = path.read_bytes() if data is None else data
     if not data:
@@ -237,7 +283,7 @@ def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = N
             raise
         except Exception:
             return []   # an OLE file that is no Office document (Thumbs.db, .msg …): nobody's format
-        return _workbook_tables(data, path)
+        return _workbook_tables(data, path, stream)
     if kind == "xlsx":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -245,7 +291,7 @@ def read_tables(path: Path, passwords: Mapping[str, str], data: bytes | None = N
                     return []          # a .docx, .pptx or plain zip: not a spreadsheet
         except zipfile.BadZipFile:
             pass                       # a cut-off download: calamine names the damage below
-        return _workbook_tables(data, path)
+        return _workbook_tables(data, path, stream)
     if b"\x00" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         return []                      # binary (pdf, png …): not a table
     if kind == "text" and not _decodes(data):

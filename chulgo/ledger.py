@@ -240,19 +240,25 @@ MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_
 
 def order_time_key(text: str | None) -> str:
     """A channel's 주문일시 in any of its spellings as `YYYYMMDDHHMMSS` (missing parts 0), '' if unreadable."""
-    m = _ORDER_TIME.search(text or "")
+    if not text:
+        return ""
+    if len(text) == 19 and _PLAIN_TIME.fullmatch(text):     # `2026-11-22 10:20:30`, most exports' spelling
+        return text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
+    m = _ORDER_TIME.search(text)
     if not m:
         return ""
     parts = [int(p or 0) for p in m.groups()]
-    afternoon = re.search(r"오후|PM", text or "", re.IGNORECASE)
-    if afternoon and parts[3] < 12:
+    if parts[3] < 12 and _AFTERNOON.search(text):
         parts[3] += 12
-    elif re.search(r"오전|AM", text or "", re.IGNORECASE) and parts[3] == 12:
+    elif parts[3] == 12 and _MORNING.search(text):
         parts[3] = 0
-    return f"{parts[0]:04d}{parts[1]:02d}{parts[2]:02d}" + "".join(f"{p:02d}" for p in parts[3:])
+    return "%04d%02d%02d%02d%02d%02d" % tuple(parts)
 
 
 _ORDER_TIME = re.compile(r"(\d{4})\D?(\d\d|\d)\D?(\d\d|\d)(?:\D*(\d\d|\d)\D?(\d\d|\d)(?:\D?(\d\d|\d))?)?")
+_PLAIN_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_AFTERNOON = re.compile(r"오후|PM", re.IGNORECASE)
+_MORNING = re.compile(r"오전|AM", re.IGNORECASE)
 
 
 @dataclass

@@ -5,7 +5,9 @@ Every id, phone, zip and tracking number is a ``str``: nothing here is ever a fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 
@@ -13,7 +15,7 @@ class ChulgoError(Exception):
     """A fault the seller must fix (bad setting, unreadable file). The message is Korean and says what to do."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A bad row or file. It never stops the run; it is reported and the line waits."""
 
@@ -39,21 +41,39 @@ class Problem:
         return f"{where}: {self.message}{value}" if where else f"{self.message}{value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawTable:
-    """One sheet of an input file, every cell as text, with the header row located."""
+    """One sheet of an input file, every cell as text, with the header row located.
+
+    A streamed sheet (``stream``, see chulgo.files.SheetStream) holds only its first rows in ``rows`` (enough to
+    identify it and find its header); ``rows_from`` reads every row. Readers of data rows use ``rows_from``."""
 
     file: Path
     sheet: str
-    rows: list[list[str]]          # every row of the sheet, cells as text
+    rows: list[list[str]]          # every row of the sheet, cells as text (a streamed sheet: its first rows)
     header_row: int = -1           # 0-based index into rows; -1 = not located yet
+    stream: Callable[[], Iterator[list[str]]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def header(self) -> list[str]:
         return self.rows[self.header_row] if self.header_row >= 0 else []
 
+    def rows_from(self, start: int) -> Iterator[tuple[int, list[str]]]:
+        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row."""
+        if self.stream is None:
+            for i in range(start, len(self.rows)):
+                yield i, self.rows[i]
+        else:
+            yield from islice(enumerate(self.stream()), start, None)
 
-@dataclass(frozen=True)
+    def release(self) -> None:
+        """Let go of a streamed sheet's parsed cells once its rows are read (reading again parses it anew)."""
+        release = getattr(self.stream, "release", None)
+        if release is not None:
+            release()
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     """How a channel's export sheet looked: rows above the header, the header, marker rows below it."""
 
@@ -63,7 +83,7 @@ class Layout:
     after: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     name: str
     phone: str
@@ -73,7 +93,7 @@ class Recipient:
     message: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderLine:
     """One line of one channel export (a 상품주문번호, a 묶음배송번호+옵션ID, a 품목별 주문번호)."""
 
@@ -97,7 +117,7 @@ class OrderLine:
     ship_by: str = ""               # the channel's own 발송기한 / 출고예정일, as given ('' = none)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One SKU to pick, after mapping and set expansion."""
 
@@ -108,7 +128,7 @@ class Item:
     barcode: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParcelLine:
     channel: str
     line_key: str
@@ -119,7 +139,7 @@ class ParcelLine:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     """One parcel: one waybill, one or more channel lines to one recipient."""
 
@@ -140,7 +160,7 @@ class Shipment:
         return list(merged.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackingResult:
     """One row of a courier's result file."""
 
@@ -156,7 +176,7 @@ class TrackingResult:
     #                                 ('' — chulgo.suppliers.SUPPLIER_PARCELS) names the courier the supplier used
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InvoiceLine:
     """A tracked line ready for its channel's invoice upload."""
 

@@ -37,9 +37,15 @@ PHONE_PREFIXES: dict[str, tuple[frozenset[int], str]] = {
 }
 
 
+_PREFIX_LENGTHS = sorted({len(p) for p in PHONE_PREFIXES}, reverse=True)
+
+
 def phone_prefix(d: str) -> str:
     """The known prefix ``d`` (digits only) starts with, or ""."""
-    return next((p for p in sorted(PHONE_PREFIXES, key=len, reverse=True) if d.startswith(p)), "")
+    for n in _PREFIX_LENGTHS:               # longest first: 0505 before 050, 010 before 01
+        if len(d) >= n and d[:n] in PHONE_PREFIXES:
+            return d[:n]
+    return ""
 
 
 def is_phone_digits(d: str) -> bool:
@@ -67,16 +73,22 @@ def repair_zip(text: str) -> str:
     return text
 
 
+# No long form starts another, so at most one fits an address: looked up by the address's first characters.
+_PROVINCE_LENGTHS = sorted({len(long) for long in _PROVINCES})
+_WHITESPACE = re.compile(r"\s+")
+
+
 def address_key(address: str) -> str:
     """An address reduced for comparison: no spaces or punctuation, provinces in short form."""
     a = address.strip()
-    for long, short in _PROVINCES.items():
-        if a.startswith(long):
-            a = short + a[len(long):]
+    for n in _PROVINCE_LENGTHS:
+        short = _PROVINCES.get(a[:n])
+        if short is not None:
+            a = short + a[n:]
             break
     return _ADDRESS_NOISE.sub("", a).lower()
 
 
 def recipient_key(r: Recipient) -> str:
     """Two parcels go to the same person when name, phone digits and address agree (EzAdmin's 합포 rule)."""
-    return "|".join((re.sub(r"\s+", "", r.name), digits(r.phone), address_key(r.address)))
+    return "|".join((_WHITESPACE.sub("", r.name), digits(r.phone), address_key(r.address)))

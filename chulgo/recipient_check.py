@@ -13,6 +13,7 @@ from chulgo.normalise import PHONE_PREFIXES, digits, phone_prefix
 _PHONE_ALLOWED = re.compile(r"[0-9\-\s.()]+")
 _HANGUL_OR_DIGIT = re.compile(r"[0-9\uac00-\ud7a3\u3131-\u318e]")
 _SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
+_WHITESPACE = re.compile(r"\s+")
 ADDRESS_MIN_CHARS = 5           # fewer non-space characters than `서울 중구 1` cannot be an address
 
 
@@ -49,7 +50,7 @@ def zip_problem(text: str) -> str:
 
 
 def _address_problem(address: str) -> str:
-    compact = re.sub(r"\s+", "", address)
+    compact = _WHITESPACE.sub("", address)
     if not compact:
         return "주소가 비어 있습니다. 주문 채널에서 주소를 확인해 넣어 주세요."
     if len(compact) < ADDRESS_MIN_CHARS or not _HANGUL_OR_DIGIT.search(compact):

@@ -96,8 +96,7 @@ class SupplierTemplate:
             g = get.get(f)
             return g(row).strip() if g else ""
 
-        for i in range(table.header_row + 1, len(table.rows)):
-            row = table.rows[i]
+        for i, row in table.rows_from(table.header_row + 1):
             raw_no = value("tracking_no", row)
             if not raw_no:
                 continue                             # not shipped yet

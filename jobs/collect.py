@@ -26,27 +26,8 @@ def collect(ctx: Context) -> None:
                 continue
             if not any(kind == "orders" for kind, _, _ in f.tables):
                 continue                      # a claim list (below) or a courier result (the tracking step)
-            if ledger.file_seen(f.sha):
-                report.done.append(f"{f.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
+            if _read_orders(ctx, f, run_id):
                 done_files.append(f.path)
-                continue
-            channel, lines, problems = f.read("orders")
-            problems += _conflicting_keys(lines)
-            lines = list({(line.channel, line.line_key): line for line in lines}.values())
-            if problems:
-                for p in problems:
-                    report.problem(p)
-                report.waiting.append(f"{f.name}: 읽지 못한 줄이 있어 이 파일의 주문은 하나도 넣지 않고 inbox에 둡니다. "
-                                      "위의 행을 고치거나 채널에서 다시 내려받아 넣으세요.")
-                continue
-            result = ledger.upsert_lines(lines, f.sha, max((order_time_key(l.ordered_at) for l in lines), default=""))
-            name = channel.name
-            report.done.append(f"{f.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
-            if getattr(channel, "lists_open_orders", False):
-                _hold_vanished(ctx, channel, lines, f.name, result.previous_files)
-            _report_changes(ctx, result, f.name)
-            ledger.record_file(f.sha, f.name, "orders", name, len(lines), run_id)
-            done_files.append(f.path)
         for result, source in store_orders(ctx, pulled):
             _report_changes(ctx, result, source)
         for f in files:                       # claim lists after the orders they are about
@@ -58,6 +39,33 @@ def collect(ctx: Context) -> None:
     for path in done_files:
         ctx.archive(path)
     confirm_orders(ctx, book)
+
+
+def _read_orders(ctx: Context, f: InboxFile, run_id: int) -> bool:
+    """A channel export into the ledger; True when the file is done (to archive). Its lines live only while it is
+    read: the next file and the sort after them do not carry them too."""
+    report, ledger = ctx.report, ctx.ledger
+    if ledger.file_seen(f.sha):
+        report.done.append(f"{f.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
+        return True
+    channel, lines, problems = f.read("orders")
+    problems += _conflicting_keys(lines)
+    lines = list({(line.channel, line.line_key): line for line in lines}.values())
+    if problems:
+        for p in problems:
+            report.problem(p)
+        report.waiting.append(f"{f.name}: 읽지 못한 줄이 있어 이 파일의 주문은 하나도 넣지 않고 inbox에 둡니다. "
+                              "위의 행을 고치거나 채널에서 다시 내려받아 넣으세요.")
+        return False
+    times = [order_time_key(line.ordered_at) for line in lines]
+    result = ledger.upsert_lines(lines, f.sha, max(times, default=""))
+    name = channel.name
+    report.done.append(f"{f.name}: {name} {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
+    if getattr(channel, "lists_open_orders", False):
+        _hold_vanished(ctx, channel, lines, [t for t in times if t], f.name, result.previous_files)
+    _report_changes(ctx, result, f.name)
+    ledger.record_file(f.sha, f.name, "orders", name, len(lines), run_id)
+    return True
 
 
 def _read_claims(ctx: Context, f: InboxFile, run_id: int) -> bool:
@@ -120,13 +128,14 @@ def _report_changes(ctx: Context, result: CollectReport, source: str) -> None:
                                "택배사에 주소 변경을 요청하세요.", source))
 
 
-def _hold_vanished(ctx: Context, channel, lines: list[OrderLine], file_name: str, previous: set[str]) -> None:
-    """Open lines this export should list (ordered within its time span) but does not: the channel dropped them
-    (쿠팡 DeliveryList drops cancelled orders). They are held and listed, never shipped silently."""
-    times = sorted(t for t in (order_time_key(line.ordered_at) for line in lines) if t)
+def _hold_vanished(ctx: Context, channel, lines: list[OrderLine], times: list[str], file_name: str,
+                   previous: set[str]) -> None:
+    """Open lines this export should list (ordered within its time span: ``times``, its lines' readable order
+    time keys) but does not: the channel dropped them (쿠팡 DeliveryList drops cancelled orders). They are held
+    and listed, never shipped silently."""
     if not times:
         return
-    gone = ctx.ledger.hold_vanished(channel.id, {line.line_key for line in lines}, times[0], times[-1], previous)
+    gone = ctx.ledger.hold_vanished(channel.id, {line.line_key for line in lines}, min(times), max(times), previous)
     for key in gone:
         ctx.report.waiting.append(f"{channel.name} {key}: 새 주문 파일 {file_name}에 없습니다 (채널 목록에서 사라짐) — "
                                   "출고하지 않고 보류합니다. 채널에서 취소되었는지 확인하세요.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +91,7 @@ class InboxFile:
                     else adapter.read_tracking(table))
             for item in rows:
                 (problems if isinstance(item, Problem) else values).append(item)
+            table.release()           # its rows are read: the parsed sheet need not stay for the rest of the run
         return (tables[0][0] if tables else None), values, problems
 
 
@@ -302,7 +303,7 @@ class Context:
         sha = hashlib.sha256(data).hexdigest()
         shown = path.with_name(display_name(path))      # what every row, message and ledger record names
         try:
-            tables = read_tables(shown, passwords, data, from_env=from_env)
+            tables = read_tables(shown, passwords, data, from_env=from_env, stream=True)
         except InputFileError as e:
             return InboxFile(path, sha, [], str(e))
         found = []
@@ -323,7 +324,7 @@ class Context:
                                                 "templates/ 의 [identify] headers 를 더 구체적으로 고치세요.")
             if claims:
                 kind, adapter, hr = claims[0]
-                found.append((kind, adapter, RawTable(table.file, table.sheet, table.rows, hr)))
+                found.append((kind, adapter, replace(table, header_row=hr)))
         return InboxFile(path, sha, found)
 
     def report_unusable(self, files: list[InboxFile]) -> None:

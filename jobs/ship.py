@@ -38,6 +38,7 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
         open_lines = sort_open_lines(ctx, book, first=only)
         update_unmapped(ctx, book, open_lines)
         ready: list[tuple[OrderLine, list[Item]]] = open_lines.ready
+        del open_lines                 # reported: from here on the ready lines live only in the batches below
         if only is not None:
             ready = [(line, items) for line, items in ready if (line.channel, line.line_key) in only]
         if not ready:
@@ -48,8 +49,9 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
         by_courier: dict[str, list[tuple[OrderLine, list[Item]]]] = {}
         for line, items in ready:
             by_courier.setdefault(courier_id or settings.courier_for(line.channel), []).append((line, items))
-        for cid, group in shown(list(by_courier.items()), "송장요청·피킹리스트 쓰는 중"):
-            _ship_batch(ctx, run_id, ctx.courier(cid), group, book.products, reissued)
+        del ready
+        for cid in shown(list(by_courier), "송장요청·피킹리스트 쓰는 중"):
+            _ship_batch(ctx, run_id, ctx.courier(cid), by_courier.pop(cid), book.products, reissued)
         if to_suppliers:
             trust = trust_now(ctx)
             for supplier, group in sorted(to_suppliers.items()):
@@ -61,11 +63,15 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
 
 def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine, list[Item]]], products,
                 reissued: Batch | None) -> None:
-    """One batch: parcels for one courier, its picking list and its waybill request, staged until the commit."""
+    """One batch: parcels for one courier, its picking list and its waybill request, staged until the commit.
+    ``ready`` is emptied once its lines are on parcels: the files are written without the OrderLines in memory."""
     report, ledger = ctx.report, ctx.ledger
     batch = ledger.new_batch(ctx.day, courier.id, reissued.batch_id if reissued else None)
     shipments = make_shipments(group_parcels(ready, ctx.settings.merge), ctx.today, batch.batch_id, courier.id,
                                code=ledger.parcel_code, dry_run=ctx.dry_run)
+    orders = len({(line.channel, line.bundle_key) for line, _ in ready})     # what would ship apart without 합포장
+    lines = len(ready)
+    ready.clear()
     title = f"{ctx.day} {batch.seq}차 출고 ({courier.name})" + (f" — {reissued.label} 재발행" if reissued else "")
     names = {cid: ch.name for cid, ch in ctx.channels.items()}
     out = ctx.staging(run_id)
@@ -77,9 +83,8 @@ def _ship_batch(ctx: Context, run_id: int, courier, ready: list[tuple[OrderLine,
     for sid, length in courier.cut_messages(shipments):
         report.waiting.append(f"송장 {sid}: 배송메시지가 {length}자라 {courier.name} 칸에 맞게 줄였습니다 — 필요하면 송장에 "
                               "손으로 적으세요.")
-    orders = len({(line.channel, line.bundle_key) for line, _ in ready})     # what would ship apart without 합포장
     merged = orders - len(shipments)
-    report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {orders}건({len(ready)}줄) → 송장 {len(shipments)}건"
+    report.done.append(f"{batch.label} 출고 ({courier.name}): 주문 {orders}건({lines}줄) → 송장 {len(shipments)}건"
                        + (f" (합포장으로 {merged}건 줄임)" if merged > 0 else "")
                        + f". {courier.name} 사이트에 송장요청 파일을 올리고 출력하세요.")
 

@@ -9,7 +9,7 @@ from chulgo.model import Problem, TrackingResult
 from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
 from chulgo.suppliers import SupplierTemplate
-from jobs.context import Context
+from jobs.context import Context, InboxFile
 
 
 FALLBACK_DAYS = 14      # results without our id are matched against parcels printed this recently
@@ -25,43 +25,52 @@ def tracking(ctx: Context) -> None:
     with ledger.transaction():
         run_id = ledger.start_run("tracking")
         for f in shown(files, "택배 결과 읽는 중"):
-            if ledger.file_seen(f.sha):
-                report.done.append(f"{f.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
+            if _read_results(ctx, f, run_id, slip):
                 done_files.append(f.path)
-                continue
-            courier, results, problems = f.read("tracking")
-            if not results and not problems and isinstance(courier, SupplierTemplate):
-                report.waiting.append(f"{f.name}: 공급사 답장에 송장번호가 아직 하나도 없습니다. 송장번호를 채운 답장을 "
-                                      "받아 넣으세요. 파일은 inbox에 둡니다.")
-                continue
-            if not results:
-                for p in problems[:3]:
-                    report.problem(p)
-                report.waiting.append(f"{f.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
-                                      "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
-                continue
-            attachments, again, unmatched = _attach(ctx, results)
-            attached = len(attachments)
-            for _, number, sid, _ in attachments:
-                slip.setdefault(sid, []).append(number)
-            if problems:
-                # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
-                for p in problems:
-                    report.problem(p)
-                report.waiting.append(f"{f.name}: 읽지 못한 행이 있어 파일을 inbox에 둡니다. 위의 행을 고친 파일을 "
-                                      "다시 넣거나 templates/couriers/ 의 설정을 고치세요.")
-            else:
-                ledger.record_file(f.sha, f.name, "tracking", courier.id, len(results), run_id)
-                done_files.append(f.path)
-            report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
-                               + (f", 이미 붙어 있음 {again}" if again else "")
-                               + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
         if slip:
             _packing_slip(ctx, run_id, slip)
         ledger.finish_run(run_id, "; ".join(report.done))
     ctx.publish_outputs()
     for path in done_files:
         ctx.archive(path)
+
+
+def _read_results(ctx: Context, f: InboxFile, run_id: int, slip: dict[str, list[str]]) -> bool:
+    """One result file (a courier's or a supplier's answer) attached; True when the file is done (to archive). Its
+    rows live only while it is read: the packing slip is written without them."""
+    report, ledger = ctx.report, ctx.ledger
+    if ledger.file_seen(f.sha):
+        report.done.append(f"{f.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
+        return True
+    courier, results, problems = f.read("tracking")
+    if not results and not problems and isinstance(courier, SupplierTemplate):
+        report.waiting.append(f"{f.name}: 공급사 답장에 송장번호가 아직 하나도 없습니다. 송장번호를 채운 답장을 "
+                              "받아 넣으세요. 파일은 inbox에 둡니다.")
+        return False
+    if not results:
+        for p in problems[:3]:
+            report.problem(p)
+        report.waiting.append(f"{f.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
+                              "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
+        return False
+    attachments, again, unmatched = _attach(ctx, results)
+    attached = len(attachments)
+    for _, number, sid, _ in attachments:
+        slip.setdefault(sid, []).append(number)
+    if problems:
+        # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
+        for p in problems:
+            report.problem(p)
+        report.waiting.append(f"{f.name}: 읽지 못한 행이 있어 파일을 inbox에 둡니다. 위의 행을 고친 파일을 "
+                              "다시 넣거나 templates/couriers/ 의 설정을 고치세요.")
+        done = False
+    else:
+        ledger.record_file(f.sha, f.name, "tracking", courier.id, len(results), run_id)
+        done = True
+    report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
+                       + (f", 이미 붙어 있음 {again}" if again else "")
+                       + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
+    return done
 
 
 def _packing_slip(ctx: Context, run_id: int, slip: dict[str, list[str]]) -> None:

@@ -73,9 +73,12 @@ def minutes_since_paid(line: OrderLine, now: datetime) -> int | None:
     if len(key) < 12 or key[8:12] == "0000" and not re.search(r"\d{1,2}:\d{2}", line.ordered_at):
         return None
     try:
-        paid = datetime.strptime(key[:12], "%Y%m%d%H%M")
-    except ValueError:
-        return None
+        paid = datetime(int(key[:4]), int(key[4:6]), int(key[6:8]), int(key[8:10]), int(key[10:12]))
+    except ValueError:          # a field out of range: strptime, as ever, decides what the digits say
+        try:
+            paid = datetime.strptime(key[:12], "%Y%m%d%H%M")
+        except ValueError:
+            return None
     return int((now - paid).total_seconds() // 60)
 
 
@@ -174,7 +177,9 @@ def allocate_stock(ctx: Context, book: MappingBook, ready: list[tuple[OrderLine,
     groups: dict[tuple[str, str], list[tuple[OrderLine, list[Item]]]] = {}
     for line, items in ready:                      # oldest order first (open_lines' order)
         groups.setdefault((line.channel, line.bundle_key if by_bundle else line.line_key), []).append((line, items))
-    order = sorted(groups.values(), key=lambda g: not any((l.channel, l.line_key) in (first or ()) for l, _ in g))
+    order = list(groups.values())
+    if first:                                      # a re-issued batch's lines first, the rest in the same order
+        order.sort(key=lambda g: not any((l.channel, l.line_key) in first for l, _ in g))
     covered = []
     for group in order:
         need = Counter()

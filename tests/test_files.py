@@ -88,3 +88,34 @@ def test_an_ohouse_file_tried_with_the_smartstore_password_says_where_the_ohouse
         read_tables(_locked(tmp_path, "ohouse", "0000"), {"smartstore": "1234", "ohouse": ""})
     assert "오늘의집 파일이면 settings.toml [channels.ohouse] password" in str(e.value)
     assert read_tables(_locked(tmp_path, "ohouse", "0000"), {"smartstore": "1234", "ohouse": "0000"})
+
+
+def test_a_streamed_sheet_reads_the_same_rows_as_a_whole_one(tmp_path):
+    """Inbox sheets are streamed row by row (chulgo.files.SheetStream): the rows must be the very rows a whole read
+    gives, empty rows and columns before the data included, and the same after its parsed cells are let go."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    p = tmp_path / "offset.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("떨어진 표")            # data from C3, an empty row inside, numbers and a date
+    ws.write_row(2, 2, ["주문번호", "", "수량"])
+    ws.write_row(4, 3, [6234.0, " 홍길동 "])
+    ws.write_datetime(6, 5, dt.datetime(2026, 11, 22, 9, 30), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+    wb.add_worksheet("빈 시트")
+    at_a1 = wb.add_worksheet("A1부터")
+    for r in range(30):
+        at_a1.write_row(r, 0, [f"r{r}", r])
+    wb.close()
+
+    whole = read_tables(p, {})
+    streamed = read_tables(p, {}, stream=True)
+    assert [t.sheet for t in streamed] == [t.sheet for t in whole]
+    for w, s in zip(whole, streamed):
+        assert s.rows == w.rows[:20]
+        assert [row for _, row in s.rows_from(0)] == w.rows
+        assert [(i, row) for i, row in s.rows_from(3)] == list(enumerate(w.rows))[3:]
+        s.release()
+        assert [row for _, row in s.rows_from(0)] == w.rows
+    assert whole[0].rows[2] == ["", "", "주문번호", "", "수량", ""] and whole[0].rows[4][3:5] == ["6234", "홍길동"]

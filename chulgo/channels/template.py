@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from chulgo.claims import ClaimLayout
@@ -22,6 +23,11 @@ FIELD_NAMES = {
 }
 STATUS_CLASSES = ("cancelled", "hold", "closed")
 BY_HAND = "직접입력"          # the list of tracking numbers to type in where there is no downloaded file to fill   # checked in this order: the first that matches wins
+
+
+def _no_value(row: list[str]) -> str:
+    """The value of a field the file has no column for."""
+    return ""
 
 
 def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
@@ -121,82 +127,73 @@ class TemplateChannel:
             return
         status_get = [g for g in (column_getter(c, header) for c in self.status_columns) if g]
         skip_get = [(g, rx, col) for col, rx in self.skip.items() if (g := column_getter(col, header))]
+        rows = table.rows_from(hr + 1)
         layout = Layout(table.sheet, tuple(tuple(r) for r in table.rows[:hr]), tuple(header),
-                        tuple(tuple(r) for r in table.rows[hr + 1: hr + 1 + self.data_offset]))
+                        tuple(tuple(r) for _, r in islice(rows, self.data_offset)))
         width = len(header)
         keep = self.raw_columns()
         kept = None if keep is None else [i for i, h in enumerate(header) if normalise_header(h) in keep]
+        blank = [""] * width
+        # Every field's value is taken once per row, in FIELDS order (a field the file lacks reads as "").
+        getters = [get.get(f) or _no_value for f in FIELDS]
+        ids = [(k, f) for k, f in enumerate(FIELDS) if f in ID_FIELDS]
+        needed = [(FIELDS.index(f), f) for f in self.required if f not in ("address", "recipient")]
+        sheet = table.sheet
 
-        def value(f: str, row: list[str]) -> str:
-            g = get.get(f)
-            return g(row) if g else ""
-
-        for i in range(hr + 1 + self.data_offset, len(table.rows)):
-            row = table.rows[i]
+        for i, row in rows:
             if not any(row):
                 continue
-            if any(rx.search(g(row)) for g, rx, _ in skip_get):
+            if skip_get and any(rx.search(g(row)) for g, rx, _ in skip_get):
                 continue
             excel_row = i + 1
-            line_key = value("line_key", row)
-            bad = None
-            for f in ID_FIELDS:
-                v = value(f, row)
-                if v and is_unrepairable(v):
-                    bad = Problem("float_id", f"{FIELD_NAMES.get(f, f)}가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 열어 "
-                                  "저장하지 말고 채널에서 받은 파일 그대로 넣으세요.", fname, table.sheet, excel_row,
-                                  spec_names(self.columns[f]), v)
+            v = [g(row) for g in getters]
+            bad = ""
+            for k, f in ids:
+                if "+" in v[k] and is_unrepairable(v[k]):     # `1.234e+15`: only a text with a + can be one
+                    bad = f
                     break
             if bad:
-                yield bad
+                yield Problem("float_id", f"{FIELD_NAMES.get(bad, bad)}가 숫자로 저장되어 뒷자리가 사라졌습니다. 엑셀에서 "
+                              "열어 저장하지 말고 채널에서 받은 파일 그대로 넣으세요.", fname, sheet, excel_row,
+                              spec_names(self.columns[bad]), v[FIELDS.index(bad)])
                 continue
-            empty = [f for f in self.required if f not in ("address", "recipient") and not value(f, row)]
+            empty = ""
+            for k, f in needed:
+                if not v[k]:
+                    empty = f
+                    break
             if empty:
-                f = empty[0]
-                yield Problem("empty_cell", f"{FIELD_NAMES.get(f, f)} 칸이 비어 있습니다.", fname, table.sheet,
-                              excel_row, spec_names(self.columns[f]))
+                yield Problem("empty_cell", f"{FIELD_NAMES.get(empty, empty)} 칸이 비어 있습니다.", fname, sheet,
+                              excel_row, spec_names(self.columns[empty]))
                 continue
-            qty_text = value("quantity", row).replace(",", "")
+            (line_key, order_no, bundle_key, product_code, option_code, product_name, option_text, quantity,
+             name, phone, phone2, zip_, address, message, ordered_at, ship_by) = v
+            qty_text = quantity.replace(",", "")
             try:
                 qty = int(float(qty_text))
                 if qty <= 0 or qty != float(qty_text):
                     raise ValueError
             except (ValueError, OverflowError):
-                yield Problem("bad_quantity", "수량이 1 이상의 정수가 아닙니다.", fname, table.sheet, excel_row,
+                yield Problem("bad_quantity", "수량이 1 이상의 정수가 아닙니다.", fname, sheet, excel_row,
                               spec_names(self.columns["quantity"]), qty_text)
                 continue
-            recipient = Recipient(
-                name=value("recipient", row),
-                phone=repair_phone(value("phone", row)),
-                phone2=repair_phone(value("phone2", row)),
-                zip=repair_zip(value("zip", row)),
-                address=" ".join(value("address", row).split()),
-                message=value("message", row),
-            )
+            recipient = Recipient(name, repair_phone(phone), repair_phone(phone2), repair_zip(zip_),
+                                  " ".join(address.split()), message)
             status_class, status = self._status([g(row) for g in status_get])
-            raw = tuple(row[:width]) + ("",) * (width - len(row))
-            if kept is not None:
-                raw = tuple(raw[i] if i in kept else "" for i in range(width)) if kept else ()
-            yield OrderLine(
-                channel=self.id,
-                line_key=line_key,
-                order_no=value("order_no", row) or line_key,
-                bundle_key=value("bundle_key", row) or value("order_no", row) or line_key,
-                product_code=value("product_code", row),
-                option_code=value("option_code", row),
-                product_name=value("product_name", row),
-                option_text=value("option_text", row),
-                quantity=qty,
-                recipient=recipient,
-                status=status,
-                status_class=status_class,
-                ordered_at=value("ordered_at", row),
-                layout=layout,
-                raw=raw,
-                source=fname,
-                source_row=excel_row,
-                ship_by=value("ship_by", row),
-            )
+            if kept is None:
+                raw = tuple(row[:width]) + ("",) * (width - len(row))
+            elif kept:
+                cells = blank.copy()
+                n = len(row)
+                for k in kept:
+                    if k < n:
+                        cells[k] = row[k]
+                raw = tuple(cells)
+            else:
+                raw = ()
+            yield OrderLine(self.id, line_key, order_no or line_key, bundle_key or order_no or line_key, product_code,
+                            option_code, product_name, option_text, qty, recipient, status, status_class, ordered_at,
+                            layout, raw, fname, excel_row, ship_by)
 
     # -- writing ----------------------------------------------------------------------------------------
 

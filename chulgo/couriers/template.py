@@ -119,8 +119,7 @@ class TemplateCourier:
             g = get.get(f)
             return g(row) if g else ""
 
-        for i in range(table.header_row + 1, len(table.rows)):
-            row = table.rows[i]
+        for i, row in table.rows_from(table.header_row + 1):
             if not any(row):
                 continue
             raw_no = value("tracking_no", row)
