@@ -506,7 +506,7 @@ def test_the_ledger_keeps_only_the_raw_columns_an_upload_needs(cli, ws):
     cli(ws, "collect")
     stored = dict(ledger_rows(ws, "SELECT channel, COUNT(raw) FROM lines GROUP BY channel"))
     assert stored["smartstore"] == 0 and stored["cafe24"] == 0, "their uploads need nothing of the original row"
-    assert stored["coupang"] > 0, "쿠팡 takes its own DeliveryList back, so its row is kept (until the purge)"
+    assert stored["coupang"] > 0, "쿠팡 takes its own DeliveryList back, so its row is kept (until its upload is written)"
 
 
 def test_an_undecodable_file_name_does_not_stop_collect(cli, ws):
