@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS lines (
     product_code TEXT, option_code TEXT, product_name TEXT, option_text TEXT, quantity INTEGER NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
     status TEXT, status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
-    layout_id INTEGER REFERENCES layouts, raw TEXT, source_row INTEGER,
+    layout_id INTEGER REFERENCES layouts, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
     state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
@@ -67,6 +67,9 @@ CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
 CREATE INDEX IF NOT EXISTS lines_order ON lines(channel, order_no);
+CREATE TABLE IF NOT EXISTS export_rows (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, raw TEXT NOT NULL, PRIMARY KEY (channel, line_key),
+    FOREIGN KEY (channel, line_key) REFERENCES lines) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
     created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
@@ -224,7 +227,7 @@ _V3_LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_co
 
 LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
                 "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
-                "status_class", "ordered_at", "layout_id", "raw", "source_id", "source_row")
+                "status_class", "ordered_at", "layout_id", "source_id", "source_row")
 COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
 RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
 PARCEL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no I, O, 0, 1: read aloud over the phone
@@ -289,8 +292,8 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-V4_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "lines_order", "shipments_batch", "day_counts",
-              "stock_balance", "claims", "claims_replacement")
+V4_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "lines_order", "export_rows", "shipments_batch",
+              "day_counts", "stock_balance", "claims", "claims_replacement")
 
 
 def _created(statement: str) -> str:
@@ -347,6 +350,10 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
                    "last_file_id = (SELECT text_id FROM texts WHERE text = lines.last_file)")
         db.execute("ALTER TABLE lines DROP COLUMN source")
         db.execute("ALTER TABLE lines DROP COLUMN last_file")
+        # The export rows kept for uploads, in their own table: they go when the upload is written, whole pages free.
+        db.execute("INSERT INTO export_rows (channel, line_key, raw) SELECT channel, line_key, raw FROM lines "
+                   "WHERE raw IS NOT NULL AND raw != ''")
+        db.execute("ALTER TABLE lines DROP COLUMN raw")
     # One row per upload file (what the seller marks as uploaded); each line names its upload.
     if db.execute("SELECT type FROM sqlite_master WHERE name = 'invoices'").fetchone() == ("table",):
         db.execute("INSERT INTO uploads (channel, day, seq, file, written_at, uploaded_at, line_count, confirmed) "
@@ -513,6 +520,15 @@ def _batch_ref(batch_id: int) -> str:
 def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
     """A line's unshipped move names its parcel and line, so its goods go back on the shelf once."""
     return f"{shipment_id}|{channel}|{line_key}"
+
+
+def _line_select(alias: str = "lines", raw: bool = True) -> str:
+    """The columns Ledger._line reads, of lines as ``alias``: LINE_COLUMNS with the export row (or NULL) after
+    layout_id."""
+    columns = [f"{alias}.{c}" for c in LINE_COLUMNS]
+    columns.insert(LINE_COLUMNS.index("layout_id") + 1, "NULL" if not raw else
+                   f"(SELECT raw FROM export_rows r WHERE r.channel = {alias}.channel AND r.line_key = {alias}.line_key)")
+    return ", ".join(columns)
 
 
 # The line's own fields a stored export row may point at instead of repeating them (in COMPARED order, line key first).
@@ -733,8 +749,10 @@ class Ledger:
         stamp = self.now()
         lines = self.db.execute(
             "UPDATE lines SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL, "
-            f"raw = NULL, purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
+            f"purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
             (stamp, before_day)).rowcount
+        self.db.execute("DELETE FROM export_rows WHERE EXISTS (SELECT 1 FROM lines l WHERE l.purged_at IS NOT NULL "
+                        "AND l.channel = export_rows.channel AND l.line_key = export_rows.line_key)")
         parcels = self.db.execute(
             "UPDATE shipments SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL "
             "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND NOT EXISTS "
@@ -811,14 +829,15 @@ class Ledger:
             self._item_set_items[item_set] = tuple(Item(*it) for it in json.loads(text))
         return self._item_set_items[item_set]
 
-    def _values(self, line: OrderLine) -> tuple:
+    def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
+        """The line's LINE_COLUMNS values, and its export row as stored (None: none kept)."""
         r = line.recipient
         compared = (line.order_no, line.bundle_key, line.product_code, line.option_code, line.product_name,
                     line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address, r.message, line.status,
                     line.status_class, line.ordered_at)
         return ((line.channel, line.line_key) + compared +
-                (self._layout_id(line.layout), _raw_text(line.raw, _raw_fields(line.line_key, compared)),
-                 self._text_id(line.source), line.source_row))
+                (self._layout_id(line.layout), self._text_id(line.source), line.source_row),
+                _raw_text(line.raw, _raw_fields(line.line_key, compared)))
 
     def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
         """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
@@ -844,22 +863,23 @@ class Ledger:
         stamp = self.now()
         file_no = self._text_id(file_id)
         inserts, updates = [], []
-        raw_at = LINE_COLUMNS.index("raw")
-        stored_raw: dict[tuple[str, str], str | None] = {}      # rows this call stores, before they are written
+        stored_raw: dict[tuple[str, str], str | None] = {}      # export rows this call stores, to write after the lines
 
         def kept_raw(key: tuple[str, str], old_fields: tuple, new_fields: tuple) -> str | None:
             """The stored row of a known line, pointing at its new fields (it points at the line's own fields)."""
-            text = stored_raw[key] if key in stored_raw else self.db.execute(
-                "SELECT raw FROM lines WHERE channel = ? AND line_key = ?", key).fetchone()[0]
+            if key in stored_raw:
+                text = stored_raw[key]
+            else:
+                row = self.db.execute("SELECT raw FROM export_rows WHERE channel = ? AND line_key = ?", key).fetchone()
+                text = row[0] if row else None
             return _raw_text(_raw_cells(text, _raw_fields(key[1], old_fields)), _raw_fields(key[1], new_fields))
 
         # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
-        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c in ("layout_id", "raw") else f"{c} = ?"
-                            for c in LINE_COLUMNS[2:])
+        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{c} = ?" for c in LINE_COLUMNS[2:])
         set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
         for line in lines:
             key = (line.channel, line.line_key)
-            values = self._values(line)
+            values, raw = self._values(line)
             fields = values[2:2 + len(COMPARED)]
             old = existing.get(key)
             if old is None:
@@ -867,7 +887,8 @@ class Ledger:
                 inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_no,
                                          file_time, order_time_key(line.ship_by), stamp, stamp))
                 existing[key] = (move.state, "", fields)
-                stored_raw[key] = values[raw_at]
+                if raw is not None:
+                    stored_raw[key] = raw
                 report.new += 1
                 continue
             state, old_claim, old_fields = old
@@ -888,10 +909,10 @@ class Ledger:
                     report.reopened.append(key)
                 if fields != old_fields or move.state != state:
                     # The export is the truth again (a purged line read again is purged again later).
-                    if values[raw_at] is None and fields != old_fields:     # the export's row stays, as it was
-                        values = values[:raw_at] + (kept_raw(key, old_fields, fields),) + values[raw_at + 1:]
-                    if values[raw_at] is not None:
-                        stored_raw[key] = values[raw_at]
+                    if raw is None and fields != old_fields:     # the export's row stays, as it was
+                        raw = kept_raw(key, old_fields, fields)
+                    if raw is not None:
+                        stored_raw[key] = raw
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
                                     "state_from = ?, ship_by = ?, purged_at = NULL, updated_at = ? "
                                     "WHERE channel = ? AND line_key = ?",
@@ -920,14 +941,14 @@ class Ledger:
                     taken = dict(zip(RECIPIENT_COLUMNS, now_recipient), status=line.status,
                                  status_class=line.status_class)
                     fields = tuple(taken.get(c, old_fields[n]) for n, c in enumerate(COMPARED))
-                    raw = None                      # its stored row stays as downloaded, whatever it points at
-                    if moved:
-                        raw = stored_raw[key] = kept_raw(key, old_fields, fields)
+                    if moved:                       # its stored row stays as downloaded, whatever it points at
+                        raw = kept_raw(key, old_fields, fields)
+                        if raw is not None:
+                            stored_raw[key] = raw
                     updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim = ?, state = ?, "
-                                    f"{set_recipient}, raw = COALESCE(?, raw), updated_at = ? "
-                                    "WHERE channel = ? AND line_key = ?",
+                                    f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
                                     (line.status, line.status_class, move.claim, move.state) + now_recipient
-                                    + (raw, stamp) + key))
+                                    + (stamp,) + key))
                     report.updated += 1
                 else:
                     fields = old_fields
@@ -939,6 +960,9 @@ class Ledger:
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
+        self.db.executemany("INSERT INTO export_rows (channel, line_key, raw) VALUES (?, ?, ?) "
+                            "ON CONFLICT(channel, line_key) DO UPDATE SET raw = excluded.raw",
+                            [key + (raw,) for key, raw in stored_raw.items()])
         if file_no is not None and existing:
             self.db.executemany("UPDATE lines SET last_file_id = ? WHERE channel = ? AND line_key = ?",
                                 [(file_no,) + key for key in existing])
@@ -979,9 +1003,8 @@ class Ledger:
     def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
         """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
         export row."""
-        columns = ", ".join("NULL" if c == "raw" else c for c in LINE_COLUMNS)
-        q = f"SELECT {columns}, hold_reason, first_seen FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
-            "ORDER BY ordered_at, channel, line_key"
+        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines "
+             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_at, channel, line_key")
         return [(self._line(r), r[22], r[23]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
@@ -1078,7 +1101,7 @@ class Ledger:
                         f"INSERT OR IGNORE INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name, option_text, quantity, name, "
-                        "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, NULL, ?, ?, "
+                        "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, ?, ?, "
                         f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
                         (new_key, self._text_id(c.source), c.source_row, stamp, stamp, c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
@@ -1133,7 +1156,7 @@ class Ledger:
             "FROM claims")}
 
     def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
-        q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim, state, shipment_id FROM lines "
+        q = (f"SELECT {_line_select()}, claim, state, shipment_id FROM lines "
              f"WHERE claim != '' AND state IN ({', '.join('?' * len(states))}) ORDER BY channel, line_key")
         return [(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
 
@@ -1346,7 +1369,7 @@ class Ledger:
         """Tracked lines not yet in an invoice upload, with every tracking number of their parcel. A line is `split`
         when its channel bundle went out in more than one box (several numbers, or its bundle in several parcels)."""
         q = ("SELECT l.channel, l.line_key, l.order_no, CASE s.courier WHEN '' THEN (SELECT t.courier FROM tracking t "
-             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, l.raw, "
+             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, r.raw, "
              "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
              " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
@@ -1354,6 +1377,7 @@ class Ledger:
              "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END, "
              f"{', '.join('l.' + c for c in COMPARED)} "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
+             "LEFT JOIN export_rows r ON r.channel = l.channel AND r.line_key = l.line_key "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
                             _raw_cells(raw, _raw_fields(key, compared)) if raw else (),
@@ -1376,10 +1400,12 @@ class Ledger:
             upload_id = self.db.execute(
                 "INSERT INTO uploads (channel, day, seq, file, written_at, uploaded_at, line_count) "
                 "VALUES (?, ?, ?, ?, ?, ?, 0)", (channel, day, seq, file, stamp, stamp if uploaded else None)).lastrowid
-            done = self.db.executemany("UPDATE lines SET state = 'invoiced', upload_id = ?, raw = NULL, updated_at = ? "
+            done = self.db.executemany("UPDATE lines SET state = 'invoiced', upload_id = ?, updated_at = ? "
                                        "WHERE channel = ? AND line_key = ? AND state = 'tracked'",
                                        [(upload_id, stamp, line.channel, line.line_key) for line in group]).rowcount
             self.db.execute("UPDATE uploads SET line_count = ? WHERE upload_id = ?", (done, upload_id))
+            self.db.executemany("DELETE FROM export_rows WHERE channel = ? AND line_key = ?",
+                                [(line.channel, line.line_key) for line in group])
 
     def settle_cancellations(self, keys: list[str]) -> list[tuple[str, str]]:
         """The seller settled these lines (a line key, order number or our parcel id): a printed line the channel
@@ -1494,11 +1520,10 @@ class Ledger:
 
     def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
         """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""
-        columns = ", ".join(f"l.{c}" if c != "raw" else "NULL" for c in LINE_COLUMNS)
         rows = self.db.execute(
-            f"SELECT {columns}, a.account, a.ref FROM api_lines a JOIN lines l ON l.channel = a.channel "
-            f"AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') "
-            "ORDER BY a.account, l.ordered_key, l.line_key")
+            f"SELECT {_line_select('l', raw=False)}, a.account, a.ref FROM api_lines a JOIN lines l "
+            f"ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL "
+            f"AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') ORDER BY a.account, l.ordered_key, l.line_key")
         return [(r[22], self._line(r), json.loads(r[23])) for r in rows]
 
     def mark_confirmed(self, channel: str, keys: list[str]) -> None:
