@@ -53,15 +53,16 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE INDEX IF NOT EXISTS uploads_day ON uploads(day);
 CREATE TABLE IF NOT EXISTS lines (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, order_no TEXT NOT NULL, bundle_key TEXT NOT NULL,
-    product_code TEXT, option_code TEXT, product_name TEXT, option_text TEXT, quantity INTEGER NOT NULL,
+    product_code TEXT, option_code TEXT, quantity INTEGER NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
-    status TEXT, status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
+    status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
     layout_id INTEGER REFERENCES layouts, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
     state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
     shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
     source_id INTEGER REFERENCES texts, last_file_id INTEGER REFERENCES texts, upload_id INTEGER REFERENCES uploads,
+    product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
@@ -229,6 +230,13 @@ LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code",
                 "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
                 "status_class", "ordered_at", "layout_id", "source_id", "source_row")
 COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
+# Repeated texts of a line stored by number (texts): a shop's product names, option texts and statuses are few.
+TEXT_COLUMNS = {"product_name": "product_name_id", "option_text": "option_text_id", "status": "status_id"}
+
+
+def _stored(column: str) -> str:
+    """The lines column that holds a LINE_COLUMNS value (a text's number for TEXT_COLUMNS)."""
+    return TEXT_COLUMNS.get(column, column)
 RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
 PARCEL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no I, O, 0, 1: read aloud over the phone
 
@@ -354,6 +362,12 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
         db.execute("INSERT INTO export_rows (channel, line_key, raw) SELECT channel, line_key, raw FROM lines "
                    "WHERE raw IS NOT NULL AND raw != ''")
         db.execute("ALTER TABLE lines DROP COLUMN raw")
+    if "product_name" in _columns(db, "lines"):
+        for column, stored in TEXT_COLUMNS.items():
+            db.execute(f"ALTER TABLE lines ADD COLUMN {stored} INTEGER REFERENCES texts")
+            db.execute(f"INSERT OR IGNORE INTO texts (text) SELECT DISTINCT {column} FROM lines WHERE {column} != ''")
+            db.execute(f"UPDATE lines SET {stored} = (SELECT text_id FROM texts WHERE text = lines.{column})")
+            db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
     # One row per upload file (what the seller marks as uploaded); each line names its upload.
     if db.execute("SELECT type FROM sqlite_master WHERE name = 'invoices'").fetchone() == ("table",):
         db.execute("INSERT INTO uploads (channel, day, seq, file, written_at, uploaded_at, line_count, confirmed) "
@@ -525,7 +539,7 @@ def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
 def _line_select(alias: str = "lines", raw: bool = True) -> str:
     """The columns Ledger._line reads, of lines as ``alias``: LINE_COLUMNS with the export row (or NULL) after
     layout_id."""
-    columns = [f"{alias}.{c}" for c in LINE_COLUMNS]
+    columns = [f"{alias}.{_stored(c)}" for c in LINE_COLUMNS]
     columns.insert(LINE_COLUMNS.index("layout_id") + 1, "NULL" if not raw else
                    f"(SELECT raw FROM export_rows r WHERE r.channel = {alias}.channel AND r.line_key = {alias}.line_key)")
     return ", ".join(columns)
@@ -830,14 +844,19 @@ class Ledger:
         return self._item_set_items[item_set]
 
     def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
-        """The line's LINE_COLUMNS values, and its export row as stored (None: none kept)."""
+        """The line's LINE_COLUMNS values as stored, and its export row as stored (None: none kept)."""
         r = line.recipient
         compared = (line.order_no, line.bundle_key, line.product_code, line.option_code, line.product_name,
                     line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address, r.message, line.status,
                     line.status_class, line.ordered_at)
-        return ((line.channel, line.line_key) + compared +
+        stored = tuple(self._text_id(v) if c in TEXT_COLUMNS else v for c, v in zip(COMPARED, compared))
+        return ((line.channel, line.line_key) + stored +
                 (self._layout_id(line.layout), self._text_id(line.source), line.source_row),
                 _raw_text(line.raw, _raw_fields(line.line_key, compared)))
+
+    def _compared(self, stored: Sequence) -> tuple:
+        """COMPARED values as the line has them, from their stored form (texts by number)."""
+        return tuple(self._text(v) if c in TEXT_COLUMNS else v for c, v in zip(COMPARED, stored))
 
     def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
         """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
@@ -847,7 +866,7 @@ class Ledger:
         file_id = file_id[:16]
         report = CollectReport()
         lines = list(lines)
-        compared = ", ".join(COMPARED)
+        compared = ", ".join(_stored(c) for c in COMPARED)
         existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
         since: dict[tuple[str, str], tuple[str, bool]] = {}     # (order time of the export that set the state, purged)
         keys = {(line.channel, line.line_key) for line in lines}
@@ -872,10 +891,11 @@ class Ledger:
             else:
                 row = self.db.execute("SELECT raw FROM export_rows WHERE channel = ? AND line_key = ?", key).fetchone()
                 text = row[0] if row else None
-            return _raw_text(_raw_cells(text, _raw_fields(key[1], old_fields)), _raw_fields(key[1], new_fields))
+            return _raw_text(_raw_cells(text, _raw_fields(key[1], self._compared(old_fields))),
+                             _raw_fields(key[1], self._compared(new_fields)))
 
         # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
-        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{c} = ?" for c in LINE_COLUMNS[2:])
+        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{_stored(c)} = ?" for c in LINE_COLUMNS[2:])
         set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
         for line in lines:
             key = (line.channel, line.line_key)
@@ -935,27 +955,26 @@ class Ledger:
                     (report.returns if move.state == RETURNED else report.claim_after_print).append(key + (move.claim,))
                 if moved:
                     report.address_after_print.append(key)   # said once: the new address is stored below
-                old_status = old_fields[COMPARED.index("status")]
-                if move.claim != old_claim or move.state != state or old_status != line.status or moved:
+                old_status, status = old_fields[COMPARED.index("status")], self._text_id(line.status)
+                if move.claim != old_claim or move.state != state or old_status != status or moved:
                     now_recipient = recipient if moved else old_recipient
-                    taken = dict(zip(RECIPIENT_COLUMNS, now_recipient), status=line.status,
-                                 status_class=line.status_class)
+                    taken = dict(zip(RECIPIENT_COLUMNS, now_recipient), status=status, status_class=line.status_class)
                     fields = tuple(taken.get(c, old_fields[n]) for n, c in enumerate(COMPARED))
                     if moved:                       # its stored row stays as downloaded, whatever it points at
                         raw = kept_raw(key, old_fields, fields)
                         if raw is not None:
                             stored_raw[key] = raw
-                    updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim = ?, state = ?, "
+                    updates.append((f"UPDATE lines SET status_id = ?, status_class = ?, claim = ?, state = ?, "
                                     f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    (line.status, line.status_class, move.claim, move.state) + now_recipient
+                                    (status, line.status_class, move.claim, move.state) + now_recipient
                                     + (stamp,) + key))
                     report.updated += 1
                 else:
                     fields = old_fields
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)     # as stored now
-        self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                            f"last_file_id, state_from, ship_by, first_seen, updated_at) "
+        self.db.executemany(f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, "
+                            f"ordered_key, last_file_id, state_from, ship_by, first_seen, updated_at) "
                             f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 8))})", inserts)
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
@@ -995,10 +1014,12 @@ class Ledger:
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
          address, message, status, status_class, ordered_at, layout_id, raw, source_id, source_row) = row[:22]
-        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", pname or "", otext or "",
-                         qty, Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
-                         status or "", status_class, ordered_at or "", self._layout(layout_id),
-                         _raw_cells(raw, _raw_fields(line_key, row[2:18])), self._text(source_id), source_row or 0)
+        compared = self._compared(row[2:18])
+        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", self._text(pname),
+                         self._text(otext), qty,
+                         Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
+                         self._text(status), status_class, ordered_at or "", self._layout(layout_id),
+                         _raw_cells(raw, _raw_fields(line_key, compared)), self._text(source_id), source_row or 0)
 
     def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
         """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
@@ -1098,12 +1119,13 @@ class Ledger:
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
                     self.db.execute(
-                        f"INSERT OR IGNORE INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
+                        f"INSERT OR IGNORE INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
-                        "bundle_key || '#교환', product_code, option_code, product_name, option_text, quantity, name, "
-                        "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, ?, ?, "
+                        "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
+                        "name, phone, phone2, zip, address, message, ?, '', ordered_at, NULL, ?, ?, "
                         f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
-                        (new_key, self._text_id(c.source), c.source_row, stamp, stamp, c.channel, c.line_key))
+                        (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
+                         c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
                     self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
                                     f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))
@@ -1236,11 +1258,12 @@ class Ledger:
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             for sid, ch, key, item_set, order_no, pname, otext, qty in self.db.execute(
-                    "SELECT sl.shipment_id, sl.channel, sl.line_key, sl.item_set, l.order_no, l.product_name, "
-                    "l.option_text, l.quantity FROM shipment_lines sl JOIN lines l "
+                    "SELECT sl.shipment_id, sl.channel, sl.line_key, sl.item_set, l.order_no, l.product_name_id, "
+                    "l.option_text_id, l.quantity FROM shipment_lines sl JOIN lines l "
                     "ON l.channel = sl.channel AND l.line_key = sl.line_key "
                     f"WHERE sl.shipment_id IN ({', '.join('?' * len(part))})", part):
-                lines[sid].append(ParcelLine(ch, key, order_no, pname, otext, qty, self._items(item_set)))
+                lines[sid].append(ParcelLine(ch, key, order_no, self._text(pname), self._text(otext), qty,
+                                             self._items(item_set)))
         return [Shipment(s[0], s[1], s[2], Recipient(*s[3:9]), tuple(lines[s[0]])) for s in ships]
 
     def shipments_by_id(self, shipment_ids: list[str]) -> list[Shipment]:
@@ -1375,12 +1398,12 @@ class Ledger:
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
              " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
              "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END, "
-             f"{', '.join('l.' + c for c in COMPARED)} "
+             f"{', '.join('l.' + _stored(c) for c in COMPARED)} "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
              "LEFT JOIN export_rows r ON r.channel = l.channel AND r.line_key = l.line_key "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
-                            _raw_cells(raw, _raw_fields(key, compared)) if raw else (),
+                            _raw_cells(raw, _raw_fields(key, self._compared(compared))) if raw else (),
                             split=parcels > 1 or len(nos.split()) > 1, exchange_of=exchange_of or "")
                 for ch, key, order_no, courier, layout_id, raw, nos, parcels, exchange_of, *compared in self.db.execute(q)]
 

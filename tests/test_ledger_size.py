@@ -177,10 +177,10 @@ def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
     layout = json.dumps(["Delivery", [], list(HEADER), []], ensure_ascii=False)
     db.execute("INSERT INTO layouts VALUES (1, ?)", (layout,))
     raw = ["B-2", "O-2", "OPT-2", "바지", "1", "박둘", "서울 종로구 1", "2026-11-20 10:00:00", "APP", ""]
-    line = ("INSERT INTO lines (channel, line_key, order_no, bundle_key, product_name, quantity, name, address, "
+    line = ("INSERT INTO lines (channel, line_key, order_no, bundle_key, product_name, quantity, name, address, status, "
             "ordered_at, layout_id, raw, source, source_row, state, ordered_key, last_file, shipment_id, first_seen, "
-            "updated_at) VALUES ('coupang', ?, ?, ?, '바지', 1, ?, '서울 종로구 1', '2026-11-20 10:00:00', ?, ?, ?, 2, "
-            "?, '20261120100000', ?, ?, '2026-11-20T09:00:00', '2026-11-20T09:00:00')")
+            "updated_at) VALUES ('coupang', ?, ?, ?, '바지', 1, ?, '서울 종로구 1', '결제완료', '2026-11-20 10:00:00', "
+            "?, ?, ?, 2, ?, '20261120100000', ?, ?, '2026-11-20T09:00:00', '2026-11-20T09:00:00')")
     db.executemany(line, [
         ("B-1-OPT-1", "O-1", "B-1", "김하나", 1, json.dumps(raw, ensure_ascii=False), "DeliveryList(1).xlsx", "invoiced",
          "a" * 16, "OLD-1"),
@@ -217,12 +217,14 @@ def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
     assert ledger.invoice_seq("2026-11-20") == 2
     # Files by name once: the open line says where it came from, the file that listed it is still known.
     [(open_line, _, _)] = ledger.open_lines("new")
-    assert (open_line.line_key, open_line.source) == ("B-4-OPT-4", "DeliveryList(2).xlsx")
+    assert (open_line.line_key, open_line.source, open_line.product_name, open_line.status) == (
+        "B-4-OPT-4", "DeliveryList(2).xlsx", "바지", "결제완료")
     relisted = dataclasses.replace(_coupang_line(), line_key="B-4-OPT-4", order_no="O-4", bundle_key="B-4", raw=())
     with ledger.transaction():
         assert ledger.upsert_lines([relisted], "c" * 64).previous_files == {"b" * 16}
     # Parcels: items as they were, tracking numbers attached, the v3 row read back for the tracked line's upload.
-    assert ledger.shipments_by_id(["OLD-2"])[0].lines[0].items == (Item("SKU-A", 2, "티셔츠 A", "A-1", "880"),)
+    [parcel_line] = ledger.shipments_by_id(["OLD-2"])[0].lines
+    assert (parcel_line.product_name, parcel_line.items) == ("바지", (Item("SKU-A", 2, "티셔츠 A", "A-1", "880"),))
     assert ledger.tracking_owners("cj", ["600000000002"]) == {"600000000002": "OLD-2"}
     [tracked] = ledger.lines_to_invoice()
     assert tracked.line_key == "B-2-OPT-2" and tracked.raw == tuple(raw)
