@@ -65,7 +65,6 @@ CREATE TABLE IF NOT EXISTS lines (
     product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
-CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
 CREATE INDEX IF NOT EXISTS lines_order ON lines(channel, order_no);
 CREATE TABLE IF NOT EXISTS export_rows (
@@ -338,6 +337,8 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
     # Stock is read from the balance now: the indexes that summed the moves go (a peak day's moves are many).
     db.execute("DROP INDEX IF EXISTS stock_moves_sku")
     db.execute("DROP INDEX IF EXISTS stock_moves_kind")
+    # A parcel's lines are found through its shipment_lines.
+    db.execute("DROP INDEX IF EXISTS lines_shipment")
     # The day counts the dashboard shows, from what the ledger holds (later kept up by every write).
     db.execute("INSERT INTO day_counts (day, channel, collected) SELECT substr(first_seen, 1, 10), channel, COUNT(*) "
                "FROM lines GROUP BY 1, 2 ON CONFLICT(day, channel) DO UPDATE SET collected = excluded.collected")
@@ -543,6 +544,14 @@ def _line_select(alias: str = "lines", raw: bool = True) -> str:
     columns.insert(LINE_COLUMNS.index("layout_id") + 1, "NULL" if not raw else
                    f"(SELECT raw FROM export_rows r WHERE r.channel = {alias}.channel AND r.line_key = {alias}.line_key)")
     return ", ".join(columns)
+
+
+def _on_parcel(*states: str) -> str:
+    """The lines now on a parcel in one of ``states`` (two parameters: the parcel id twice), found through the
+    parcel's shipment_lines: lines keep no index by parcel (a peak day's lines are many). `+state` keeps SQLite from
+    reading every line in that state instead."""
+    return ("(channel, line_key) IN (SELECT channel, line_key FROM shipment_lines WHERE shipment_id = ?) "
+            f"AND shipment_id = ? AND +state IN ({', '.join(repr(s) for s in states)})")
 
 
 # The line's own fields a stored export row may point at instead of repeating them (in COMPARED order, line key first).
@@ -769,8 +778,8 @@ class Ledger:
                         "AND l.channel = export_rows.channel AND l.line_key = export_rows.line_key)")
         parcels = self.db.execute(
             "UPDATE shipments SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL "
-            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND NOT EXISTS "
-            f"(SELECT 1 FROM lines l WHERE l.shipment_id = shipments.shipment_id AND l.state IN ('{BATCHED}', '{TRACKED}'))",
+            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND shipment_id NOT IN "
+            f"(SELECT shipment_id FROM lines WHERE state IN ('{BATCHED}', '{TRACKED}') AND shipment_id IS NOT NULL)",
             (before_day,)).rowcount
         unmatched = self.db.execute(
             "UPDATE unmatched_tracking SET name = NULL, phone = NULL, address = NULL "
@@ -1297,8 +1306,8 @@ class Ledger:
         self.db.executemany(
             f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
             f"WHEN 'closed' THEN '{CLOSED}' ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
-            f"claim = '', shipment_id = NULL, updated_at = ? WHERE shipment_id = ? AND state = '{BATCHED}'",
-            [(stamp, i) for i in shipment_ids])
+            f"claim = '', shipment_id = NULL, updated_at = ? WHERE {_on_parcel(BATCHED)}",
+            [(stamp, i, i) for i in shipment_ids])
 
     # -- tracking ----------------------------------------------------------------------------------------
 
@@ -1337,8 +1346,8 @@ class Ledger:
         self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) "
                             "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), stamp)
                                                        for c, no, sid, src in attachments])
-        self.db.executemany("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
-                            [(stamp, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
+        self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
+                            [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
         if self.db.execute("SELECT 1 FROM unmatched_tracking LIMIT 1").fetchone():
             self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
                                 [(a[0], a[1]) for a in attachments])
@@ -1446,8 +1455,7 @@ class Ledger:
             if sid:                          # pulled from packing or called back: its goods are on the shelf again
                 self._unship([sid], [(ch, key)])
         for sid in {sid for _, _, sid in rows if sid}:
-            shipped = ", ".join(f"'{s}'" for s in SHIPPED_STATES)
-            live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ({shipped})", (sid,)).fetchone()
+            live = self.db.execute(f"SELECT 1 FROM lines WHERE {_on_parcel(*SHIPPED_STATES)}", (sid, sid)).fetchone()
             if live is None:
                 voided = self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
                                          (stamp, sid))
