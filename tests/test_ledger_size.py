@@ -8,9 +8,11 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
+
 from chulgo import samples
 from chulgo.files import read_tables
-from chulgo.ledger import Ledger, _raw_cells, _raw_fields, _raw_text
+from chulgo.ledger import Ledger, _on_parcel, _raw_cells, _raw_fields, _raw_text
 from chulgo.model import Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, old_ledger, outputs, sheet_rows
@@ -238,3 +240,27 @@ def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
     with ledger.transaction():
         assert ledger.mark_uploaded("쿠팡") == [pending.file]
     assert ledger.pending_uploads("2026-11-01") == []
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_an_empty_ledger_of_each_older_version_opens_as_v4_and_takes_a_day(version, tmp_path):
+    old_ledger(tmp_path / "old.sqlite", version).close()
+    ledger = Ledger(tmp_path / "old.sqlite")
+    assert ledger.db.execute("PRAGMA user_version").fetchone() == (4,)
+    line = _coupang_line()
+    with ledger.transaction():
+        ledger.upsert_lines([line], "a" * 64)
+        ledger.add_shipments([Shipment("P-1", ledger.new_batch("2026-11-23", "cj").batch_id, "cj", line.recipient,
+                                       (ParcelLine("coupang", line.line_key, "O-1", "코튼 팬츠", "", 2, ()),))])
+        ledger.attach_tracking([("cj", "612345678901", "P-1", "cj.xlsx")])
+    assert [(l.line_key, l.raw) for l in ledger.lines_to_invoice()] == [(line.line_key, line.raw)]
+
+
+def test_a_parcels_lines_are_found_through_its_own_lines_not_every_line_in_the_state(tmp_path):
+    """Lines keep no index by parcel: a lookup by parcel must go through shipment_lines and the line key (reading
+    every 'batched' line for each of a peak day's parcels would take hours)."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    for states in (("batched",), ("batched", "tracked", "invoiced", "confirmed", "returned")):
+        plan = " ".join(r[3] for r in ledger.db.execute(f"EXPLAIN QUERY PLAN SELECT 1 FROM lines WHERE "
+                                                        f"{_on_parcel(*states)}", ("P-1", "P-1")))
+        assert "SEARCH lines USING INDEX sqlite_autoindex_lines_1" in plan and "lines_state" not in plan, plan
