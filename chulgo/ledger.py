@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -45,44 +45,53 @@ CREATE TABLE IF NOT EXISTS files (
     rows INTEGER NOT NULL, run_id INTEGER, read_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS layouts (
     layout_id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS texts (
+    text_id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id INTEGER PRIMARY KEY, channel TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL,
+    written_at TEXT NOT NULL, uploaded_at TEXT, line_count INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS uploads_day ON uploads(day);
 CREATE TABLE IF NOT EXISTS lines (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, order_no TEXT NOT NULL, bundle_key TEXT NOT NULL,
-    product_code TEXT, option_code TEXT, product_name TEXT, option_text TEXT, quantity INTEGER NOT NULL,
+    product_code TEXT, option_code TEXT, quantity INTEGER NOT NULL,
     name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
-    status TEXT, status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
-    layout_id INTEGER REFERENCES layouts, raw TEXT, source TEXT, source_row INTEGER,
+    status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
+    layout_id INTEGER REFERENCES layouts, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
-    last_file TEXT NOT NULL DEFAULT '', state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
+    state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
     shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
+    source_id INTEGER REFERENCES texts, last_file_id INTEGER REFERENCES texts, upload_id INTEGER REFERENCES uploads,
+    product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
-CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
 CREATE INDEX IF NOT EXISTS lines_order ON lines(channel, order_no);
+CREATE TABLE IF NOT EXISTS export_rows (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, raw TEXT NOT NULL, PRIMARY KEY (channel, line_key),
+    FOREIGN KEY (channel, line_key) REFERENCES lines) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
     created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS shipments (
     shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
-    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, items TEXT NOT NULL,
-    voided_at TEXT);
+    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, voided_at TEXT);
 CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id, voided_at);
+CREATE TABLE IF NOT EXISTS item_sets (
+    item_set INTEGER PRIMARY KEY, items TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS shipment_lines (
     shipment_id TEXT NOT NULL REFERENCES shipments, channel TEXT NOT NULL, line_key TEXT NOT NULL,
-    items TEXT NOT NULL, PRIMARY KEY (shipment_id, channel, line_key));
+    item_set INTEGER NOT NULL REFERENCES item_sets, PRIMARY KEY (shipment_id, channel, line_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tracking (
     courier TEXT NOT NULL, tracking_no TEXT NOT NULL, shipment_id TEXT NOT NULL REFERENCES shipments,
-    source TEXT, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no));
+    source_id INTEGER REFERENCES texts, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tracking_shipment ON tracking(shipment_id);
 CREATE TABLE IF NOT EXISTS unmatched_tracking (
     courier TEXT NOT NULL, tracking_no TEXT NOT NULL, name TEXT, phone TEXT, address TEXT,
     source TEXT, source_row INTEGER, reason TEXT, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no));
-CREATE TABLE IF NOT EXISTS invoices (
-    channel TEXT NOT NULL, line_key TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL,
-    written_at TEXT NOT NULL, uploaded_at TEXT, PRIMARY KEY (channel, line_key));
-CREATE INDEX IF NOT EXISTS invoices_day ON invoices(day);
-CREATE INDEX IF NOT EXISTS invoices_pending ON invoices(day) WHERE uploaded_at IS NULL;
+CREATE VIEW IF NOT EXISTS invoices AS
+    SELECT l.channel, l.line_key, u.day, u.seq, u.file, u.written_at, u.uploaded_at, u.upload_id
+    FROM lines l JOIN uploads u ON u.upload_id = l.upload_id;
 CREATE TABLE IF NOT EXISTS day_counts (
     day TEXT NOT NULL, channel TEXT NOT NULL, collected INTEGER NOT NULL DEFAULT 0,
     shipped INTEGER NOT NULL DEFAULT 0, uploaded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, channel));
@@ -134,12 +143,99 @@ CREATE TRIGGER IF NOT EXISTS return_receipts_clear AFTER UPDATE OF state ON line
 CREATE TRIGGER IF NOT EXISTS lines_state_first BEFORE INSERT ON lines
     WHEN NEW.state NOT IN ({_FIRST_STATES})
     BEGIN SELECT RAISE(ABORT, 'chulgo: a line must start open, cancelled or closed'); END;
+CREATE TRIGGER IF NOT EXISTS uploads_confirmed AFTER UPDATE OF state ON lines
+    WHEN OLD.state = '{INVOICED}' AND NEW.state != '{INVOICED}' AND NEW.upload_id IS NOT NULL
+    BEGIN UPDATE uploads SET confirmed = confirmed + 1 WHERE upload_id = NEW.upload_id; END;
+CREATE TRIGGER IF NOT EXISTS invoices_uploaded INSTEAD OF UPDATE OF uploaded_at ON invoices
+    BEGIN UPDATE uploads SET uploaded_at = NEW.uploaded_at WHERE upload_id = OLD.upload_id; END;
 """
+
+# The schema as v3 left it: the steps to v1, v2 and v3 were written against it (they create what they add from it),
+# so an old ledger reaches exactly v3 before the step to v4 reshapes it.
+_SCHEMA_V3 = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS line_states (state TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state_transitions (
+    from_state TEXT NOT NULL REFERENCES line_states, to_state TEXT NOT NULL REFERENCES line_states,
+    PRIMARY KEY (from_state, to_state));
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT NOT NULL,
+    rows INTEGER NOT NULL, run_id INTEGER, read_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS layouts (
+    layout_id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS lines (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, order_no TEXT NOT NULL, bundle_key TEXT NOT NULL,
+    product_code TEXT, option_code TEXT, product_name TEXT, option_text TEXT, quantity INTEGER NOT NULL,
+    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
+    status TEXT, status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
+    layout_id INTEGER REFERENCES layouts, raw TEXT, source TEXT, source_row INTEGER,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
+    hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
+    last_file TEXT NOT NULL DEFAULT '', state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
+    shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
+    PRIMARY KEY (channel, line_key));
+CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
+CREATE INDEX IF NOT EXISTS lines_shipment ON lines(shipment_id);
+CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
+    created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS shipments (
+    shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
+    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, items TEXT NOT NULL,
+    voided_at TEXT);
+CREATE TABLE IF NOT EXISTS shipment_lines (
+    shipment_id TEXT NOT NULL REFERENCES shipments, channel TEXT NOT NULL, line_key TEXT NOT NULL,
+    items TEXT NOT NULL, PRIMARY KEY (shipment_id, channel, line_key));
+CREATE TABLE IF NOT EXISTS tracking (
+    courier TEXT NOT NULL, tracking_no TEXT NOT NULL, shipment_id TEXT NOT NULL REFERENCES shipments,
+    source TEXT, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no));
+CREATE INDEX IF NOT EXISTS tracking_shipment ON tracking(shipment_id);
+CREATE TABLE IF NOT EXISTS unmatched_tracking (
+    courier TEXT NOT NULL, tracking_no TEXT NOT NULL, name TEXT, phone TEXT, address TEXT,
+    source TEXT, source_row INTEGER, reason TEXT, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no));
+CREATE TABLE IF NOT EXISTS invoices (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, file TEXT NOT NULL,
+    written_at TEXT NOT NULL, uploaded_at TEXT, PRIMARY KEY (channel, line_key));
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT);
+CREATE TABLE IF NOT EXISTS pending_outputs (
+    staged TEXT PRIMARY KEY, final TEXT NOT NULL, run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stock_moves (
+    move_id INTEGER PRIMARY KEY, sku TEXT NOT NULL, qty INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('count', 'shipped', 'unshipped', 'returned')), ref TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stock_moves_sku ON stock_moves(sku, move_id);
+CREATE INDEX IF NOT EXISTS stock_moves_ref ON stock_moves(ref);
+CREATE INDEX IF NOT EXISTS stock_moves_kind ON stock_moves(kind, sku, move_id);
+CREATE TABLE IF NOT EXISTS return_receipts (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('good', 'defect')),
+    at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
+CREATE TABLE IF NOT EXISTS api_sync (
+    account TEXT PRIMARY KEY, synced_to TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_lines (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, account TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '{{}}',
+    confirmed_at TEXT, PRIMARY KEY (channel, line_key));
+CREATE TABLE IF NOT EXISTS api_pushes (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, account TEXT NOT NULL, tracking_no TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'refused', 'failed')), message TEXT NOT NULL DEFAULT '',
+    tries INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
+"""
+_V3_LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
+                    "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
+                    "status_class", "ordered_at", "layout_id", "raw", "source", "source_row")
 
 LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
                 "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
-                "status_class", "ordered_at", "layout_id", "raw", "source", "source_row")
+                "status_class", "ordered_at", "layout_id", "source_id", "source_row")
 COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
+# Repeated texts of a line stored by number (texts): a shop's product names, option texts and statuses are few.
+TEXT_COLUMNS = {"product_name": "product_name_id", "option_text": "option_text_id", "status": "status_id"}
+
+
+def _stored(column: str) -> str:
+    """The lines column that holds a LINE_COLUMNS value (a text's number for TEXT_COLUMNS)."""
+    return TEXT_COLUMNS.get(column, column)
 RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
 PARCEL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no I, O, 0, 1: read aloud over the phone
 
@@ -165,9 +261,9 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE lines RENAME TO lines_v0")
     db.execute("DROP INDEX IF EXISTS lines_state")
     db.execute("DROP INDEX IF EXISTS lines_shipment")
-    for statement in statements(SCHEMA.split("CREATE TRIGGER")[0]):     # the new tables; triggers after the copy
+    for statement in statements(_SCHEMA_V3):     # the new tables; triggers after the copy
         db.execute(statement)
-    columns = ", ".join(LINE_COLUMNS)
+    columns = ", ".join(_V3_LINE_COLUMNS)
     db.execute(
         f"INSERT INTO lines ({columns}, state, hold_reason, claim, ordered_key, shipment_id, first_seen, updated_at) "
         f"SELECT {columns}, "
@@ -182,7 +278,7 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
 def _migrate_to_2(db: sqlite3.Connection) -> None:
     """v1 → v2: channel API accounts — where each sync reached, which account a line came from, and every
     tracking number pushed (recorded as 'sending' before the call, so a crash never pushes a line twice)."""
-    for statement in statements(SCHEMA):
+    for statement in statements(_SCHEMA_V3):
         if "api_" in statement.split("(")[0]:
             db.execute(statement)
 
@@ -190,9 +286,9 @@ def _migrate_to_2(db: sqlite3.Connection) -> None:
 def _migrate_to_3(db: sqlite3.Connection) -> None:
     """v2 → v3: stock movements per SKU (a count the seller typed, then shipped −, unshipped +, returned +). Parcels
     made before v3 moved no stock: the first count read after the upgrade is where stock starts."""
-    for statement in statements(SCHEMA):
+    for statement in statements(_SCHEMA_V3):
         head = statement.split("(")[0]
-        if ("stock_moves" in head or "return_receipts" in head) and "stock_balance" not in statement:   # balance: v4
+        if "stock_moves" in head or "return_receipts" in head:
             db.execute(statement)
     # Parcels already on the road get their shipped moves (before any count, so no stock changes): a later void
     # or settled cancellation then puts back exactly what they took.
@@ -203,19 +299,36 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-V4_OBJECTS = ("lines_order", "shipments_batch", "invoices_day", "invoices_pending", "day_counts", "stock_balance")
+V4_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "lines_order", "export_rows", "shipments_batch",
+              "day_counts", "stock_balance", "claims", "claims_replacement")
+
+
+def _created(statement: str) -> str:
+    """The name of the table, index, view or trigger a `CREATE … IF NOT EXISTS name …` statement makes."""
+    return statement.split("IF NOT EXISTS", 1)[1].split()[0]
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _create(db: sqlite3.Connection, *names: str) -> None:
+    """Create these objects as SCHEMA has them."""
+    for statement in statements(SCHEMA):
+        if _created(statement) in names:
+            db.execute(statement)
 
 
 def _migrate_to_4(db: sqlite3.Connection) -> None:
     """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), the channels' claims (반품·교환 with
     reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line), and lines
     found by order number (쿠팡's claim list names the order and option); parcels by batch, uploads by day and the
-    day counts the dashboard shows, so a big ledger does not slow an ordinary day."""
-    if "supplier" not in {row[1] for row in db.execute("PRAGMA table_info(batches)")}:
+    day counts the dashboard shows, so a big ledger does not slow an ordinary day. And a smaller ledger (a peak day's
+    lines are many): file names once, one row per upload file instead of one per line, a line's parcel items as one
+    shared set, no copy of a parcel's items, stock taken per batch."""
+    if "supplier" not in _columns(db, "batches"):
         db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
-    for statement in statements(SCHEMA):
-        if "claims" in statement.split("(")[0] or any(i in statement for i in V4_OBJECTS):
-            db.execute(statement)
+    _create(db, *V4_OBJECTS)
     # Each counted SKU's balance: its last count and the sum of the moves after it (later kept up by a trigger).
     db.execute("INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at, moved) "
                "SELECT c.sku, c.move_id, c.qty, c.ref, c.at, COALESCE((SELECT SUM(m.qty) FROM stock_moves m "
@@ -224,6 +337,8 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
     # Stock is read from the balance now: the indexes that summed the moves go (a peak day's moves are many).
     db.execute("DROP INDEX IF EXISTS stock_moves_sku")
     db.execute("DROP INDEX IF EXISTS stock_moves_kind")
+    # A parcel's lines are found through its shipment_lines.
+    db.execute("DROP INDEX IF EXISTS lines_shipment")
     # The day counts the dashboard shows, from what the ledger holds (later kept up by every write).
     db.execute("INSERT INTO day_counts (day, channel, collected) SELECT substr(first_seen, 1, 10), channel, COUNT(*) "
                "FROM lines GROUP BY 1, 2 ON CONFLICT(day, channel) DO UPDATE SET collected = excluded.collected")
@@ -233,6 +348,55 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
                "ON CONFLICT(day, channel) DO UPDATE SET shipped = excluded.shipped")
     db.execute("INSERT INTO day_counts (day, channel, uploaded) SELECT day, channel, COUNT(*) FROM invoices GROUP BY 1, 2 "
                "ON CONFLICT(day, channel) DO UPDATE SET uploaded = excluded.uploaded")
+    # A line names its source file and the file that last listed it by a number (the name once, in texts).
+    if "source" in _columns(db, "lines"):
+        db.execute("ALTER TABLE lines ADD COLUMN source_id INTEGER REFERENCES texts")
+        db.execute("ALTER TABLE lines ADD COLUMN last_file_id INTEGER REFERENCES texts")
+        db.execute("ALTER TABLE lines ADD COLUMN upload_id INTEGER REFERENCES uploads")
+        db.execute("INSERT OR IGNORE INTO texts (text) SELECT source FROM lines WHERE source != '' "
+                   "UNION SELECT last_file FROM lines WHERE last_file != ''")
+        db.execute("UPDATE lines SET source_id = (SELECT text_id FROM texts WHERE text = lines.source), "
+                   "last_file_id = (SELECT text_id FROM texts WHERE text = lines.last_file)")
+        db.execute("ALTER TABLE lines DROP COLUMN source")
+        db.execute("ALTER TABLE lines DROP COLUMN last_file")
+        # The export rows kept for uploads, in their own table: they go when the upload is written, whole pages free.
+        db.execute("INSERT INTO export_rows (channel, line_key, raw) SELECT channel, line_key, raw FROM lines "
+                   "WHERE raw IS NOT NULL AND raw != ''")
+        db.execute("ALTER TABLE lines DROP COLUMN raw")
+    if "product_name" in _columns(db, "lines"):
+        for column, stored in TEXT_COLUMNS.items():
+            db.execute(f"ALTER TABLE lines ADD COLUMN {stored} INTEGER REFERENCES texts")
+            db.execute(f"INSERT OR IGNORE INTO texts (text) SELECT DISTINCT {column} FROM lines WHERE {column} != ''")
+            db.execute(f"UPDATE lines SET {stored} = (SELECT text_id FROM texts WHERE text = lines.{column})")
+            db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
+    # One row per upload file (what the seller marks as uploaded); each line names its upload.
+    if db.execute("SELECT type FROM sqlite_master WHERE name = 'invoices'").fetchone() == ("table",):
+        db.execute("INSERT INTO uploads (channel, day, seq, file, written_at, uploaded_at, line_count, confirmed) "
+                   "SELECT i.channel, i.day, i.seq, i.file, i.written_at, i.uploaded_at, COUNT(*), "
+                   f"SUM(l.state IN ('{CONFIRMED}', '{RETURNED}')) FROM invoices i JOIN lines l ON l.channel = i.channel "
+                   "AND l.line_key = i.line_key GROUP BY i.channel, i.day, i.seq, i.file, i.written_at, i.uploaded_at")
+        db.execute("UPDATE lines SET upload_id = u.upload_id FROM invoices i JOIN uploads u ON u.channel = i.channel "
+                   "AND u.day = i.day AND u.seq = i.seq AND u.file = i.file AND u.written_at = i.written_at "
+                   "AND u.uploaded_at IS i.uploaded_at WHERE lines.channel = i.channel AND lines.line_key = i.line_key")
+        db.execute("DROP TABLE invoices")
+    # A parcel's items were its lines' items again: never read, gone. A line's items are one shared set.
+    if "items" in _columns(db, "shipments"):
+        db.execute("ALTER TABLE shipments DROP COLUMN items")
+    if "items" in _columns(db, "shipment_lines"):
+        db.execute("INSERT OR IGNORE INTO item_sets (items) SELECT DISTINCT items FROM shipment_lines")
+        db.execute("ALTER TABLE shipment_lines RENAME TO shipment_lines_v3")
+        _create(db, "shipment_lines")
+        db.execute("INSERT INTO shipment_lines (shipment_id, channel, line_key, item_set) SELECT sl.shipment_id, "
+                   "sl.channel, sl.line_key, i.item_set FROM shipment_lines_v3 sl JOIN item_sets i ON i.items = sl.items")
+        db.execute("DROP TABLE shipment_lines_v3")
+    if "source" in _columns(db, "tracking"):
+        db.execute("INSERT OR IGNORE INTO texts (text) SELECT DISTINCT source FROM tracking WHERE source IS NOT NULL")
+        db.execute("DROP INDEX IF EXISTS tracking_shipment")
+        db.execute("ALTER TABLE tracking RENAME TO tracking_v3")
+        _create(db, "tracking", "tracking_shipment")
+        db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) SELECT courier, "
+                   "tracking_no, shipment_id, (SELECT text_id FROM texts WHERE text = t.source), read_at FROM tracking_v3 t")
+        db.execute("DROP TABLE tracking_v3")
 
 
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}         # version reached -> step from the version before
@@ -369,9 +533,79 @@ def _items_json(items: Iterable[Item]) -> str:
                       separators=(",", ":"))
 
 
+def _batch_ref(batch_id: int) -> str:
+    """The shipped moves of a batch: its goods per SKU (v3 kept one move per line item, named by _move_ref)."""
+    return f"batch:{batch_id}"
+
+
 def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
-    """A shipped move names its parcel and line, so pulling one line back reverses that line's goods only."""
+    """A line's unshipped move names its parcel and line, so its goods go back on the shelf once."""
     return f"{shipment_id}|{channel}|{line_key}"
+
+
+def _line_select(alias: str = "lines", raw: bool = True) -> str:
+    """The columns Ledger._line reads, of lines as ``alias``: LINE_COLUMNS with the export row (or NULL) after
+    layout_id."""
+    columns = [f"{alias}.{_stored(c)}" for c in LINE_COLUMNS]
+    columns.insert(LINE_COLUMNS.index("layout_id") + 1, "NULL" if not raw else
+                   f"(SELECT raw FROM export_rows r WHERE r.channel = {alias}.channel AND r.line_key = {alias}.line_key)")
+    return ", ".join(columns)
+
+
+def _on_parcel(*states: str) -> str:
+    """The lines now on a parcel in one of ``states`` (two parameters: the parcel id twice), found through the
+    parcel's shipment_lines: lines keep no index by parcel (a peak day's lines are many). `+state` keeps SQLite from
+    reading every line in that state instead."""
+    return ("(channel, line_key) IN (SELECT channel, line_key FROM shipment_lines WHERE shipment_id = ?) "
+            f"AND shipment_id = ? AND +state IN ({', '.join(repr(s) for s in states)})")
+
+
+# The line's own fields a stored export row may point at instead of repeating them (in COMPARED order, line key first).
+RAW_FIELDS = ("line_key",) + tuple(c for c in COMPARED if c not in ("status", "status_class"))
+
+
+def _raw_fields(line_key: str, compared: Sequence) -> tuple[str, ...]:
+    """The texts a stored row's cells may point at: the line key and its compared fields as stored (None → '')."""
+    values = dict(zip(COMPARED, compared))
+    return (line_key,) + tuple("" if values[c] is None else str(values[c]) for c in RAW_FIELDS[1:])
+
+
+def _raw_text(cells: Sequence[str], fields: Sequence[str]) -> str | None:
+    """An export row as stored: a JSON list where a string is a cell as downloaded, n ≥ 0 a cell equal to the line's
+    field RAW_FIELDS[n] (stored once, on the line), and −n a run of n empty cells. A 쿠팡 row repeats the order
+    number, product, recipient … the line already holds: about half of it. () → None (nothing kept)."""
+    if not cells:
+        return None
+    at = {}
+    for n, value in enumerate(fields):
+        if value:
+            at.setdefault(value, n)
+    out: list[str | int] = []
+    for cell in cells:
+        if cell == "":
+            if out and isinstance(out[-1], int) and out[-1] < 0:
+                out[-1] -= 1
+            else:
+                out.append(-1)
+        else:
+            out.append(at.get(cell, cell))
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def _raw_cells(text: str | None, fields: Sequence[str]) -> tuple[str, ...]:
+    """The export row back, cell for cell, from its stored text and the line's fields as they were when it was stored
+    (a ledger before v4 stored every cell as a string: read as is)."""
+    if not text:
+        return ()
+    out: list[str] = []
+    for part in json.loads(text):
+        if isinstance(part, str):
+            out.append(part)
+        elif part < 0:
+            out.extend([""] * -part)
+        else:
+            out.append(fields[part])
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -401,6 +635,10 @@ class Ledger:
             raise ChulgoError(f"장부 파일 {path}을(를) 열 수 없습니다 ({e}). 다른 프로그램이 쓰고 있지 않은지 확인하세요.") from None
         self._layouts: dict[str, int] = {}
         self._layout_cache: dict[int, Layout] = {}
+        self._text_ids: dict[str, int] = {}
+        self._texts: dict[int, str] = {}
+        self._item_sets: dict[str, int] = {}
+        self._item_set_items: dict[int, tuple[Item, ...]] = {}
         self.clock: Callable[[], datetime] = datetime.now       # a run's clock (tests and backfills inject one)
 
     def now(self) -> str:
@@ -487,6 +725,7 @@ class Ledger:
             except BaseException:
                 self.db.execute("ROLLBACK TO step")
                 self.db.execute("RELEASE step")
+                self._forget()
                 raise
             self.db.execute("RELEASE step")
             return
@@ -495,8 +734,20 @@ class Ledger:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._forget()
             raise
         self.db.execute("COMMIT" if commit else "ROLLBACK")
+        if not commit:
+            self._forget()
+
+    def _forget(self) -> None:
+        """After a rollback: the numbers of layouts, texts and item sets written inside it are gone with it."""
+        self._layouts.clear()
+        self._layout_cache.clear()
+        self._text_ids.clear()
+        self._texts.clear()
+        self._item_sets.clear()
+        self._item_set_items.clear()
 
     def start_run(self, job: str) -> int:
         return self.db.execute("INSERT INTO runs(job, started_at) VALUES (?, ?)", (job, self.now())).lastrowid
@@ -527,12 +778,14 @@ class Ledger:
         stamp = self.now()
         lines = self.db.execute(
             "UPDATE lines SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL, "
-            f"raw = NULL, purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
+            f"purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
             (stamp, before_day)).rowcount
+        self.db.execute("DELETE FROM export_rows WHERE EXISTS (SELECT 1 FROM lines l WHERE l.purged_at IS NOT NULL "
+                        "AND l.channel = export_rows.channel AND l.line_key = export_rows.line_key)")
         parcels = self.db.execute(
             "UPDATE shipments SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL "
-            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND NOT EXISTS "
-            f"(SELECT 1 FROM lines l WHERE l.shipment_id = shipments.shipment_id AND l.state IN ('{BATCHED}', '{TRACKED}'))",
+            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND shipment_id NOT IN "
+            f"(SELECT shipment_id FROM lines WHERE state IN ('{BATCHED}', '{TRACKED}') AND shipment_id IS NOT NULL)",
             (before_day,)).rowcount
         unmatched = self.db.execute(
             "UPDATE unmatched_tracking SET name = NULL, phone = NULL, address = NULL "
@@ -574,13 +827,51 @@ class Ledger:
             self._layout_cache[layout_id] = Layout(sheet, tuple(map(tuple, before)), tuple(header), tuple(map(tuple, after)))
         return self._layout_cache[layout_id]
 
-    def _values(self, line: OrderLine) -> tuple:
+    def _text_id(self, text: str | None) -> int | None:
+        """The number a repeated text (a file name, a file id) is stored under; '' and None are None."""
+        if not text:
+            return None
+        if text not in self._text_ids:
+            self.db.execute("INSERT OR IGNORE INTO texts (text) VALUES (?)", (text,))
+            self._text_ids[text] = self.db.execute("SELECT text_id FROM texts WHERE text = ?", (text,)).fetchone()[0]
+        return self._text_ids[text]
+
+    def _text(self, text_id: int | None) -> str:
+        if text_id is None:
+            return ""
+        if text_id not in self._texts:
+            row = self.db.execute("SELECT text FROM texts WHERE text_id = ?", (text_id,)).fetchone()
+            self._texts[text_id] = row[0] if row else ""
+        return self._texts[text_id]
+
+    def _item_set(self, items: Iterable[Item]) -> int:
+        """The number of a line's parcel items as stored (lines of one option and quantity share one set)."""
+        text = _items_json(items)
+        if text not in self._item_sets:
+            self.db.execute("INSERT OR IGNORE INTO item_sets (items) VALUES (?)", (text,))
+            self._item_sets[text] = self.db.execute("SELECT item_set FROM item_sets WHERE items = ?", (text,)).fetchone()[0]
+        return self._item_sets[text]
+
+    def _items(self, item_set: int) -> tuple[Item, ...]:
+        if item_set not in self._item_set_items:
+            text = self.db.execute("SELECT items FROM item_sets WHERE item_set = ?", (item_set,)).fetchone()[0]
+            self._item_set_items[item_set] = tuple(Item(*it) for it in json.loads(text))
+        return self._item_set_items[item_set]
+
+    def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
+        """The line's LINE_COLUMNS values as stored, and its export row as stored (None: none kept)."""
         r = line.recipient
-        return (line.channel, line.line_key, line.order_no, line.bundle_key, line.product_code, line.option_code,
-                line.product_name, line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address,
-                r.message, line.status, line.status_class, line.ordered_at, self._layout_id(line.layout),
-                json.dumps(line.raw, ensure_ascii=False, separators=(",", ":")) if line.raw else None, line.source,
-                line.source_row)
+        compared = (line.order_no, line.bundle_key, line.product_code, line.option_code, line.product_name,
+                    line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address, r.message, line.status,
+                    line.status_class, line.ordered_at)
+        stored = tuple(self._text_id(v) if c in TEXT_COLUMNS else v for c, v in zip(COMPARED, compared))
+        return ((line.channel, line.line_key) + stored +
+                (self._layout_id(line.layout), self._text_id(line.source), line.source_row),
+                _raw_text(line.raw, _raw_fields(line.line_key, compared)))
+
+    def _compared(self, stored: Sequence) -> tuple:
+        """COMPARED values as the line has them, from their stored form (texts by number)."""
+        return tuple(self._text(v) if c in TEXT_COLUMNS else v for c, v in zip(COMPARED, stored))
 
     def upsert_lines(self, lines: Iterable[OrderLine], file_id: str = "", file_time: str = "") -> CollectReport:
         """Store lines from an export (``file_id``: its sha256, ``file_time``: its latest order time key): new ones
@@ -590,35 +881,49 @@ class Ledger:
         file_id = file_id[:16]
         report = CollectReport()
         lines = list(lines)
-        compared = ", ".join(COMPARED)
+        compared = ", ".join(_stored(c) for c in COMPARED)
         existing: dict[tuple[str, str], tuple[str, str, tuple]] = {}
         since: dict[tuple[str, str], tuple[str, bool]] = {}     # (order time of the export that set the state, purged)
         keys = {(line.channel, line.line_key) for line in lines}
         for ch in {line.channel for line in lines}:      # only this file's lines: a big ledger costs nothing here
             wanted = sorted(k for c, k in keys if c == ch)
-            for row in self._lookup(f"SELECT line_key, state, claim, last_file, state_from, purged_at IS NOT NULL, "
+            for row in self._lookup(f"SELECT line_key, state, claim, last_file_id, state_from, purged_at IS NOT NULL, "
                                     f"{compared} FROM lines WHERE channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
                 existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
                 since[(ch, row[0])] = (row[4], bool(row[5]))
-                report.previous_files.add(row[3])
+                report.previous_files.add(self._text(row[3]))
         claimed = {(ch, k) for ch in {line.channel for line in lines}
                    for (k,) in self.db.execute("SELECT line_key FROM claims WHERE channel = ?", (ch,))}
         stamp = self.now()
+        file_no = self._text_id(file_id)
         inserts, updates = [], []
+        stored_raw: dict[tuple[str, str], str | None] = {}      # export rows this call stores, to write after the lines
+
+        def kept_raw(key: tuple[str, str], old_fields: tuple, new_fields: tuple) -> str | None:
+            """The stored row of a known line, pointing at its new fields (it points at the line's own fields)."""
+            if key in stored_raw:
+                text = stored_raw[key]
+            else:
+                row = self.db.execute("SELECT raw FROM export_rows WHERE channel = ? AND line_key = ?", key).fetchone()
+                text = row[0] if row else None
+            return _raw_text(_raw_cells(text, _raw_fields(key[1], self._compared(old_fields))),
+                             _raw_fields(key[1], self._compared(new_fields)))
+
         # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
-        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c in ("layout_id", "raw") else f"{c} = ?"
-                            for c in LINE_COLUMNS[2:])
+        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{_stored(c)} = ?" for c in LINE_COLUMNS[2:])
         set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
         for line in lines:
             key = (line.channel, line.line_key)
-            values = self._values(line)
+            values, raw = self._values(line)
             fields = values[2:2 + len(COMPARED)]
             old = existing.get(key)
             if old is None:
                 move = first_state(line.status_class)
-                inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_id,
+                inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_no,
                                          file_time, order_time_key(line.ship_by), stamp, stamp))
                 existing[key] = (move.state, "", fields)
+                if raw is not None:
+                    stored_raw[key] = raw
                 report.new += 1
                 continue
             state, old_claim, old_fields = old
@@ -639,6 +944,10 @@ class Ledger:
                     report.reopened.append(key)
                 if fields != old_fields or move.state != state:
                     # The export is the truth again (a purged line read again is purged again later).
+                    if raw is None and fields != old_fields:     # the export's row stays, as it was
+                        raw = kept_raw(key, old_fields, fields)
+                    if raw is not None:
+                        stored_raw[key] = raw
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
                                     "state_from = ?, ship_by = ?, purged_at = NULL, updated_at = ? "
                                     "WHERE channel = ? AND line_key = ?",
@@ -661,26 +970,36 @@ class Ledger:
                     (report.returns if move.state == RETURNED else report.claim_after_print).append(key + (move.claim,))
                 if moved:
                     report.address_after_print.append(key)   # said once: the new address is stored below
-                old_status = old_fields[COMPARED.index("status")]
-                if move.claim != old_claim or move.state != state or old_status != line.status or moved:
+                old_status, status = old_fields[COMPARED.index("status")], self._text_id(line.status)
+                if move.claim != old_claim or move.state != state or old_status != status or moved:
                     now_recipient = recipient if moved else old_recipient
-                    updates.append((f"UPDATE lines SET status = ?, status_class = ?, claim = ?, state = ?, "
+                    taken = dict(zip(RECIPIENT_COLUMNS, now_recipient), status=status, status_class=line.status_class)
+                    fields = tuple(taken.get(c, old_fields[n]) for n, c in enumerate(COMPARED))
+                    if moved:                       # its stored row stays as downloaded, whatever it points at
+                        raw = kept_raw(key, old_fields, fields)
+                        if raw is not None:
+                            stored_raw[key] = raw
+                    updates.append((f"UPDATE lines SET status_id = ?, status_class = ?, claim = ?, state = ?, "
                                     f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    (line.status, line.status_class, move.claim, move.state) + now_recipient
+                                    (status, line.status_class, move.claim, move.state) + now_recipient
                                     + (stamp,) + key))
                     report.updated += 1
                 else:
+                    fields = old_fields
                     report.unchanged += 1
-            existing[key] = (move.state, move.claim, fields)
-        self.db.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                            f"last_file, state_from, ship_by, first_seen, updated_at) "
+            existing[key] = (move.state, move.claim, fields)     # as stored now
+        self.db.executemany(f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, "
+                            f"ordered_key, last_file_id, state_from, ship_by, first_seen, updated_at) "
                             f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 8))})", inserts)
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
-        if file_id and existing:
-            self.db.executemany("UPDATE lines SET last_file = ? WHERE channel = ? AND line_key = ?",
-                                [(file_id,) + key for key in existing])
+        self.db.executemany("INSERT INTO export_rows (channel, line_key, raw) VALUES (?, ?, ?) "
+                            "ON CONFLICT(channel, line_key) DO UPDATE SET raw = excluded.raw",
+                            [key + (raw,) for key, raw in stored_raw.items()])
+        if file_no is not None and existing:
+            self.db.executemany("UPDATE lines SET last_file_id = ? WHERE channel = ? AND line_key = ?",
+                                [(file_no,) + key for key in existing])
         report.previous_files.discard("")
         return report
 
@@ -693,7 +1012,8 @@ class Ledger:
         if not first or not last or not previous_files:
             return []
         rows = self._lookup("SELECT line_key FROM lines WHERE channel = ? AND state = ? AND ordered_key != '' "
-                            "AND ordered_key BETWEEN ? AND ? AND last_file IN ({in})", sorted(previous_files),
+                            "AND ordered_key BETWEEN ? AND ? AND last_file_id IN "
+                            "(SELECT text_id FROM texts WHERE text IN ({in}))", sorted(previous_files),
                             (channel, NEW, first, last))
         gone = [key for (key,) in rows if key not in keys_in_file]
         self._hold_vanished(channel, gone, last)
@@ -708,18 +1028,19 @@ class Ledger:
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
-         address, message, status, status_class, ordered_at, layout_id, raw, source, source_row) = row[:22]
-        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", pname or "", otext or "",
-                         qty, Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
-                         status or "", status_class, ordered_at or "", self._layout(layout_id),
-                         tuple(json.loads(raw)) if raw else (), source or "", source_row or 0)
+         address, message, status, status_class, ordered_at, layout_id, raw, source_id, source_row) = row[:22]
+        compared = self._compared(row[2:18])
+        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", self._text(pname),
+                         self._text(otext), qty,
+                         Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
+                         self._text(status), status_class, ordered_at or "", self._layout(layout_id),
+                         _raw_cells(raw, _raw_fields(line_key, compared)), self._text(source_id), source_row or 0)
 
     def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
         """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
         export row."""
-        columns = ", ".join("NULL" if c == "raw" else c for c in LINE_COLUMNS)
-        q = f"SELECT {columns}, hold_reason, first_seen FROM lines WHERE state IN ({', '.join('?' * len(states))}) " \
-            "ORDER BY ordered_at, channel, line_key"
+        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines "
+             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_at, channel, line_key")
         return [(self._line(r), r[22], r[23]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
@@ -741,15 +1062,15 @@ class Ledger:
         keys, order numbers or our parcel ids. Each line is received once. Returns (channel, key, items) received."""
         marks = ", ".join("?" * len(keys))
         rows = self.db.execute(
-            f"SELECT l.channel, l.line_key, sl.items FROM lines l JOIN shipment_lines sl ON sl.channel = l.channel "
+            f"SELECT l.channel, l.line_key, sl.item_set FROM lines l JOIN shipment_lines sl ON sl.channel = l.channel "
             f"AND sl.line_key = l.line_key AND sl.shipment_id = l.shipment_id WHERE l.state = '{RETURNED}' "
             f"AND (l.line_key IN ({marks}) OR l.order_no IN ({marks}) OR l.shipment_id IN ({marks})) "
             "AND NOT EXISTS (SELECT 1 FROM return_receipts r WHERE r.channel = l.channel AND r.line_key = l.line_key)",
             keys * 3).fetchall()
         stamp = self.now()
         out = []
-        for channel, key, items in rows:
-            parts = [(it[0], int(it[1])) for it in json.loads(items)]
+        for channel, key, item_set in rows:
+            parts = [(it.sku, int(it.quantity)) for it in self._items(item_set)]
             self.db.execute("INSERT INTO return_receipts VALUES (?, ?, ?, ?)", (channel, key, outcome, stamp))
             if outcome == "good":
                 self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'returned', ?, ?)",
@@ -813,12 +1134,13 @@ class Ledger:
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
                     self.db.execute(
-                        f"INSERT OR IGNORE INTO lines ({', '.join(LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                        "last_file, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
-                        "bundle_key || '#교환', product_code, option_code, product_name, option_text, quantity, name, "
-                        "phone, phone2, zip, address, message, '교환 재발송', '', ordered_at, NULL, NULL, ?, ?, "
-                        f"'{NEW}', '', ordered_key, '', '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
-                        (new_key, c.source, c.source_row, stamp, stamp, c.channel, c.line_key))
+                        f"INSERT OR IGNORE INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
+                        "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
+                        "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
+                        "name, phone, phone2, zip, address, message, ?, '', ordered_at, NULL, ?, ?, "
+                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
+                        (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
+                         c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
                     self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
                                     f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))
@@ -871,7 +1193,7 @@ class Ledger:
             "FROM claims")}
 
     def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
-        q = (f"SELECT {', '.join(LINE_COLUMNS)}, claim, state, shipment_id FROM lines "
+        q = (f"SELECT {_line_select()}, claim, state, shipment_id FROM lines "
              f"WHERE claim != '' AND state IN ({', '.join('?' * len(states))}) ORDER BY channel, line_key")
         return [(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
 
@@ -913,24 +1235,26 @@ class Ledger:
         return [b for b in map(self._batch, rows) if b is not None]
 
     def add_shipments(self, shipments: list[Shipment], moves_stock: bool = True) -> None:
-        """Record parcels and move their lines to 'batched' (a line is put on a waybill once). A supplier's parcels
-        (``moves_stock`` False) take nothing from our shelf."""
+        """Record parcels and move their lines to 'batched' (a line is put on a waybill once). The goods leave the
+        shelf as one move per SKU and batch (a line's share is its items, read back when it is pulled or voided); a
+        supplier's parcels (``moves_stock`` False) take nothing from our shelf."""
         rows, links, moves = [], [], []
+        taken: Counter = Counter()
         for s in shipments:
             r = s.recipient
-            rows.append((s.shipment_id, s.batch_id, s.courier, r.name, r.phone, r.phone2, r.zip, r.address, r.message,
-                         _items_json(s.items)))
+            rows.append((s.shipment_id, s.batch_id, s.courier, r.name, r.phone, r.phone2, r.zip, r.address, r.message))
             for line in s.lines:
-                links.append((s.shipment_id, line.channel, line.line_key,
-                              _items_json(line.items)))
+                links.append((s.shipment_id, line.channel, line.line_key, self._item_set(line.items)))
                 moves.append((s.shipment_id, self.now(), line.channel, line.line_key))
+                for it in line.items if moves_stock else ():
+                    taken[(_batch_ref(s.batch_id), it.sku)] += it.quantity
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
-                            "message, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.db.executemany("INSERT INTO shipment_lines VALUES (?, ?, ?, ?)", links)
+                            "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO shipment_lines (shipment_id, channel, line_key, item_set) VALUES (?, ?, ?, ?)",
+                            links)
         stamp = self.now()
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
-                            [(it.sku, -it.quantity, _move_ref(s.shipment_id, line.channel, line.line_key), stamp)
-                             for s in shipments for line in s.lines for it in line.items if moves_stock])
+                            [(sku, -n, ref, stamp) for (ref, sku), n in taken.items()])
         self._count("shipped", self._per_batch_day([(s.batch_id, line.channel) for s in shipments for line in s.lines]))
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
@@ -948,13 +1272,13 @@ class Ledger:
         lines: dict[str, list[ParcelLine]] = {i: [] for i in ids}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
-            for sid, ch, key, items, order_no, pname, otext, qty in self.db.execute(
-                    "SELECT sl.shipment_id, sl.channel, sl.line_key, sl.items, l.order_no, l.product_name, "
-                    "l.option_text, l.quantity FROM shipment_lines sl JOIN lines l "
+            for sid, ch, key, item_set, order_no, pname, otext, qty in self.db.execute(
+                    "SELECT sl.shipment_id, sl.channel, sl.line_key, sl.item_set, l.order_no, l.product_name_id, "
+                    "l.option_text_id, l.quantity FROM shipment_lines sl JOIN lines l "
                     "ON l.channel = sl.channel AND l.line_key = sl.line_key "
                     f"WHERE sl.shipment_id IN ({', '.join('?' * len(part))})", part):
-                lines[sid].append(ParcelLine(ch, key, order_no, pname, otext, qty,
-                                             tuple(Item(*it) for it in json.loads(items))))
+                lines[sid].append(ParcelLine(ch, key, order_no, self._text(pname), self._text(otext), qty,
+                                             self._items(item_set)))
         return [Shipment(s[0], s[1], s[2], Recipient(*s[3:9]), tuple(lines[s[0]])) for s in ships]
 
     def shipments_by_id(self, shipment_ids: list[str]) -> list[Shipment]:
@@ -988,8 +1312,8 @@ class Ledger:
         self.db.executemany(
             f"UPDATE lines SET state = CASE status_class WHEN 'cancelled' THEN '{CANCELLED}' WHEN 'hold' THEN '{HELD}' "
             f"WHEN 'closed' THEN '{CLOSED}' ELSE '{NEW}' END, hold_reason = CASE status_class WHEN 'hold' THEN 'channel' ELSE '' END, "
-            f"claim = '', shipment_id = NULL, updated_at = ? WHERE shipment_id = ? AND state = '{BATCHED}'",
-            [(stamp, i) for i in shipment_ids])
+            f"claim = '', shipment_id = NULL, updated_at = ? WHERE {_on_parcel(BATCHED)}",
+            [(stamp, i, i) for i in shipment_ids])
 
     # -- tracking ----------------------------------------------------------------------------------------
 
@@ -1025,9 +1349,11 @@ class Ledger:
     def attach_tracking(self, attachments: list[tuple[str, str, str, str]]) -> None:
         """Attach (courier, tracking no, parcel id, source file) rows; their lines become 'tracked'."""
         stamp = self.now()
-        self.db.executemany("INSERT INTO tracking VALUES (?, ?, ?, ?, ?)", [a + (stamp,) for a in attachments])
-        self.db.executemany("UPDATE lines SET state = 'tracked', updated_at = ? WHERE shipment_id = ? AND state = 'batched'",
-                            [(stamp, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
+        self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) "
+                            "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), stamp)
+                                                       for c, no, sid, src in attachments])
+        self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
+                            [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
         if self.db.execute("SELECT 1 FROM unmatched_tracking LIMIT 1").fetchone():
             self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
                                 [(a[0], a[1]) for a in attachments])
@@ -1081,30 +1407,43 @@ class Ledger:
         """Tracked lines not yet in an invoice upload, with every tracking number of their parcel. A line is `split`
         when its channel bundle went out in more than one box (several numbers, or its bundle in several parcels)."""
         q = ("SELECT l.channel, l.line_key, l.order_no, CASE s.courier WHEN '' THEN (SELECT t.courier FROM tracking t "
-             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, l.raw, "
+             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, r.raw, "
              "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
              " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
              " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
-             "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END "
+             "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END, "
+             f"{', '.join('l.' + _stored(c) for c in COMPARED)} "
              "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
+             "LEFT JOIN export_rows r ON r.channel = l.channel AND r.line_key = l.line_key "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
-                            tuple(json.loads(raw)) if raw else (), split=parcels > 1 or len(nos.split()) > 1,
-                            exchange_of=exchange_of or "")
-                for ch, key, order_no, courier, layout_id, raw, nos, parcels, exchange_of in self.db.execute(q)]
+                            _raw_cells(raw, _raw_fields(key, self._compared(compared))) if raw else (),
+                            split=parcels > 1 or len(nos.split()) > 1, exchange_of=exchange_of or "")
+                for ch, key, order_no, courier, layout_id, raw, nos, parcels, exchange_of, *compared in self.db.execute(q)]
 
     def invoice_seq(self, day: str) -> int:
-        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE day = ?", (day,)).fetchone()[0] + 1
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM uploads WHERE day = ?", (day,)).fetchone()[0] + 1
 
-    def mark_invoiced(self, lines: list[InvoiceLine], day: str, seq: int, file: str) -> None:
+    def mark_invoiced(self, lines: list[InvoiceLine], day: str, seq: int, file: str, uploaded: bool = False) -> None:
+        """These lines went into the upload ``file`` (one row per channel in it): they are invoiced, and their export
+        row, which only that upload needed, is not kept (쿠팡's row holds the buyer, 개인통관번호 …). ``uploaded``: the
+        channel already has them (its API took the numbers)."""
         stamp = self.now()
         self._count("uploaded", ((day, ch, n) for ch, n in Counter(line.channel for line in lines).items()))
-        self.db.executemany("INSERT INTO invoices (channel, line_key, day, seq, file, written_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                            [(line.channel, line.line_key, day, seq, file, stamp) for line in lines])
-        self.db.executemany("UPDATE lines SET state = 'invoiced', updated_at = ? WHERE channel = ? AND line_key = ? "
-                            "AND state = 'tracked'", [(stamp, line.channel, line.line_key) for line in lines])
+        by_channel: dict[str, list[InvoiceLine]] = {}
+        for line in lines:
+            by_channel.setdefault(line.channel, []).append(line)
+        for channel, group in by_channel.items():
+            upload_id = self.db.execute(
+                "INSERT INTO uploads (channel, day, seq, file, written_at, uploaded_at, line_count) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0)", (channel, day, seq, file, stamp, stamp if uploaded else None)).lastrowid
+            done = self.db.executemany("UPDATE lines SET state = 'invoiced', upload_id = ?, updated_at = ? "
+                                       "WHERE channel = ? AND line_key = ? AND state = 'tracked'",
+                                       [(upload_id, stamp, line.channel, line.line_key) for line in group]).rowcount
+            self.db.execute("UPDATE uploads SET line_count = ? WHERE upload_id = ?", (done, upload_id))
+            self.db.executemany("DELETE FROM export_rows WHERE channel = ? AND line_key = ?",
+                                [(line.channel, line.line_key) for line in group])
 
     def settle_cancellations(self, keys: list[str]) -> list[tuple[str, str]]:
         """The seller settled these lines (a line key, order number or our parcel id): a printed line the channel
@@ -1122,8 +1461,7 @@ class Ledger:
             if sid:                          # pulled from packing or called back: its goods are on the shelf again
                 self._unship([sid], [(ch, key)])
         for sid in {sid for _, _, sid in rows if sid}:
-            shipped = ", ".join(f"'{s}'" for s in SHIPPED_STATES)
-            live = self.db.execute(f"SELECT 1 FROM lines WHERE shipment_id = ? AND state IN ({shipped})", (sid,)).fetchone()
+            live = self.db.execute(f"SELECT 1 FROM lines WHERE {_on_parcel(*SHIPPED_STATES)}", (sid, sid)).fetchone()
             if live is None:
                 voided = self.db.execute("UPDATE shipments SET voided_at = ? WHERE shipment_id = ? AND voided_at IS NULL",
                                          (stamp, sid))
@@ -1134,21 +1472,18 @@ class Ledger:
 
     def pending_uploads(self, since_day: str) -> list[UploadFile]:
         """Upload files made since ``since_day`` that the seller has not said went up and the channel has not
-        confirmed whole, newest first (through a partial index: uploaded files are never read)."""
+        confirmed whole, newest first (one row per file and channel; a line leaving 'invoiced' counts as confirmed)."""
         rows = self.db.execute(
-            "SELECT i.file, i.channel, i.day, COUNT(*), MAX(i.uploaded_at), "
-            f"SUM(CASE WHEN l.state IN ('{CONFIRMED}', '{RETURNED}') THEN 1 ELSE 0 END) "
-            "FROM invoices i JOIN lines l ON l.channel = i.channel AND l.line_key = i.line_key "
-            "WHERE i.day >= ? AND i.uploaded_at IS NULL GROUP BY i.file, i.channel, i.day ORDER BY i.day DESC, i.file",
-            (since_day,))
+            "SELECT file, channel, day, SUM(line_count), MAX(uploaded_at), SUM(confirmed) FROM uploads "
+            "WHERE day >= ? AND uploaded_at IS NULL GROUP BY file, channel, day ORDER BY day DESC, file", (since_day,))
         return [u for u in (UploadFile(*r) for r in rows) if not u.done]
 
     def mark_uploaded(self, file_or_channel: str) -> list[str]:
         """The seller says these uploads went up: a file name (or part of it), or a channel id. Returns the files."""
         files = [f for (f,) in self.db.execute(
-            "SELECT DISTINCT file FROM invoices WHERE uploaded_at IS NULL AND (file = ? OR channel = ? OR "
+            "SELECT DISTINCT file FROM uploads WHERE uploaded_at IS NULL AND (file = ? OR channel = ? OR "
             "instr(file, ?) > 0)", (file_or_channel, file_or_channel, file_or_channel))]
-        self.db.executemany("UPDATE invoices SET uploaded_at = ? WHERE file = ? AND uploaded_at IS NULL",
+        self.db.executemany("UPDATE uploads SET uploaded_at = ? WHERE file = ? AND uploaded_at IS NULL",
                             [(self.now(), f) for f in files])
         return files
 
@@ -1222,11 +1557,10 @@ class Ledger:
 
     def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
         """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""
-        columns = ", ".join(f"l.{c}" if c != "raw" else "NULL" for c in LINE_COLUMNS)
         rows = self.db.execute(
-            f"SELECT {columns}, a.account, a.ref FROM api_lines a JOIN lines l ON l.channel = a.channel "
-            f"AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') "
-            "ORDER BY a.account, l.ordered_key, l.line_key")
+            f"SELECT {_line_select('l', raw=False)}, a.account, a.ref FROM api_lines a JOIN lines l "
+            f"ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL "
+            f"AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') ORDER BY a.account, l.ordered_key, l.line_key")
         return [(r[22], self._line(r), json.loads(r[23])) for r in rows]
 
     def mark_confirmed(self, channel: str, keys: list[str]) -> None:
@@ -1255,24 +1589,33 @@ class Ledger:
 
     def mark_pushed(self, lines: list[InvoiceLine], day: str, what: str) -> None:
         """Lines whose tracking number the channel took through its API: invoiced and uploaded at once."""
-        self.mark_invoiced(lines, day, 0, what)
-        self.db.executemany("UPDATE invoices SET uploaded_at = written_at WHERE channel = ? AND line_key = ?",
-                            [(line.channel, line.line_key) for line in lines])
+        self.mark_invoiced(lines, day, 0, what, uploaded=True)
 
     # -- stock ----------------------------------------------------------------------------------------------
 
     def _unship(self, shipment_ids: list[str], lines: list[tuple[str, str]] | None = None) -> None:
-        """A void parcel's goods (or, with ``lines``, those of the lines pulled from it) are back on the shelf: their
-        shipped moves are reversed, each once."""
+        """A void parcel's goods (or, with ``lines``, those of the lines pulled from it) are back on the shelf: each
+        line's items, if its batch took them from the shelf, once."""
         stamp = self.now()
+        wanted = None if lines is None else set(lines)
+        took: dict[int, bool] = {}
         for sid in shipment_ids:
-            refs = [_move_ref(sid, ch, key) for ch, key in lines] if lines is not None else [
-                ref for (ref,) in self.db.execute("SELECT DISTINCT ref FROM stock_moves WHERE ref >= ? AND ref < ? "
-                                                  "AND kind = 'shipped'", (sid + "|", sid + "}"))]   # '}' follows '|'
-            for ref in refs:
-                self.db.execute("INSERT INTO stock_moves (sku, qty, kind, ref, at) SELECT sku, -qty, 'unshipped', ref, ? "
-                                "FROM stock_moves m WHERE m.ref = ? AND m.kind = 'shipped' AND NOT EXISTS "
-                                "(SELECT 1 FROM stock_moves u WHERE u.ref = m.ref AND u.kind = 'unshipped')", (stamp, ref))
+            for ch, key, items, batch_id in self.db.execute(
+                    "SELECT sl.channel, sl.line_key, i.items, s.batch_id FROM shipment_lines sl JOIN shipments s ON "
+                    "s.shipment_id = sl.shipment_id JOIN item_sets i ON i.item_set = sl.item_set WHERE sl.shipment_id = ?",
+                    (sid,)).fetchall():
+                if wanted is not None and (ch, key) not in wanted:
+                    continue
+                ref = _move_ref(sid, ch, key)
+                if batch_id not in took:
+                    took[batch_id] = self._moved(_batch_ref(batch_id), "shipped")
+                if not (took[batch_id] or self._moved(ref, "shipped")) or self._moved(ref, "unshipped"):
+                    continue
+                self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'unshipped', ?, ?)",
+                                    [(it[0], int(it[1]), ref, stamp) for it in json.loads(items)])
+
+    def _moved(self, ref: str, kind: str) -> bool:
+        return self.db.execute("SELECT 1 FROM stock_moves WHERE ref = ? AND kind = ?", (ref, kind)).fetchone() is not None
 
     def record_counts(self, counts: dict[str, tuple[int, str]]) -> list[str]:
         """The seller's 재고 per SKU as read now, with its optional 센 날: a number or a date that differs from the

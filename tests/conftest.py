@@ -86,3 +86,30 @@ def ledger_rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
         return db.execute(sql, params).fetchall()
     finally:
         db.close()
+
+
+def old_ledger(path: Path, version: int, triggers: bool = True) -> sqlite3.Connection:
+    """An empty ledger as chulgo left it at schema ``version`` (1 to 3): the v3 tables less what v2 and v3 added,
+    its triggers (``triggers`` False: none, to write lines straight into later states; opening it adds them), states
+    and parcel code. The caller fills it, commits and closes it; Ledger(path) then upgrades it."""
+    from chulgo.ledger import _SCHEMA_V3, SCHEMA, _created, statements
+    from chulgo.states import STATE_NAMES, TRANSITIONS
+
+    later = {2: ("api_sync", "api_lines", "api_pushes"),
+             3: ("stock_moves", "stock_moves_sku", "stock_moves_ref", "stock_moves_kind", "return_receipts")}
+    skip = {name for v, names in later.items() if v > version for name in names}
+    triggers = (("lines_state_move", "lines_state_first") + (("return_receipts_clear",) if version >= 3 else ())
+                if triggers else ())
+    db = sqlite3.connect(path)
+    for statement in statements(_SCHEMA_V3):
+        if _created(statement) not in skip:
+            db.execute(statement)
+    for statement in statements(SCHEMA):
+        if _created(statement) in triggers:
+            db.execute(statement)
+    db.executemany("INSERT INTO line_states VALUES (?, ?)", STATE_NAMES.items())
+    db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
+    db.execute("INSERT INTO meta VALUES ('parcel_code', 'OLD')")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    return db

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from jobs.invoice import invoice
 from jobs.login import login
 from jobs.ship import ship
 from jobs.tracking import tracking
-from tests.conftest import as_dicts, ledger_rows, outputs, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, old_ledger, outputs, sheet_rows
 
 AT = datetime(2026, 11, 23, 23, 30)
 MALL = "harutest"
@@ -453,13 +452,7 @@ def test_each_cafe24_shop_is_its_own_account_and_gets_its_own_pushes(tmp_path):
 
 def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     path = tmp_path / "v1.sqlite"
-    Ledger(path).db.close()
-    db = sqlite3.connect(path)
-    for table in ("api_sync", "api_lines", "api_pushes"):
-        db.execute(f"DROP TABLE {table}")
-    db.execute("PRAGMA user_version = 1")
-    db.commit()
-    db.close()
+    old_ledger(path, 1).close()
     ledger = Ledger(path)
     assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])

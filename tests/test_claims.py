@@ -72,8 +72,9 @@ def test_a_return_after_the_upload_goes_to_the_return_list_with_its_pickup_numbe
 def test_returned_goods_restock_once_however_often_the_list_or_the_command_comes(cli, tmp_path):
     ws = shipped_day(tmp_path, cli)
     (key, order_no), = invoiced(ws)[:1]
-    sku, qty = ledger_rows(ws, "SELECT json_extract(sl.items, '$[0][0]'), json_extract(sl.items, '$[0][1]') FROM "
-                               "shipment_lines sl WHERE sl.line_key = ?", (key,))[0]
+    sku, qty = ledger_rows(ws, "SELECT json_extract(i.items, '$[0][0]'), json_extract(i.items, '$[0][1]') FROM "
+                               "shipment_lines sl JOIN item_sets i ON i.item_set = sl.item_set WHERE sl.line_key = ?",
+                           (key,))[0]
     set_stock(ws, {sku: 10})
     cli(ws, "status")                                           # the count is read
     before = Ledger(ws / "data" / "chulgo.sqlite").stock()[sku].on_hand

@@ -81,7 +81,8 @@ def test_whole_day_puts_the_right_tracking_number_on_every_line(cli, ws, day):
     unmapped_sheet = as_dicts(sheet_rows(ws / "mappings" / "상품매핑.xlsx", "미매핑"), header_row=1)
     assert len(unmapped_sheet) == day.unmapped_listings
     unmapped_names = {r["채널상품명"] for r in unmapped_sheet}
-    open_rows = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
+    open_rows = ledger_rows(ws, "SELECT channel, bundle_key, text FROM lines LEFT JOIN texts "
+                                "ON text_id = product_name_id WHERE state = 'new'")
     unmapped = [(ch, b) for ch, b, name in open_rows if name in unmapped_names]
     assert sum(int(r["주문수"]) for r in unmapped_sheet) == len(unmapped)
     assert all((ch, b) in unmapped for ch, b, _ in open_rows), \
@@ -213,7 +214,8 @@ def test_seller_types_a_sku_into_unmapped_and_the_orders_flow_on(cli, ws):
     orders_for_listing = int(first[header.index("주문수")])
     shipped_now = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'batched'")[0][0]
     still_unmapped = {r[3] for r in ([c.value for c in row] for row in ws_un.iter_rows(min_row=4))}
-    waiting = ledger_rows(ws, "SELECT channel, bundle_key, product_name FROM lines WHERE state = 'new'")
+    waiting = ledger_rows(ws, "SELECT channel, bundle_key, text FROM lines LEFT JOIN texts "
+                              "ON text_id = product_name_id WHERE state = 'new'")
     unmapped_bundles = [(ch, b) for ch, b, name in waiting if name in still_unmapped]
     assert len(unmapped_bundles) == unmapped_before - orders_for_listing
     assert all((ch, b) in unmapped_bundles for ch, b, _ in waiting), "the rest wait only for their bundle"

@@ -104,8 +104,8 @@ def test_a_day_reads_the_sheet_once_writes_unmapped_as_text_and_a_sku_typed_in_t
     moved = shop.rows("매핑")
     assert len(moved) == mapping_rows + 1 and moved[-1][5] == sku and moved[-1][3] == first["채널상품명"]
     assert first["채널상품명"] not in [r["채널상품명"] for r in shop.unmapped()]
-    shipped = ledger_rows(shop.ws, "SELECT COUNT(*) FROM lines WHERE product_name = ? AND shipment_id IS NOT NULL",
-                          (first["채널상품명"],))[0][0]
+    shipped = ledger_rows(shop.ws, "SELECT COUNT(*) FROM lines JOIN texts ON text_id = product_name_id "
+                                   "WHERE text = ? AND shipment_id IS NOT NULL", (first["채널상품명"],))[0][0]
     assert shipped == int(first["주문수"]) and unmapped_before > 0
 
 

@@ -191,10 +191,10 @@ def test_a_trusted_supplier_by_history_is_said_so_when_its_order_sheet_is_writte
     with ledger.transaction():         # five past orders answered the same day
         for i in range(MIN_HISTORY):
             batch = ledger.new_batch(f"2026-10-0{i + 1}", "", supplier=SUPPLIER)
-            ledger.db.execute("INSERT INTO shipments (shipment_id, batch_id, courier, name, items) VALUES (?, ?, '', "
-                              "'김하나', '[]')", (f"OLD-{i}", batch.batch_id))
-            ledger.db.execute("INSERT INTO tracking VALUES ('cj', ?, ?, 'x', ?)", (f"60000000000{i}", f"OLD-{i}",
-                                                                                  f"2026-10-0{i + 1}T18:00:00"))
+            ledger.db.execute("INSERT INTO shipments (shipment_id, batch_id, courier, name) VALUES (?, ?, '', "
+                              "'김하나')", (f"OLD-{i}", batch.batch_id))
+            ledger.db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, read_at) VALUES ('cj', ?, ?, ?)",
+                              (f"60000000000{i}", f"OLD-{i}", f"2026-10-0{i + 1}T18:00:00"))
     ledger.db.close()
     code, out = cli(ws, "ship")
     assert "믿을 수 있는 공급사라" in out
