@@ -29,7 +29,7 @@ from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VAN
                            PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, Move,
                            first_state, on_export)
 
-SCHEMA_VERSION = 4      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+SCHEMA_VERSION = 5      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
@@ -221,6 +221,33 @@ CREATE TABLE IF NOT EXISTS api_pushes (
     state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'refused', 'failed')), message TEXT NOT NULL DEFAULT '',
     tries INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (channel, line_key));
 """
+# What v4 (released 2026-11-23) added to v3, as it added it: the step to v4 makes exactly this, the step to v5 reshapes.
+_SCHEMA_V4_ADDED = """
+CREATE INDEX IF NOT EXISTS lines_order ON lines(channel, order_no);
+CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id, voided_at);
+CREATE INDEX IF NOT EXISTS invoices_day ON invoices(day);
+CREATE INDEX IF NOT EXISTS invoices_pending ON invoices(day) WHERE uploaded_at IS NULL;
+CREATE TABLE IF NOT EXISTS day_counts (
+    day TEXT NOT NULL, channel TEXT NOT NULL, collected INTEGER NOT NULL DEFAULT 0,
+    shipped INTEGER NOT NULL DEFAULT 0, uploaded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, channel));
+CREATE TABLE IF NOT EXISTS stock_balance (
+    sku TEXT PRIMARY KEY, count_id INTEGER NOT NULL, counted INTEGER NOT NULL, mark TEXT NOT NULL DEFAULT '',
+    counted_at TEXT NOT NULL, moved INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS claims (
+    channel TEXT NOT NULL, line_key TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('return', 'exchange')),
+    reason TEXT NOT NULL DEFAULT '', payer TEXT NOT NULL DEFAULT '' CHECK (payer IN ('buyer', 'seller', '')),
+    fee INTEGER, pickup_courier TEXT NOT NULL DEFAULT '', pickup_no TEXT NOT NULL DEFAULT '',
+    replacement TEXT, source TEXT NOT NULL DEFAULT '', source_row INTEGER, read_at TEXT NOT NULL,
+    PRIMARY KEY (channel, line_key));
+CREATE INDEX IF NOT EXISTS claims_replacement ON claims(channel, replacement);
+CREATE TRIGGER IF NOT EXISTS stock_moves_balance AFTER INSERT ON stock_moves
+    BEGIN
+        INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at) SELECT NEW.sku, NEW.move_id, NEW.qty,
+            NEW.ref, NEW.at WHERE NEW.kind = 'count' ON CONFLICT(sku) DO UPDATE SET count_id = excluded.count_id,
+            counted = excluded.counted, mark = excluded.mark, counted_at = excluded.counted_at, moved = 0;
+        UPDATE stock_balance SET moved = moved + NEW.qty WHERE sku = NEW.sku AND NEW.kind != 'count';
+    END;
+"""
 _V3_LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name",
                     "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
                     "status_class", "ordered_at", "layout_id", "raw", "source", "source_row")
@@ -299,8 +326,7 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-V4_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "lines_order", "export_rows", "shipments_batch",
-              "day_counts", "stock_balance", "claims", "claims_replacement")
+V5_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "export_rows")
 
 
 def _created(statement: str) -> str:
@@ -320,15 +346,14 @@ def _create(db: sqlite3.Connection, *names: str) -> None:
 
 
 def _migrate_to_4(db: sqlite3.Connection) -> None:
-    """v3 → v4: batches sent to a supplier (위탁: a 발주서 instead of a waybill), the channels' claims (반품·교환 with
-    reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line), and lines
-    found by order number (쿠팡's claim list names the order and option); parcels by batch, uploads by day and the
-    day counts the dashboard shows, so a big ledger does not slow an ordinary day. And a smaller ledger (a peak day's
-    lines are many): file names once, one row per upload file instead of one per line, a line's parcel items as one
-    shared set, no copy of a parcel's items, stock taken per batch."""
+    """v3 → v4 (as released): batches sent to a supplier (위탁: a 발주서 instead of a waybill), the channels' claims
+    (반품·교환 with reason, who pays the return shipping, the pick-up tracking number, an exchange's replacement line),
+    and lines found by order number (쿠팡's claim list names the order and option); parcels by batch, uploads by day
+    and the day counts the dashboard shows, so a big ledger does not slow an ordinary day."""
     if "supplier" not in _columns(db, "batches"):
         db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
-    _create(db, *V4_OBJECTS)
+    for statement in statements(_SCHEMA_V4_ADDED):
+        db.execute(statement)
     # Each counted SKU's balance: its last count and the sum of the moves after it (later kept up by a trigger).
     db.execute("INSERT INTO stock_balance (sku, count_id, counted, mark, counted_at, moved) "
                "SELECT c.sku, c.move_id, c.qty, c.ref, c.at, COALESCE((SELECT SUM(m.qty) FROM stock_moves m "
@@ -337,8 +362,6 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
     # Stock is read from the balance now: the indexes that summed the moves go (a peak day's moves are many).
     db.execute("DROP INDEX IF EXISTS stock_moves_sku")
     db.execute("DROP INDEX IF EXISTS stock_moves_kind")
-    # A parcel's lines are found through its shipment_lines.
-    db.execute("DROP INDEX IF EXISTS lines_shipment")
     # The day counts the dashboard shows, from what the ledger holds (later kept up by every write).
     db.execute("INSERT INTO day_counts (day, channel, collected) SELECT substr(first_seen, 1, 10), channel, COUNT(*) "
                "FROM lines GROUP BY 1, 2 ON CONFLICT(day, channel) DO UPDATE SET collected = excluded.collected")
@@ -348,6 +371,15 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
                "ON CONFLICT(day, channel) DO UPDATE SET shipped = excluded.shipped")
     db.execute("INSERT INTO day_counts (day, channel, uploaded) SELECT day, channel, COUNT(*) FROM invoices GROUP BY 1, 2 "
                "ON CONFLICT(day, channel) DO UPDATE SET uploaded = excluded.uploaded")
+
+
+def _migrate_to_5(db: sqlite3.Connection) -> None:
+    """v4 → v5: a smaller ledger (a peak day's lines are many): file names and repeated texts once, the export rows
+    an upload needs in their own table until the upload is written, one row per upload file instead of one per line,
+    a line's parcel items as one shared set, no copy of a parcel's items, stock taken per batch."""
+    _create(db, *V5_OBJECTS)
+    # A parcel's lines are found through its shipment_lines.
+    db.execute("DROP INDEX IF EXISTS lines_shipment")
     # A line names its source file and the file that last listed it by a number (the name once, in texts).
     if "source" in _columns(db, "lines"):
         db.execute("ALTER TABLE lines ADD COLUMN source_id INTEGER REFERENCES texts")
@@ -360,8 +392,10 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE lines DROP COLUMN source")
         db.execute("ALTER TABLE lines DROP COLUMN last_file")
         # The export rows kept for uploads, in their own table: they go when the upload is written, whole pages free.
+        # Only lines still to be uploaded need theirs (an uploaded line's row is never read again).
         db.execute("INSERT INTO export_rows (channel, line_key, raw) SELECT channel, line_key, raw FROM lines "
-                   "WHERE raw IS NOT NULL AND raw != ''")
+                   f"WHERE raw IS NOT NULL AND raw != '' AND state NOT IN ('{INVOICED}', '{CONFIRMED}', '{RETURNED}', "
+                   f"'{CLOSED}')")
         db.execute("ALTER TABLE lines DROP COLUMN raw")
     if "product_name" in _columns(db, "lines"):
         for column, stored in TEXT_COLUMNS.items():
@@ -399,7 +433,7 @@ def _migrate_to_4(db: sqlite3.Connection) -> None:
         db.execute("DROP TABLE tracking_v3")
 
 
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}         # version reached -> step from the version before
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5}         # version reached -> step from the version before
 
 
 def order_time_key(text: str | None) -> str:

@@ -89,10 +89,11 @@ def ledger_rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def old_ledger(path: Path, version: int, triggers: bool = True) -> sqlite3.Connection:
-    """An empty ledger as chulgo left it at schema ``version`` (1 to 3): the v3 tables less what v2 and v3 added,
-    its triggers (``triggers`` False: none, to write lines straight into later states; opening it adds them), states
-    and parcel code. The caller fills it, commits and closes it; Ledger(path) then upgrades it."""
-    from chulgo.ledger import _SCHEMA_V3, SCHEMA, _created, statements
+    """An empty ledger as chulgo left it at schema ``version`` (1 to 4): the v3 tables less what v2 and v3 added (plus
+    what v4 as released added), its triggers (``triggers`` False: none of the line triggers, to write lines straight
+    into later states; opening it adds them), states and parcel code. The caller fills it, commits and closes it;
+    Ledger(path) then upgrades it."""
+    from chulgo.ledger import _SCHEMA_V3, _SCHEMA_V4_ADDED, SCHEMA, _created, statements
     from chulgo.states import STATE_NAMES, TRANSITIONS
 
     later = {2: ("api_sync", "api_lines", "api_pushes"),
@@ -107,6 +108,12 @@ def old_ledger(path: Path, version: int, triggers: bool = True) -> sqlite3.Conne
     for statement in statements(SCHEMA):
         if _created(statement) in triggers:
             db.execute(statement)
+    if version >= 4:
+        db.execute("ALTER TABLE batches ADD COLUMN supplier TEXT NOT NULL DEFAULT ''")
+        for statement in statements(_SCHEMA_V4_ADDED):
+            db.execute(statement)
+        db.execute("DROP INDEX stock_moves_sku")
+        db.execute("DROP INDEX stock_moves_kind")
     db.executemany("INSERT INTO line_states VALUES (?, ?)", STATE_NAMES.items())
     db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
     db.execute("INSERT INTO meta VALUES ('parcel_code', 'OLD')")

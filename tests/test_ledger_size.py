@@ -12,7 +12,7 @@ import pytest
 
 from chulgo import samples
 from chulgo.files import read_tables
-from chulgo.ledger import Ledger, _on_parcel, _raw_cells, _raw_fields, _raw_text
+from chulgo.ledger import SCHEMA_VERSION, Ledger, _on_parcel, _raw_cells, _raw_fields, _raw_text
 from chulgo.model import Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, old_ledger, outputs, sheet_rows
@@ -168,14 +168,16 @@ def test_uploads_that_need_export_columns_get_them_from_the_ledger(cli, tmp_path
     assert len(lotteon) == 5 and all(r["주문순번"] and (r["주문번호"], r["주문순번"]) in seqs for r in lotteon)
 
 
-# -- v3 → v4 ------------------------------------------------------------------------------------------------------
+# -- v3 and v4 → v5 ------------------------------------------------------------------------------------------------------
 
 V3_ITEMS = json.dumps([["SKU-A", 2, "티셔츠 A", "A-1", "880"]], ensure_ascii=False)
 
 
-def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
-    path = tmp_path / "v3.sqlite"
-    db = old_ledger(path, 3, triggers=False)        # lines written straight into their later states
+@pytest.mark.parametrize("version", [3, 4])
+def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, tmp_path):
+    """v3, and v4 as released (its ledgers are on sellers' PCs), reach v5 in place and read back as they were."""
+    path = tmp_path / "old.sqlite"
+    db = old_ledger(path, version, triggers=False)        # lines written straight into their later states
     layout = json.dumps(["Delivery", [], list(HEADER), []], ensure_ascii=False)
     db.execute("INSERT INTO layouts VALUES (1, ?)", (layout,))
     raw = ["B-2", "O-2", "OPT-2", "바지", "1", "박둘", "서울 종로구 1", "2026-11-20 10:00:00", "APP", ""]
@@ -210,7 +212,9 @@ def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
     db.close()
 
     ledger = Ledger(path)
-    assert ledger.db.execute("PRAGMA user_version").fetchone() == (4,)
+    assert ledger.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    # Only the line still to upload keeps its export row (the uploaded one's buyer details go).
+    assert ledger.db.execute("SELECT line_key FROM export_rows").fetchall() == [("B-2-OPT-2",)]
     # Uploads: one row per file, the line that came back confirmed counts; the per-line view reads as before.
     [pending] = ledger.pending_uploads("2026-11-01")
     assert (pending.file, pending.lines, pending.confirmed) == ("쿠팡_송장업로드_20261120_1차.xlsx", 2, 1)
@@ -242,11 +246,11 @@ def test_a_v3_ledger_is_reshaped_in_place_and_reads_back_as_it_was(tmp_path):
     assert ledger.pending_uploads("2026-11-01") == []
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
-def test_an_empty_ledger_of_each_older_version_opens_as_v4_and_takes_a_day(version, tmp_path):
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_an_empty_ledger_of_each_older_version_opens_as_v5_and_takes_a_day(version, tmp_path):
     old_ledger(tmp_path / "old.sqlite", version).close()
     ledger = Ledger(tmp_path / "old.sqlite")
-    assert ledger.db.execute("PRAGMA user_version").fetchone() == (4,)
+    assert ledger.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (5,)
     line = _coupang_line()
     with ledger.transaction():
         ledger.upsert_lines([line], "a" * 64)
