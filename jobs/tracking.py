@@ -19,6 +19,10 @@ def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     inbox = ctx.inbox_files()
     ctx.report_unusable(inbox)
+    for f in inbox:
+        for kind, _, table in f.tables:
+            if kind != "tracking":            # orders or claims waiting for collect: not read here, not kept parsed
+                table.release()
     files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
     slip: dict[str, list[str]] = {}          # parcel id -> tracking numbers attached in this run
