@@ -47,6 +47,37 @@ def _address_fits(result_address: str, parcel_address: str) -> bool:
 
 
 NO_FIT = "이름·연락처·주소가 맞는 송장이 없습니다"
+_SPACE = re.compile(r"\s+")
+
+
+class Candidates:
+    """The parcels a result row without our id may go to, indexed by the recipient name ``_name_fits`` compares
+    (spaces removed): a row is checked against the parcels its name, masked or not, can fit — never against
+    every parcel (a file without ids, as 로젠's, would cost rows × parcels checks). Every parcel
+    ``fallback_match`` accepts is among ``near``: an unmasked name fits only the same name; a masked one (`홍*동`)
+    only names of its length with its visible letters in place."""
+
+    def __init__(self, parcels: list[Shipment]) -> None:
+        self.parcels = parcels
+        self._by_name: dict[str, list[int]] = {}
+        self._by_letter: dict[tuple[int, int, str], list[int]] = {}     # (length, position, letter)
+        self._by_length: dict[int, list[int]] = {}
+        for i, s in enumerate(parcels):
+            name = _SPACE.sub("", s.recipient.name)
+            self._by_name.setdefault(name, []).append(i)
+            self._by_length.setdefault(len(name), []).append(i)
+            for pos, letter in enumerate(name):
+                self._by_letter.setdefault((len(name), pos, letter), []).append(i)
+
+    def near(self, name: str) -> list[Shipment]:
+        """The parcels (in their order) whose recipient a result row naming ``name`` can fit."""
+        a = _SPACE.sub("", name)
+        if "*" not in a:
+            found = self._by_name.get(a, [])
+        else:
+            shown = [self._by_letter.get((len(a), pos, letter), []) for pos, letter in enumerate(a) if letter != "*"]
+            found = min(shown, key=len) if shown else self._by_length.get(len(a), [])
+        return [self.parcels[i] for i in found]
 
 
 def fallback_match(result: TrackingResult, candidates: list[Shipment]) -> tuple[Shipment | None, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chulgo.matching import NO_FIT, fallback_match, recipient_mismatch
+from chulgo.matching import NO_FIT, Candidates, fallback_match, recipient_mismatch
 from chulgo.model import Problem, TrackingResult
 from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
@@ -19,6 +19,10 @@ def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     inbox = ctx.inbox_files()
     ctx.report_unusable(inbox)
+    for f in inbox:
+        for kind, _, table in f.tables:
+            if kind != "tracking":            # orders or claims waiting for collect: not read here, not kept parsed
+                table.release()
     files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
     slip: dict[str, list[str]] = {}          # parcel id -> tracking numbers attached in this run
@@ -98,7 +102,7 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str
     for courier in {r.courier for r in results}:
         numbers = [r.tracking_no for r in results if r.courier == courier]
         owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
-    candidates: dict[str, list] = {}         # untracked parcels as this run found them, per pool
+    candidates: dict[str, Candidates] = {}   # untracked parcels as this run found them, per pool
     matched_here: set[str] = set()
     attachments: list[tuple[str, str, str, str]] = []
     since = (ctx.today - timedelta(days=FALLBACK_DAYS)).isoformat()
@@ -125,8 +129,8 @@ def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str
             # among that courier's parcels (a supplier's answer: among the parcels sent to suppliers).
             pool = r.courier if r.parcels_of is None else r.parcels_of
             if pool not in candidates:
-                candidates[pool] = ledger.untracked_shipments(pool, since)
-            parcels = candidates[pool]
+                candidates[pool] = Candidates(ledger.untracked_shipments(pool, since))
+            parcels = candidates[pool].near(r.name)        # every parcel the row can fit is among these
             match, why = fallback_match(r, [p for p in parcels if p.shipment_id not in matched_here])
             if match is None and why == NO_FIT:
                 match, why = fallback_match(r, [p for p in parcels if p.shipment_id in matched_here])

@@ -279,6 +279,26 @@ def test_epost_numbers_have_13_digits_and_a_split_parcel_is_two_rows(shipments, 
         sorted(truth[shipments[0].shipment_id]) and len(truth[shipments[0].shipment_id]) == 3
 
 
+def test_the_fallback_looks_only_at_parcels_a_name_can_fit_and_misses_none():
+    """A row without our id is checked against the parcels its recipient name can fit (matching.Candidates), not
+    every parcel: the answer must be the one the whole list gives, masked and spaced names included."""
+    from chulgo.matching import Candidates, _name_fits
+    from chulgo.model import Recipient
+
+    names = ["홍길동", "홍 길동", "홍길순", "김길동", "홍길", "홍길동", "Kim A", "kim a", "이*수", ""]
+    parcels = [Shipment(f"S{i}", 1, "logen", Recipient(n, "010-1234-5678", "", "", f"서울 강남구 테헤란로 {i % 2}"), ())
+               for i, n in enumerate(names)]
+    index = Candidates(parcels)
+    for name in ["홍길동", " 홍 길 동 ", "홍*동", "홍**", "*길동", "***", "**", "홍길", "KimA", "Kim*", "이*수", "이**",
+                 "박*", "*"]:
+        for address in ("", "서울 강남구 테헤란로 1"):
+            r = TrackingResult("logen", "1", "", name, "010-12**-5678", address, "r.xlsx", 1)
+            near = index.near(name)
+            assert {p.shipment_id for p in parcels if _name_fits(name, p.recipient.name)} <= \
+                {p.shipment_id for p in near}, name
+            assert fallback_match(r, near) == fallback_match(r, parcels), name
+
+
 # -- identification: all and only ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["smartstore", "smartstore_short", "coupang", "cafe24", "mapping"])
