@@ -156,7 +156,7 @@ def test_a_table_workbook_reads_back_the_same_from_both_writers(tmp_path, monkey
     assert not list(tmp_path.glob(".*.tmp"))                 # the temp files were moved into place
 
 
-def test_a_waybill_request_and_the_invoice_uploads_take_the_fast_path_and_match_xlsxwriter(fixtures, tmp_path,
+def test_a_waybill_request_and_the_invoice_uploads_take_the_fast_path_and_match_xlsxwriter(fixtures, tmp_path,  # noqa: F811
                                                                                             monkeypatch, spy):
     from chulgo.mapping import load_mapping
     from chulgo.parcels import group_parcels, make_shipments
