@@ -92,6 +92,16 @@ CREATE TABLE IF NOT EXISTS unmatched_tracking (
 CREATE VIEW IF NOT EXISTS invoices AS
     SELECT l.channel, l.line_key, u.day, u.seq, u.file, u.written_at, u.uploaded_at, u.upload_id
     FROM lines l JOIN uploads u ON u.upload_id = l.upload_id;
+CREATE TABLE IF NOT EXISTS state_counts (state TEXT PRIMARY KEY, lines INTEGER NOT NULL DEFAULT 0);
+CREATE TRIGGER IF NOT EXISTS state_counts_insert AFTER INSERT ON lines
+    BEGIN INSERT INTO state_counts VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET lines = lines + 1; END;
+CREATE TRIGGER IF NOT EXISTS state_counts_move AFTER UPDATE OF state ON lines WHEN NEW.state != OLD.state
+    BEGIN
+        UPDATE state_counts SET lines = lines - 1 WHERE state = OLD.state;
+        INSERT INTO state_counts VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET lines = lines + 1;
+    END;
+CREATE TRIGGER IF NOT EXISTS state_counts_delete AFTER DELETE ON lines
+    BEGIN UPDATE state_counts SET lines = lines - 1 WHERE state = OLD.state; END;
 CREATE TABLE IF NOT EXISTS day_counts (
     day TEXT NOT NULL, channel TEXT NOT NULL, collected INTEGER NOT NULL DEFAULT 0,
     shipped INTEGER NOT NULL DEFAULT 0, uploaded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, channel));
@@ -326,7 +336,7 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
                "JOIN batches b ON b.batch_id = s.batch_id, json_each(sl.items) j WHERE s.voided_at IS NULL")
 
 
-V5_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "export_rows")
+V5_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "export_rows", "state_counts")
 
 
 def _created(statement: str) -> str:
@@ -431,6 +441,8 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
         db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) SELECT courier, "
                    "tracking_no, shipment_id, (SELECT text_id FROM texts WHERE text = t.source), read_at FROM tracking_v3 t")
         db.execute("DROP TABLE tracking_v3")
+    # Lines per state, kept by triggers from here on (status reads them instead of counting every line).
+    db.execute("INSERT INTO state_counts (state, lines) SELECT state, COUNT(*) FROM lines GROUP BY state")
 
 
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5}         # version reached -> step from the version before
@@ -1078,7 +1090,8 @@ class Ledger:
         return [(self._line(r), r[22], r[23]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
+        """Lines per state, kept by triggers (a ledger of a million lines is not counted on every status)."""
+        return dict(self.db.execute("SELECT state, lines FROM state_counts WHERE lines > 0"))
 
     def claims_after_print(self) -> list[tuple[OrderLine, str, str, str | None]]:
         """(line, claim, state, shipment id) of every printed, not yet uploaded line the channel has since

@@ -213,6 +213,7 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
 
     ledger = Ledger(path)
     assert ledger.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert ledger.count_by_state() == {"invoiced": 1, "confirmed": 1, "tracked": 1, "new": 1, "batched": 1}
     # Only the line still to upload keeps its export row (the uploaded one's buyer details go).
     assert ledger.db.execute("SELECT line_key FROM export_rows").fetchall() == [("B-2-OPT-2",)]
     # Uploads: one row per file, the line that came back confirmed counts; the per-line view reads as before.
@@ -241,6 +242,8 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
         ledger.void_shipments(["OLD-3"])
     assert ledger.stock()["SKU-A"].on_hand == 8
     assert {line.line_key for line, _, _ in ledger.open_lines("new")} == {"B-4-OPT-4", "B-5-OPT-5"}   # free again
+    counted = dict(ledger.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
+    assert ledger.count_by_state() == counted == {"invoiced": 1, "confirmed": 1, "tracked": 1, "new": 2}
     with ledger.transaction():
         assert ledger.mark_uploaded("쿠팡") == [pending.file]
     assert ledger.pending_uploads("2026-11-01") == []

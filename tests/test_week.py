@@ -121,3 +121,16 @@ def test_the_injected_clock_never_runs_backwards():
     at = datetime(2027, 2, 4, 15, 0)
     for _ in range(200):
         assert Context(Path("."), at=at).now() >= at
+
+
+def test_the_lines_per_state_status_shows_follow_every_move(cli, ws, monkeypatch):
+    """status reads lines per state from counters the ledger keeps (not by counting a big ledger's every line): after
+    collect, ship and a reprint (new → batched → new → batched) they equal a count of the lines themselves."""
+    from chulgo.ledger import Ledger
+    samples.write_day(samples.generate_day(seed=5, lines=60), ws / "inbox", ws / "mappings" / "상품매핑.xlsx")
+    for step in ("collect", "ship"):
+        assert cli(ws, step)[0] == 0
+    assert cli(ws, "ship", "--reprint", "1")[0] == 0
+    ledger = Ledger(ws / "data" / "chulgo.sqlite")
+    counted = dict(ledger.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
+    assert ledger.count_by_state() == counted and counted.get("batched", 0) > 0
