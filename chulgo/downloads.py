@@ -10,6 +10,7 @@ again.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import time
@@ -99,10 +100,12 @@ def pick_up(watch: Sequence[Path], inbox: Path, recognises: Callable[[Path, byte
 
 def template_recogniser(channels: Iterable[object], couriers: Iterable[object],
                         passwords: Mapping[str, str] | None = None,
-                        from_env: Iterable[str] = ()) -> Callable[[Path, bytes], bool]:
+                        from_env: Iterable[str] = (), keep: dict[str, list] | None = None) -> Callable[[Path, bytes], bool]:
     """A ``recognises`` for :func:`pick_up` that asks the templates, the way inbox files are identified:
     a file is recognised when one of its tables is claimed by a channel (``identify``) or a courier
-    (``identify_tracking``). Unreadable files (a wrong password, not a table) are not recognised."""
+    (``identify_tracking``). Unreadable files (a wrong password, not a table) are not recognised.
+    Sheets are streamed: only their first rows become text. ``keep``: the tables of each recognised file go
+    there by the sha256 of its bytes, so identifying it in inbox/ need not decrypt and parse it again."""
     from chulgo.files import read_tables   # heavy readers: only when a pick-up runs
 
     channels, couriers = list(channels), list(couriers)
@@ -111,13 +114,14 @@ def template_recogniser(channels: Iterable[object], couriers: Iterable[object],
 
     def recognises(path: Path, data: bytes) -> bool:
         try:
-            tables = read_tables(path.with_name(display_name(path)), passwords, data, from_env=from_env)
+            tables = read_tables(path.with_name(display_name(path)), passwords, data, from_env=from_env, stream=True)
         except Exception:   # noqa: BLE001 - InputFileError and anything a broken file can raise: leave it
             return False
         for table in tables:
-            if any(ch.identify(table) >= 0 for ch in channels):
-                return True
-            if any(co.identify_tracking(table) >= 0 for co in couriers):
+            if any(ch.identify(table) >= 0 for ch in channels) or \
+                    any(co.identify_tracking(table) >= 0 for co in couriers):
+                if keep is not None:
+                    keep[hashlib.sha256(data).hexdigest()] = tables
                 return True
         return False
 

@@ -108,6 +108,7 @@ class Context:
     _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
     _reported: set[Path] = field(default_factory=set, init=False, repr=False)
     _final_names: set[str] = field(default_factory=set, init=False, repr=False)
+    _recognised: dict[str, list[RawTable]] = field(default_factory=dict, init=False, repr=False)  # sha256 -> tables
 
     def __post_init__(self) -> None:
         self._started = datetime.now()     # before any now(): an injected moment never runs backwards
@@ -243,7 +244,8 @@ class Context:
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
         from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
         got = pick_up(self.settings.watch, self.settings.inbox,
-                      template_recogniser(self.channels.values(), self.couriers.values(), passwords, from_env))
+                      template_recogniser(self.channels.values(), self.couriers.values(), passwords, from_env,
+                                          keep=self._recognised))
         if got.moved:
             self.report.done.append(got.summary())
         self.report.waiting.extend(got.notes)
@@ -296,16 +298,21 @@ class Context:
             if path not in self._scanned:
                 self._scanned[path] = self._identify(path, passwords, from_env)
             files.append(self._scanned[path])
+        self._recognised.clear()          # a picked-up file that did not reach inbox/ is read again if it does
         return files
 
     def _identify(self, path: Path, passwords: dict[str, str], from_env: set[str]) -> InboxFile:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         shown = path.with_name(display_name(path))      # what every row, message and ledger record names
-        try:
-            tables = read_tables(shown, passwords, data, from_env=from_env, stream=True)
-        except InputFileError as e:
-            return InboxFile(path, sha, [], str(e))
+        recognised = self._recognised.pop(sha, None)    # read already when it was picked up from Downloads
+        if recognised is not None:
+            tables = [replace(t, file=shown) for t in recognised]
+        else:
+            try:
+                tables = read_tables(shown, passwords, data, from_env=from_env, stream=True)
+            except InputFileError as e:
+                return InboxFile(path, sha, [], str(e))
         found = []
         for table in tables:
             claims = [("orders", ch, hr) for ch in self.channels.values() if (hr := ch.identify(table)) >= 0]

@@ -215,3 +215,35 @@ def test_real_channel_and_courier_files_are_recognised_by_the_templates(tmp_path
     files = ctx.inbox_files()
     assert len(files) == len(names) and all(f.tables and not f.error for f in files)
     assert result.summary().startswith(f"다운로드 폴더에서 {len(names)}개를 가져왔습니다: ")
+
+
+def test_a_file_picked_up_from_downloads_is_read_as_if_it_had_been_put_in_inbox(tmp_path, day):
+    """A picked-up file is identified from what its pick-up read (not decrypted and parsed twice): the same
+    tables, rows and lines as a file put in inbox/ by hand, under the name it has in inbox/ (here `… (2)`)."""
+    from chulgo.settings import DEFAULT_SETTINGS
+    from jobs.context import Context
+
+    dl = tmp_path / "Downloads"
+    ws = make_workspace(tmp_path / "ws", day, DEFAULT_SETTINGS + f'\n[inbox]\nwatch = ["{dl.as_posix()}"]\n')
+    shutil.move(str(ws / "inbox"), str(dl))
+    names = sorted(p.name for p in dl.iterdir())
+    smartstore = next(n for n in names if n.startswith("스마트스토어"))
+    other = next(n for n in names if n != smartstore)
+    _file(ws / "inbox", smartstore, (dl / other).read_bytes())     # another export already there by that name
+    for p in dl.iterdir():
+        os.utime(p, (OLD, OLD))
+
+    ctx = Context(ws)
+    ctx.pick_up_downloads()
+    assert len(ctx._recognised) == len(names)          # what identify takes instead of reading the files again
+    files = ctx.inbox_files()
+    assert sorted(f.name for f in files) == sorted([*names, smartstore.replace(".xlsx", " (2).xlsx")])
+    by_hand = {f.name: f for f in Context(ws).inbox_files()}
+    for f in files:
+        g = by_hand[f.name]
+        assert (f.sha, f.error) == (g.sha, g.error)
+        assert [(k, a.id, t.file, t.sheet, t.header_row, t.rows) for k, a, t in f.tables] == \
+            [(k, a.id, t.file, t.sheet, t.header_row, t.rows) for k, a, t in g.tables]
+        for kind in {k for k, _, _ in f.tables}:
+            assert repr(f.read(kind)[1:]) == repr(g.read(kind)[1:])
+    assert any(line.source.endswith(" (2).xlsx") for f in files for line in f.read("orders")[1])
