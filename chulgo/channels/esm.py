@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from chulgo.channels.template import TemplateChannel
 from chulgo.files import normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout, Problem
-from chulgo.template import column_getter
 
 DEFAULT_SITES = {"지마켓": r"G마켓|지마켓|gmarket|^G$", "옥션": r"옥션|auction|^A$"}
 _WRAPPED = re.compile(r"^\s*(.+?)\s*\(\s*(.+?)\s*\)\s*$")
@@ -54,11 +53,11 @@ class EsmChannel(TemplateChannel):
         fix = f"templates/channels/{self.path.name} 의 [invoice.esm_account]"
         if layout is None:
             raise ChulgoError(f"{self.name} {line.line_key}: 원본 엑셀 형식이 장부에 없어 '계정'을 채울 수 없습니다.")
-        header, row = list(layout.header), list(line.raw)
+        row = list(line.raw)
 
         def first(columns: list[str]) -> str:
             for col in columns:
-                getter = column_getter(col, header)
+                getter = self._getter(col, layout.header)
                 if getter and (v := getter(row).strip()):
                     return v
             return ""

@@ -12,7 +12,7 @@ from chulgo.files import find_header_row, is_unrepairable, normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, RawTable, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import REPO_TEMPLATES, column_getter, load_toml, spec_names, template_files
+from chulgo.template import REPO_TEMPLATES, Getter, column_getter, load_toml, spec_names, template_files
 
 FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
           "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at", "ship_by")
@@ -75,6 +75,7 @@ class TemplateChannel:
         self.crosswalk = names
         self.claim_layouts = [ClaimLayout(self.id, self.name, d, path) for d in doc.get("claims", [])]
         self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
+        self._getters: dict[tuple[str, tuple[str, ...]], Getter | None] = {}
 
     # -- reading ----------------------------------------------------------------------------------------
 
@@ -197,6 +198,14 @@ class TemplateChannel:
 
     # -- writing ----------------------------------------------------------------------------------------
 
+    def _getter(self, spec: str, header: tuple[str, ...]) -> Getter | None:
+        """column_getter of ``spec`` for an export's header, worked out once per header: an upload asks it for
+        every line (each call would normalise the whole header again)."""
+        key = (spec, header)
+        if key not in self._getters:
+            self._getters[key] = column_getter(spec, list(header))
+        return self._getters[key]
+
     def _cell(self, spec: dict, line: InvoiceLine, tracking_no: str, layout: Layout | None) -> str:
         if "text" in spec:
             return str(spec["text"])
@@ -212,7 +221,7 @@ class TemplateChannel:
         if what == "split":
             return "Y" if line.split else "N"
         if what.startswith("raw:") and layout is not None:
-            getter = column_getter(what[4:], list(layout.header))
+            getter = self._getter(what[4:], layout.header)
             return getter(list(line.raw)) if getter else ""
         raise ChulgoError(f"채널 템플릿 {self.path}: [invoice] 값 {what!r} 을(를) 알 수 없습니다.")
 
