@@ -277,6 +277,17 @@ def parcel_contents(s: Shipment) -> Parcel:
     return parcel
 
 
+def _parcel_flags(p: Parcel, channel_names: dict[str, str]) -> list[str]:
+    """What the packer must notice about a parcel: orders merged into it (and from which channels), free gifts."""
+    flags = []
+    if p.orders > 1:
+        chans = list(dict.fromkeys(channel_names.get(line.channel, line.channel) for line in p.shipment.lines))
+        flags.append(f"합포장 {p.orders}건" + (f" ({', '.join(chans)})" if len(chans) > 1 else ""))
+    if p.gifts:
+        flags.append(f"{'/'.join(p.gifts)} 확인")
+    return flags
+
+
 PACK_HEADER = ["확인", "로케이션", "SKU", "상품명", "수량", "비고"]
 PAGE_BODY = 640.0     # points of parcel blocks per A4 portrait page under the repeated header (with some slack)
 
@@ -312,12 +323,7 @@ def _pack_sheet(name: str, title: str, summary: str, parcels: list[Parcel], head
                 sheet.row_styles[r] = "tracking_more"
             sheet.merges += [(r, 0, r, 2), (r, 4, r, 5)]
             sheet.row_heights[r] = 24
-        flags = []
-        if p.orders > 1:
-            chans = list(dict.fromkeys(channel_names.get(line.channel, line.channel) for line in s.lines))
-            flags.append(f"합포장 {p.orders}건" + (f" ({', '.join(chans)})" if len(chans) > 1 else ""))
-        if p.gifts:
-            flags.append(f"{'/'.join(p.gifts)} 확인")
+        flags = _parcel_flags(p, channel_names)
         message = f"메시지: {s.recipient.message}" if s.recipient.message else ""
         if slip:
             message = f"{s.shipment_id}" + (f" · {message}" if message else "")
@@ -363,12 +369,7 @@ def _pack_table(name: str, parcels: list[Parcel], tracking: list[list[str]], cha
     rows: list[list[str | int]] = [header]
     for p, numbers in zip(parcels, tracking):
         s = p.shipment
-        flags = []
-        if p.orders > 1:
-            chans = list(dict.fromkeys(channel_names.get(line.channel, line.channel) for line in s.lines))
-            flags.append(f"합포장 {p.orders}건" + (f" ({', '.join(chans)})" if len(chans) > 1 else ""))
-        if p.gifts:
-            flags.append(f"{'/'.join(p.gifts)} 확인")
+        flags = _parcel_flags(p, channel_names)
         first = [*([", ".join(numbers) or "운송장 없음"] if slip else []), s.shipment_id, s.recipient.name]
         heading = ""
         for pr in p.rows:
