@@ -15,10 +15,8 @@ from jobs.waiting import sort_open_lines, update_unmapped
 def collect(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     files = ctx.inbox_files()
-    for f in files:
-        for kind, _, table in f.tables:
-            if kind == "tracking":            # a courier result waits for the tracking step (in `daily`, after ship):
-                table.release()               # its parsed cells need not stay meanwhile; tracking parses it again
+    for f in files:                           # a courier result waits for the tracking step (in `daily`, after ship):
+        f.release("tracking")                 # its parsed cells need not stay meanwhile; tracking parses it again
     book = ctx.mapping()
     pulled = pull_orders(ctx)           # channel APIs: the calls happen before the ledger is locked for writing
     done_files = []
@@ -38,8 +36,7 @@ def collect(ctx: Context) -> None:
             if not f.error and any(kind == "claims" for kind, _, _ in f.tables):
                 if _read_claims(ctx, f, run_id):
                     done_files.append(f.path)
-            for _, _, table in f.tables:      # read (or never to be read here): its parsed cells go
-                table.release()
+            f.release()                       # read (or never to be read here): its parsed cells go
         update_unmapped(ctx, book, sort_open_lines(ctx, book))
         ledger.finish_run(run_id, "; ".join(report.done))
     for path in done_files:

@@ -94,6 +94,13 @@ class InboxFile:
             table.release()           # its rows are read: the parsed sheet need not stay for the rest of the run
         return (tables[0][0] if tables else None), values, problems
 
+    def release(self, *kinds: str) -> None:
+        """Let go of the parsed cells of this file's tables of ``kinds`` (every table when none is named): a step
+        that will not read them does not keep them; reading them later parses them anew."""
+        for kind, _, table in self.tables:
+            if not kinds or kind in kinds:
+                table.release()
+
 
 @dataclass
 class Context:

@@ -19,10 +19,8 @@ def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     inbox = ctx.inbox_files()
     ctx.report_unusable(inbox)
-    for f in inbox:
-        for kind, _, table in f.tables:
-            if kind != "tracking":            # orders or claims waiting for collect: not read here, not kept parsed
-                table.release()
+    for f in inbox:                           # orders or claims waiting for collect: not read here, not kept parsed
+        f.release("orders", "claims")
     files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
     done_files = []
     slip: dict[str, list[str]] = {}          # parcel id -> tracking numbers attached in this run
