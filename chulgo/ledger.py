@@ -671,6 +671,9 @@ class Ledger:
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
             self.db.create_function("order_time_key", 1, order_time_key, deterministic=True)
+            # Pages a run frees (export rows once uploaded) go back to the disk after it: see _release_free_pages.
+            # Effective for a new file; an older ledger switches at its next compact() (the daily purge).
+            self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             if path != ":memory:":
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA busy_timeout=10000")
@@ -785,6 +788,17 @@ class Ledger:
         self.db.execute("COMMIT" if commit else "ROLLBACK")
         if not commit:
             self._forget()
+        else:
+            self._release_free_pages()
+
+    FREE_SHARE = 0.1      # free pages above this share of the file are given back after a run
+
+    def _release_free_pages(self) -> None:
+        """Give the file's free pages back when they are many (the invoice step deletes a peak day's export rows:
+        some 10 MB). They are zeroed already (secure_delete); an old ledger without auto_vacuum keeps them."""
+        pages, free = (self.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
+        if free > pages * self.FREE_SHARE and self.db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+            self.db.executescript("PRAGMA incremental_vacuum;")     # a script: it runs to the end, not one page
 
     def _forget(self) -> None:
         """After a rollback: the numbers of layouts, texts and item sets written inside it are gone with it."""
@@ -841,6 +855,7 @@ class Ledger:
     def compact(self) -> None:
         """After a purge: empty the WAL and rewrite the file, so removed data is not left in free pages."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")      # an older ledger takes it with this rewrite
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -1075,12 +1090,13 @@ class Ledger:
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
          address, message, status, status_class, ordered_at, layout_id, raw, source_id, source_row) = row[:22]
-        compared = self._compared(row[2:18])
-        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", self._text(pname),
-                         self._text(otext), qty,
+        text = self._text
+        return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", text(pname),
+                         text(otext), qty,
                          Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
-                         self._text(status), status_class, ordered_at or "", self._layout(layout_id),
-                         _raw_cells(raw, _raw_fields(line_key, compared)), self._text(source_id), source_row or 0)
+                         text(status), status_class, ordered_at or "", self._layout(layout_id),
+                         _raw_cells(raw, _raw_fields(line_key, self._compared(row[2:18]))) if raw else (),
+                         text(source_id), source_row or 0)
 
     def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
         """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw

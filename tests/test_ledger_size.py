@@ -271,3 +271,54 @@ def test_a_parcels_lines_are_found_through_its_own_lines_not_every_line_in_the_s
         plan = " ".join(r[3] for r in ledger.db.execute(f"EXPLAIN QUERY PLAN SELECT 1 FROM lines WHERE "
                                                         f"{_on_parcel(*states)}", ("P-1", "P-1")))
         assert "SEARCH lines USING INDEX sqlite_autoindex_lines_1" in plan and "lines_state" not in plan, plan
+
+
+
+def _invoiced_day(ledger: Ledger, n: int, day: str = "2026-11-23") -> int:
+    """``n`` 쿠팡 lines with long export rows through collect, parcels, tracking and their upload; the file's pages
+    while their export rows are kept."""
+    d = day[-2:]
+    lines = [_coupang_line(line_key=f"B-{d}{i}-OPT-1", bundle_key=f"B-{d}{i}", order_no=f"O-{d}{i}",
+                           raw=tuple(f"판매자 메모 {i} " * 40 for _ in range(10))) for i in range(n)]
+    with ledger.transaction():
+        ledger.upsert_lines(lines, day * 7, "20261121130040")
+        batch = ledger.new_batch(day, "cj").batch_id
+        ledger.add_shipments([Shipment(f"P-{d}{i}", batch, "cj", line.recipient,
+                                       (ParcelLine("coupang", line.line_key, line.order_no, "코튼 팬츠", "", 2, ()),))
+                              for i, line in enumerate(lines)])
+        ledger.attach_tracking([("cj", f"61234{d}{i:05}", f"P-{d}{i}", "cj.xlsx") for i in range(n)])
+    kept = _pages(ledger)[0]
+    with ledger.transaction():
+        ledger.mark_invoiced(ledger.lines_to_invoice(), day, 1, f"쿠팡_송장업로드_{day}_1차.xlsx")
+    assert ledger.db.execute("SELECT COUNT(*) FROM export_rows").fetchone() == (0,)
+    return kept
+
+
+def _pages(ledger: Ledger) -> tuple[int, int]:
+    """(pages in the file, of them free)."""
+    return tuple(ledger.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
+
+
+def test_the_pages_an_upload_frees_go_back_to_the_disk_after_the_run(tmp_path):
+    """Export rows are deleted once their upload is written (a peak day's are some 10 MB): the file shrinks by them
+    when the run ends, instead of keeping them as free pages until the next day's orders fill them again."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    kept = _invoiced_day(ledger, 300)
+    pages, free = _pages(ledger)
+    assert free == 0 and pages < kept / 3, (kept, pages)
+    ledger.db.close()                                   # the last connection checkpoints the WAL into the file
+    assert (tmp_path / "l.sqlite").stat().st_size == pages * 4096
+
+
+def test_an_older_ledger_keeps_its_free_pages_until_compact_switches_it_over(tmp_path):
+    """A ledger made before auto_vacuum cannot switch without a rewrite: its free pages wait (and are reused) until
+    the daily purge's compact() rewrites the file, which turns the release on for good."""
+    old_ledger(tmp_path / "old.sqlite", 4).close()
+    ledger = Ledger(tmp_path / "old.sqlite")
+    assert ledger.db.execute("PRAGMA auto_vacuum").fetchone() == (0,)
+    _invoiced_day(ledger, 100)
+    assert _pages(ledger)[1] > 0
+    ledger.compact()
+    assert ledger.db.execute("PRAGMA auto_vacuum").fetchone() == (2,) and _pages(ledger)[1] == 0
+    kept = _invoiced_day(ledger, 300, "2026-11-24")
+    assert _pages(ledger)[1] == 0 and _pages(ledger)[0] < kept / 2, (kept, _pages(ledger))
