@@ -17,8 +17,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chulgo.archive import _char_budget, _move, display_name
+
+if TYPE_CHECKING:
+    from chulgo.identify import Formats
 
 PARTIAL_DOWNLOADS = frozenset({".crdownload", ".part", ".partial", ".download", ".tmp", ".opdownload"})
 SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
@@ -98,17 +102,15 @@ def pick_up(watch: Sequence[Path], inbox: Path, recognises: Callable[[Path, byte
     return result
 
 
-def template_recogniser(channels: Iterable[object], couriers: Iterable[object],
-                        passwords: Mapping[str, str] | None = None,
-                        from_env: Iterable[str] = (), keep: dict[str, list] | None = None) -> Callable[[Path, bytes], bool]:
+def template_recogniser(formats: Formats, passwords: Mapping[str, str] | None = None, from_env: Iterable[str] = (),
+                        keep: dict[str, list] | None = None) -> Callable[[Path, bytes], bool]:
     """A ``recognises`` for :func:`pick_up` that asks the templates, the way inbox files are identified:
-    a file is recognised when one of its tables is claimed by a channel (``identify``) or a courier
-    (``identify_tracking``). Unreadable files (a wrong password, not a table) are not recognised.
+    a file is recognised when one of its tables is an order export or a tracking result of ``formats``.
+    Unreadable files (a wrong password, not a table) are not recognised.
     Sheets are streamed: only their first rows become text. ``keep``: the tables of each recognised file go
     there by the sha256 of its bytes, so identifying it in inbox/ need not decrypt and parse it again."""
     from chulgo.files import read_tables   # heavy readers: only when a pick-up runs
 
-    channels, couriers = list(channels), list(couriers)
     passwords = dict(passwords or {})
     from_env = set(from_env)
 
@@ -117,13 +119,11 @@ def template_recogniser(channels: Iterable[object], couriers: Iterable[object],
             tables = read_tables(path.with_name(display_name(path)), passwords, data, from_env=from_env, stream=True)
         except Exception:   # noqa: BLE001 - InputFileError and anything a broken file can raise: leave it
             return False
-        for table in tables:
-            if any(ch.identify(table) >= 0 for ch in channels) or \
-                    any(co.identify_tracking(table) >= 0 for co in couriers):
-                if keep is not None:
-                    keep[hashlib.sha256(data).hexdigest()] = tables
-                return True
-        return False
+        if not formats.recognises(tables):
+            return False
+        if keep is not None:
+            keep[hashlib.sha256(data).hexdigest()] = tables
+        return True
 
     return recognises
 

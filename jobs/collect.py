@@ -8,15 +8,16 @@ from chulgo.ledger import CollectReport, order_time_key
 from chulgo.model import OrderLine, Problem
 from chulgo.progress import shown
 from jobs.channel_api import confirm_orders, pull_orders, store_orders
-from jobs.context import Context, InboxFile
+from chulgo.identify import InputFile
+from jobs.context import Context
 from jobs.waiting import sort_open_lines, update_unmapped
 
 
 def collect(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
-    files = ctx.inbox_files()
+    files = ctx.inbox.files()
     for f in files:                           # a courier result waits for the tracking step (in `daily`, after ship):
-        f.release("tracking")                 # its parsed cells need not stay meanwhile; tracking parses it again
+        f.release(tracking=True)              # its parsed cells need not stay meanwhile; tracking parses it again
     book = ctx.mapping()
     pulled = pull_orders(ctx)           # channel APIs: the calls happen before the ledger is locked for writing
     done_files = []
@@ -24,16 +25,14 @@ def collect(ctx: Context) -> None:
         run_id = ledger.start_run("collect")
         ctx.report_unusable(files)
         for f in shown(files, "주문 파일 읽는 중"):
-            if f.error or not f.tables:
-                continue
-            if not any(kind == "orders" for kind, _, _ in f.tables):
-                continue                      # a claim list (below) or a courier result (the tracking step)
+            if f.error or not f.orders:
+                continue                      # unusable, a claim list (below) or a courier result (the tracking step)
             if _read_orders(ctx, f, run_id):
                 done_files.append(f.path)
         for result, source in store_orders(ctx, pulled):
             _report_changes(ctx, result, source)
         for f in files:                       # claim lists after the orders they are about
-            if not f.error and any(kind == "claims" for kind, _, _ in f.tables):
+            if not f.error and f.claims:
                 if _read_claims(ctx, f, run_id):
                     done_files.append(f.path)
             f.release()                       # read (or never to be read here): its parsed cells go
@@ -44,14 +43,14 @@ def collect(ctx: Context) -> None:
     confirm_orders(ctx, book)
 
 
-def _read_orders(ctx: Context, f: InboxFile, run_id: int) -> bool:
+def _read_orders(ctx: Context, f: InputFile, run_id: int) -> bool:
     """A channel export into the ledger; True when the file is done (to archive). Its lines live only while it is
     read: the next file and the sort after them do not carry them too."""
     report, ledger = ctx.report, ctx.ledger
     if ledger.file_seen(f.sha):
         report.done.append(f"{f.name}: 이미 읽은 파일입니다 — 다시 넣지 않고 보관함으로 옮깁니다.")
         return True
-    channel, lines, problems = f.read("orders")
+    channel, lines, problems = f.read_orders()
     problems += _conflicting_keys(lines)
     lines = list({(line.channel, line.line_key): line for line in lines}.values())
     if problems:
@@ -71,13 +70,13 @@ def _read_orders(ctx: Context, f: InboxFile, run_id: int) -> bool:
     return True
 
 
-def _read_claims(ctx: Context, f: InboxFile, run_id: int) -> bool:
+def _read_claims(ctx: Context, f: InputFile, run_id: int) -> bool:
     """A channel's 반품·교환 list into the ledger; True when the file is done (to archive)."""
     report, ledger = ctx.report, ctx.ledger
     if ledger.file_seen(f.sha):
         report.done.append(f"{f.name}: 이미 읽은 반품·교환 목록입니다 — 보관함으로 옮깁니다.")
         return True
-    layout, claims, problems = f.read("claims")
+    layout, claims, problems = f.read_claims()
     if problems:
         for p in problems:
             report.problem(p)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chulgo.api import ChannelApi
-from chulgo.archive import archive_file, display_name, remove_stale_temp_files
+from chulgo.archive import archive_file, remove_stale_temp_files
 from chulgo.channels import Channel, load_channels
 from chulgo.channels.template import courier_names
 from chulgo.couriers import Courier, load_couriers
-from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES, pick_up, template_recogniser
-from chulgo.files import InputFileError, read_tables
+from chulgo.downloads import pick_up, template_recogniser
+from chulgo.identify import Formats, InputFile
+from chulgo.inbox import Inbox
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, XlsxMappingStore
-from chulgo.model import ChulgoError, Problem, RawTable
+from chulgo.model import ChulgoError, Problem
 from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 from chulgo.suppliers import SupplierTemplate, load_suppliers
@@ -70,39 +70,6 @@ class Report:
 
 
 @dataclass
-class InboxFile:
-    path: Path
-    sha: str
-    tables: list[tuple[str, object, RawTable]]    # (kind 'orders' | 'claims' | 'tracking', adapter, table)
-    error: str = ""                                 # unreadable, or claimed by two formats
-
-    @property
-    def name(self) -> str:
-        """The file's name as the seller reads it (an undecodable name never breaks a message or the ledger)."""
-        return display_name(self.path)
-
-    def read(self, kind: str) -> tuple[object, list, list[Problem]]:
-        """Every row of this file's tables of ``kind`` through their adapter: (first adapter, values, problems)."""
-        values: list = []
-        problems: list[Problem] = []
-        tables = [(adapter, table) for k, adapter, table in self.tables if k == kind]
-        for adapter, table in tables:
-            rows = (adapter.read_orders(table) if kind == "orders" else adapter.read(table) if kind == "claims"
-                    else adapter.read_tracking(table))
-            for item in rows:
-                (problems if isinstance(item, Problem) else values).append(item)
-            table.release()           # its rows are read: the parsed sheet need not stay for the rest of the run
-        return (tables[0][0] if tables else None), values, problems
-
-    def release(self, *kinds: str) -> None:
-        """Let go of the parsed cells of this file's tables of ``kinds`` (every table when none is named): a step
-        that will not read them does not keep them; reading them later parses them anew."""
-        for kind, _, table in self.tables:
-            if not kinds or kind in kinds:
-                table.release()
-
-
-@dataclass
 class Context:
     workspace: Path
     dry_run: bool = False
@@ -112,10 +79,7 @@ class Context:
     ship_now: bool = False            # `ship --now`: the cut-off does not hold today's late orders back
     api_transport: Transport | None = None   # tests and `demo --api`: base URL -> transport to a fake channel API
     sheets_client: Callable[[], Any] | None = None   # tests: a gspread.Client on a fake Sheets session
-    _scanned: dict[Path, InboxFile] = field(default_factory=dict, init=False, repr=False)
-    _reported: set[Path] = field(default_factory=set, init=False, repr=False)
-    _final_names: set[str] = field(default_factory=set, init=False, repr=False)
-    _recognised: dict[str, list[RawTable]] = field(default_factory=dict, init=False, repr=False)  # sha256 -> tables
+    _final_names: set[str] = field(default_factory=set, init=False, repr=False)   # the day's outbox names this run
 
     def __post_init__(self) -> None:
         self._started = datetime.now()     # before any now(): an injected moment never runs backwards
@@ -248,11 +212,10 @@ class Context:
         """Move files the templates recognise from [inbox] watch folders (Downloads) into inbox/ (never in a dry run)."""
         if self.dry_run or not self.settings.watch:
             return
-        passwords = {cid: self.settings.password(cid) for cid in self.channels}
-        from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
+        inbox = self.inbox
         got = pick_up(self.settings.watch, self.settings.inbox,
-                      template_recogniser(self.channels.values(), self.couriers.values(), passwords, from_env,
-                                          keep=self._recognised))
+                      template_recogniser(Formats(list(self.channels.values()), list(self.couriers.values())),
+                                          inbox.passwords, inbox.from_env, keep=inbox.picked_up))
         if got.moved:
             self.report.done.append(got.summary())
         self.report.waiting.extend(got.notes)
@@ -291,62 +254,21 @@ class Context:
 
     # -- inbox -------------------------------------------------------------------------------------------
 
-    def inbox_files(self) -> list[InboxFile]:
-        """Every file in inbox/, read and identified by content (each read once per process)."""
-        inbox = self.settings.inbox
-        inbox.mkdir(parents=True, exist_ok=True)
+    @cached_property
+    def formats(self) -> Formats:
+        """Every format an input file may be: channel exports and claim lists, courier and supplier results."""
+        return Formats(list(self.channels.values()), list(self.couriers.values()), self.suppliers)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        """inbox/ as this process reads it (each file identified once)."""
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
         from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
-        files = []
-        for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
-            if (not path.is_file() or path.name.startswith(("~$", ".")) or path.suffix.lower() in PARTIAL_DOWNLOADS
-                    or path.name.lower() in SYSTEM_FILES):
-                continue
-            if path not in self._scanned:
-                self._scanned[path] = self._identify(path, passwords, from_env)
-            files.append(self._scanned[path])
-        self._recognised.clear()          # a picked-up file that did not reach inbox/ is read again if it does
-        return files
+        return Inbox(self.settings.inbox, self.formats, passwords, from_env)
 
-    def _identify(self, path: Path, passwords: dict[str, str], from_env: set[str]) -> InboxFile:
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        shown = path.with_name(display_name(path))      # what every row, message and ledger record names
-        recognised = self._recognised.pop(sha, None)    # read already when it was picked up from Downloads
-        if recognised is not None:
-            tables = [replace(t, file=shown) for t in recognised]
-        else:
-            try:
-                tables = read_tables(shown, passwords, data, from_env=from_env, stream=True)
-            except InputFileError as e:
-                return InboxFile(path, sha, [], str(e))
-        found = []
-        for table in tables:
-            claims = [("orders", ch, hr) for ch in self.channels.values() if (hr := ch.identify(table)) >= 0]
-            claims += [("claims", layout, hr) for ch in self.channels.values() for layout in ch.claim_layouts
-                       if (hr := layout.identify(table)) >= 0]
-            claims += [("tracking", co, hr) for co in self.couriers.values() if (hr := co.identify_tracking(table)) >= 0]
-            answers = {}           # supplier templates that read answers alike are one reader, not two claims
-            for sup in self.suppliers:
-                if (hr := sup.identify_tracking(table)) >= 0:
-                    answers.setdefault(repr(sorted(sup.result.items())), ("tracking", sup, hr))
-            claims += answers.values()
-            if len(claims) > 1:
-                kinds = {"orders": "주문", "claims": "반품·교환", "tracking": "택배 결과"}
-                names = ", ".join(f"{a.name}({kinds[k]})" for k, a, _ in claims)
-                return InboxFile(path, sha, [], f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "
-                                                "templates/ 의 [identify] headers 를 더 구체적으로 고치세요.")
-            if claims:
-                kind, adapter, hr = claims[0]
-                found.append((kind, adapter, replace(table, header_row=hr)))
-        return InboxFile(path, sha, found)
-
-    def report_unusable(self, files: list[InboxFile]) -> None:
+    def report_unusable(self, files: list[InputFile]) -> None:
         """Name, once per run, each inbox file that cannot be read (exit 1) or that nobody recognises (it stays)."""
-        for f in files:
-            if f.path in self._reported or (f.tables and not f.error):
-                continue
-            self._reported.add(f.path)
+        for f in self.inbox.unusable(files):
             if f.error:
                 self.report.problem(Problem("unreadable", f.error.removeprefix(f"{f.name}: "), f.name))
             else:
@@ -361,4 +283,4 @@ class Context:
         if reason:      # open in Excel, disk full …: the ledger knows it was read; the next run moves it
             self.report.waiting.append(reason)
             return
-        self._scanned.pop(path, None)
+        self.inbox.forget(path)

@@ -102,7 +102,7 @@ def status(ctx: Context) -> None:
     waiting[0].append("발송기한")
     late = {i for i, row in enumerate(waiting) if i and row[-1] and row[-1] <= ctx.day}
     problem_count = len(problems) - 1
-    left = [f.name for f in ctx.inbox_files()]
+    left = [f.name for f in ctx.inbox.files()]
     todos = _todos(ctx, open_lines, deadlines, problem_count, len(claims) - 1, len(returns) - 1, len(unmatched) - 1,
                    recent, left, len(alerts), late_orders)
     channels, couriers = _by_channel(ctx, open_lines), _by_courier(ctx, recent)

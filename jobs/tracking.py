@@ -9,7 +9,8 @@ from chulgo.model import Problem, TrackingResult
 from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
 from chulgo.suppliers import SupplierTemplate
-from jobs.context import Context, InboxFile
+from chulgo.identify import InputFile
+from jobs.context import Context
 
 
 FALLBACK_DAYS = 14      # results without our id are matched against parcels printed this recently
@@ -17,11 +18,11 @@ FALLBACK_DAYS = 14      # results without our id are matched against parcels pri
 
 def tracking(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
-    inbox = ctx.inbox_files()
+    inbox = ctx.inbox.files()
     ctx.report_unusable(inbox)
     for f in inbox:                           # orders or claims waiting for collect: not read here, not kept parsed
-        f.release("orders", "claims")
-    files = [f for f in inbox if any(kind == "tracking" for kind, _, _ in f.tables)]
+        f.release(orders=True, claims=True)
+    files = [f for f in inbox if f.tracking]
     done_files = []
     slip: dict[str, list[str]] = {}          # parcel id -> tracking numbers attached in this run
     with ledger.transaction():
@@ -37,14 +38,14 @@ def tracking(ctx: Context) -> None:
         ctx.archive(path)
 
 
-def _read_results(ctx: Context, f: InboxFile, run_id: int, slip: dict[str, list[str]]) -> bool:
+def _read_results(ctx: Context, f: InputFile, run_id: int, slip: dict[str, list[str]]) -> bool:
     """One result file (a courier's or a supplier's answer) attached; True when the file is done (to archive). Its
     rows live only while it is read: the packing slip is written without them."""
     report, ledger = ctx.report, ctx.ledger
     if ledger.file_seen(f.sha):
         report.done.append(f"{f.name}: 이미 읽은 택배 결과 파일입니다 — 보관함으로 옮깁니다.")
         return True
-    courier, results, problems = f.read("tracking")
+    courier, results, problems = f.read_tracking()
     if not results and not problems and isinstance(courier, SupplierTemplate):
         report.waiting.append(f"{f.name}: 공급사 답장에 송장번호가 아직 하나도 없습니다. 송장번호를 채운 답장을 "
                               "받아 넣으세요. 파일은 inbox에 둡니다.")

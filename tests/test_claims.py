@@ -191,15 +191,16 @@ def test_the_esm_return_and_exchange_lists_are_recognised_by_content(tmp_path):
                              samples.ESM_RETURN_HEADERS)
     samples.write_claim_list(ws / "inbox" / "b.xlsx", [{"주문번호": "4000000002", "교환사유": "상품 파손",
                                                         "교환상태": "교환요청"}], samples.ESM_EXCHANGE_HEADERS)
-    files = {f.name: f for f in Context(ws).inbox_files()}
-    kinds = {name: [(k, a.name) for k, a, _ in f.tables] for name, f in files.items() if name in ("a.xlsx", "b.xlsx")}
-    assert kinds == {"a.xlsx": [("claims", "G마켓/옥션 반품관리")], "b.xlsx": [("claims", "G마켓/옥션 교환관리")]}
-    _, claims, problems = files["a.xlsx"].read("claims")
+    files = {f.name: f for f in Context(ws).inbox.files()}
+    kinds = {name: ([a.name for a, _ in f.claims], f.orders, f.tracking) for name, f in files.items()
+             if name in ("a.xlsx", "b.xlsx")}
+    assert kinds == {"a.xlsx": (["G마켓/옥션 반품관리"], [], []), "b.xlsx": (["G마켓/옥션 교환관리"], [], [])}
+    _, claims, problems = files["a.xlsx"].read_claims()
     assert not problems
     assert [(c.line_key, c.kind, c.payer, c.fee) for c in claims] == [("4000000001", "return", "buyer", 5000)]
-    _, claims, _ = files["b.xlsx"].read("claims")
+    _, claims, _ = files["b.xlsx"].read_claims()
     assert [(c.line_key, c.kind, c.payer) for c in claims] == [("4000000002", "exchange", "seller")]
-    assert all(k != "claims" for name, f in files.items() if name not in ("a.xlsx", "b.xlsx") for k, _, _ in f.tables)
+    assert all(not f.claims for name, f in files.items() if name not in ("a.xlsx", "b.xlsx"))
 
 
 def exchange_list(ws: Path, name: str, rows: list[dict]) -> Path:

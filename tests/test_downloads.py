@@ -12,6 +12,7 @@ import pytest
 
 from chulgo import archive, downloads
 from chulgo.downloads import pick_up, template_recogniser
+from chulgo.identify import Formats
 
 from tests.conftest import make_workspace
 
@@ -207,13 +208,13 @@ def test_real_channel_and_courier_files_are_recognised_by_the_templates(tmp_path
     _file(dl, "메모.txt", "내일 할 일".encode("utf-8"))
     ctx = Context(ws)
     settings = ctx.settings
-    recognises = template_recogniser(ctx.channels.values(), ctx.couriers.values(),
+    recognises = template_recogniser(Formats(list(ctx.channels.values()), list(ctx.couriers.values())),
                                      {cid: settings.password(cid) for cid in ctx.channels})
     result = pick_up([dl], settings.inbox, recognises, now=NOW)
     assert sorted(dst.name for _, dst in result.moved) == names
     assert sorted(p.name for p in dl.iterdir()) == ["견적서.csv", "메모.txt"]
-    files = ctx.inbox_files()
-    assert len(files) == len(names) and all(f.tables and not f.error for f in files)
+    files = ctx.inbox.files()
+    assert len(files) == len(names) and all(f.recognised and not f.error for f in files)
     assert result.summary().startswith(f"다운로드 폴더에서 {len(names)}개를 가져왔습니다: ")
 
 
@@ -235,15 +236,17 @@ def test_a_file_picked_up_from_downloads_is_read_as_if_it_had_been_put_in_inbox(
 
     ctx = Context(ws)
     ctx.pick_up_downloads()
-    assert len(ctx._recognised) == len(names)          # what identify takes instead of reading the files again
-    files = ctx.inbox_files()
+    assert len(ctx.inbox.picked_up) == len(names)      # what identify takes instead of reading the files again
+    files = ctx.inbox.files()
+    assert not ctx.inbox.picked_up
     assert sorted(f.name for f in files) == sorted([*names, smartstore.replace(".xlsx", " (2).xlsx")])
-    by_hand = {f.name: f for f in Context(ws).inbox_files()}
+    by_hand = {f.name: f for f in Context(ws).inbox.files()}
     for f in files:
         g = by_hand[f.name]
         assert (f.sha, f.error) == (g.sha, g.error)
-        assert [(k, a.id, t.file, t.sheet, t.header_row, t.rows) for k, a, t in f.tables] == \
-            [(k, a.id, t.file, t.sheet, t.header_row, t.rows) for k, a, t in g.tables]
-        for kind in {k for k, _, _ in f.tables}:
-            assert repr(f.read(kind)[1:]) == repr(g.read(kind)[1:])
-    assert any(line.source.endswith(" (2).xlsx") for f in files for line in f.read("orders")[1])
+        for kind in ("orders", "claims", "tracking"):
+            assert [(a.name, t.file, t.sheet, t.header_row, t.rows) for a, t in getattr(f, kind)] == \
+                [(a.name, t.file, t.sheet, t.header_row, t.rows) for a, t in getattr(g, kind)]
+        assert repr(f.read_orders()[1:]) == repr(g.read_orders()[1:])
+        assert repr(f.read_tracking()[1:]) == repr(g.read_tracking()[1:])
+    assert any(line.source.endswith(" (2).xlsx") for f in files for line in f.read_orders()[1])

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from chulgo.channels.esm import EsmChannel
 from chulgo.channels.template import TemplateChannel, courier_names
+from chulgo.claims import ClaimLayout
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem, RawTable
 from chulgo.template import load_toml, template_files
 
@@ -22,6 +23,7 @@ class Channel(Protocol):
     id: str
     name: str
     gift_days: int | None          # gifts wait this many days for an address before the channel cancels them
+    claim_layouts: list[ClaimLayout]   # its 반품·교환 lists ([[claims]])
 
     def identify(self, table: RawTable) -> int:
         """The header row index if this table is this channel's export, else -1. Never raises."""
