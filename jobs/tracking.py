@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from chulgo.matching import NO_FIT, Candidates, fallback_match, recipient_mismatch
-from chulgo.model import Problem, TrackingResult
+from chulgo.attach import attach_results
+from chulgo.identify import InputFile
 from chulgo.picking import write_packing_slip
 from chulgo.progress import shown
 from chulgo.suppliers import SupplierTemplate
-from chulgo.identify import InputFile
 from jobs.context import Context
-
-
-FALLBACK_DAYS = 14      # results without our id are matched against parcels printed this recently
 
 
 def tracking(ctx: Context) -> None:
@@ -56,10 +50,11 @@ def _read_results(ctx: Context, f: InputFile, run_id: int, slip: dict[str, list[
         report.waiting.append(f"{f.name}: 운송장번호가 하나도 없습니다. 택배사 결과 파일이 아니라 송장요청 "
                               "파일 같습니다 — 출력 후 택배사에서 받은 파일을 넣으세요. 파일은 inbox에 둡니다.")
         return False
-    attachments, again, unmatched = _attach(ctx, results)
-    attached = len(attachments)
-    for _, number, sid, _ in attachments:
-        slip.setdefault(sid, []).append(number)
+    outcome = attach_results(ledger, results, ctx.today)
+    for p in outcome.problems:
+        report.problem(p)
+    for a in outcome.attachments:
+        slip.setdefault(a.shipment_id, []).append(a.tracking_no)
     if problems:
         # Good rows are attached (attaching is idempotent); the file stays so the rest is not lost.
         for p in problems:
@@ -70,9 +65,9 @@ def _read_results(ctx: Context, f: InputFile, run_id: int, slip: dict[str, list[
     else:
         ledger.record_file(f.sha, f.name, "tracking", courier.id, len(results), run_id)
         done = True
-    report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {attached}"
-                       + (f", 이미 붙어 있음 {again}" if again else "")
-                       + (f", 맞추지 못함 {unmatched}" if unmatched else ""))
+    report.done.append(f"{f.name}: {courier.name} 운송장 {len(results)}건 — 새로 붙임 {len(outcome.attachments)}"
+                       + (f", 이미 붙어 있음 {outcome.again}" if outcome.again else "")
+                       + (f", 맞추지 못함 {outcome.unmatched}" if outcome.unmatched else ""))
     return done
 
 
@@ -84,67 +79,3 @@ def _packing_slip(ctx: Context, run_id: int, slip: dict[str, list[str]]) -> None
     path = write_packing_slip(ctx.staging_for(run_id, "slip") / f"포장확인_{ctx.stamp}_{run_id}.xlsx", shipments, slip,
                               f"{ctx.day} 운송장 {sum(map(len, slip.values()))}건", names)
     ctx.stage_outputs(run_id, [path])
-
-
-def _attach(ctx: Context, results: list[TrackingResult]) -> tuple[list[tuple[str, str, str, str]], int, int]:
-    """Attach each result to its parcel: by our id, else by the one look-alike parcel; report the rest.
-
-    A number already attached is never matched again. Without our id, a row goes to the one untracked look-alike
-    parcel; only a parcel matched earlier in the same file (its other boxes) may take a second number.
-    """
-    ledger = ctx.ledger
-    attached = again = unmatched = 0
-    refs = [r.shipment_ref for r in results if r.shipment_ref]
-    states = ledger.shipment_states(refs)
-    printed = ledger.parcel_recipients([ref for ref in refs if ref in states])
-    owners: dict[tuple[str, str], str] = {}
-    for courier in {r.courier for r in results}:
-        numbers = [r.tracking_no for r in results if r.courier == courier]
-        owners |= {(courier, no): sid for no, sid in ledger.tracking_owners(courier, numbers).items()}
-    candidates: dict[str, Candidates] = {}   # untracked parcels as this run found them, per pool
-    matched_here: set[str] = set()
-    attachments: list[tuple[str, str, str, str]] = []
-    since = (ctx.today - timedelta(days=FALLBACK_DAYS)).isoformat()
-    for r in results:
-        where = f"{r.source} {r.source_row}행"
-        owner = owners.get((r.courier, r.tracking_no))
-        if owner is not None and (not r.shipment_ref or r.shipment_ref == owner or r.shipment_ref not in states):
-            again += 1                       # an old row listed again (courier lists cover date ranges)
-            continue
-        if owner is not None:
-            ctx.report.problem(Problem("tracking_reused", f"운송장 {r.tracking_no}은(는) 이미 송장 {owner}에 붙어 있어 "
-                                       f"{r.shipment_ref}에는 붙이지 않습니다. 택배사 파일을 확인하세요.", where))
-            unmatched += 1
-            continue
-        sid, why = r.shipment_ref, ""
-        if sid in states and states[sid] is not None:
-            sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 재발행으로 무효가 된 송장입니다 — 새 송장을 쓰세요"
-        elif sid in states and (mismatch := recipient_mismatch(r, printed[sid])):
-            # Our id, someone else's parcel: another shop's file on the same courier account. Never attached.
-            sid, why = "", f"고객주문번호 {r.shipment_ref}은(는) 우리 송장 번호지만 {mismatch} — 다른 작업 폴더(다른 가게)의 " \
-                           "결과 파일이 아닌지 확인하세요"
-        elif not sid or sid not in states:
-            # The courier dropped our id (or the column holds something else): match on the recipient instead,
-            # among that courier's parcels (a supplier's answer: among the parcels sent to suppliers).
-            pool = r.courier if r.parcels_of is None else r.parcels_of
-            if pool not in candidates:
-                candidates[pool] = Candidates(ledger.untracked_shipments(pool, since))
-            parcels = candidates[pool].near(r.name)        # every parcel the row can fit is among these
-            match, why = fallback_match(r, [p for p in parcels if p.shipment_id not in matched_here])
-            if match is None and why == NO_FIT:
-                match, why = fallback_match(r, [p for p in parcels if p.shipment_id in matched_here])
-            sid = match.shipment_id if match is not None else ""
-            if match is None and r.shipment_ref:
-                why = f"고객주문번호 {r.shipment_ref}은(는) 우리 송장이 아니고, {why}"
-        if not sid:
-            ledger.record_unmatched(r.courier, r.tracking_no, r.name, r.phone, r.address, r.source, r.source_row, why)
-            ctx.report.problem(Problem("unmatched_tracking", f"운송장 {r.tracking_no} ({r.name}): {why}. 현황.xlsx "
-                                       "'미매칭 운송장'에 남겨 둡니다.", where))
-            unmatched += 1
-            continue
-        matched_here.add(sid)
-        owners[(r.courier, r.tracking_no)] = sid
-        attachments.append((r.courier, r.tracking_no, sid, r.source))
-        attached += 1
-    ledger.attach_tracking(attachments)
-    return attachments, again, unmatched
