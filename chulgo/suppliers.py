@@ -16,7 +16,8 @@ from pathlib import Path
 from chulgo.couriers.template import tracking_number_problem
 from chulgo.deadlines import add_business_days, deadline, next_business_day
 from chulgo.files import find_header_row, normalise_header
-from chulgo.model import ChulgoError, Item, ParcelLine, Problem, RawTable, Recipient, Shipment, TrackingResult
+from chulgo.mapping import MappingBook
+from chulgo.model import ChulgoError, Item, OrderLine, ParcelLine, Problem, RawTable, Recipient, Shipment, TrackingResult
 from chulgo.normalise import digits, repair_phone
 from chulgo.settings import Seller, SupplierSettings
 from chulgo.sheets import Sheet, write_workbook
@@ -28,6 +29,8 @@ MIN_HISTORY = 5                   # a supplier with fewer decided orders is not 
 RESULT_FIELDS = ("tracking_no", "shipment_ref", "courier", "name", "phone", "address")
 MIXED = None
 
+Ready = tuple[OrderLine, list[Item]]     # a line ready to ship, with the SKUs it sends
+
 
 def supplier_of(items: Sequence[Item], suppliers: dict[str, str]) -> str | None:
     """Who ships these items: '' our own stock, a supplier's name, or None (MIXED) when they come from several
@@ -35,6 +38,23 @@ def supplier_of(items: Sequence[Item], suppliers: dict[str, str]) -> str | None:
     who = {suppliers.get(it.sku, "").strip() for it in items}
     who = {"" if s in OWN_STOCK else s for s in who}
     return who.pop() if len(who) == 1 else MIXED
+
+
+def supplier_map(book: MappingBook) -> dict[str, str]:
+    """SKU -> the supplier who ships it, as the 상품 sheet's 공급사 says now (our own stock left out)."""
+    return {sku: p.supplier.strip() for sku, p in book.products.items() if p.supplier.strip() not in OWN_STOCK}
+
+
+def split_by_supplier(ready: list[Ready], book: MappingBook) -> tuple[list[Ready], dict[str, list[Ready]]]:
+    """(lines we ship ourselves, {supplier: lines it ships}). A channel bundle with both becomes two parcels
+    (분리배송); a line whose set mixes suppliers never gets here (it waits, see readiness.sort_open_lines)."""
+    suppliers = supplier_map(book)
+    own: list[Ready] = []
+    theirs: dict[str, list[Ready]] = {}
+    for line, items in ready:
+        who = supplier_of(items, suppliers)
+        (own if not who else theirs.setdefault(who, [])).append((line, items))
+    return own, theirs
 
 
 class SupplierTemplate:

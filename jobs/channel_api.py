@@ -14,9 +14,9 @@ from chulgo.api import ApiError, ChannelApi, Dispatch, Fetched, LineRef, kst
 from chulgo.ledger import CollectReport, order_time_key
 from chulgo.mapping import MappingBook
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem
-from chulgo.suppliers import MIXED, Trust, supplier_of
+from chulgo.suppliers import supplier_map, MIXED, Trust, supplier_of
 from jobs.context import Context
-from jobs.suppliers import supplier_map, trust_now
+from jobs.suppliers import trust_now
 
 MAX_TRIES = 5                    # a push the channel never answers goes to the Excel upload after this many tries
 UNEXPECTED = (KeyError, ValueError, TypeError, AttributeError)     # a channel answer not shaped as documented

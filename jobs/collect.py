@@ -10,7 +10,7 @@ from chulgo.progress import shown
 from jobs.channel_api import confirm_orders, pull_orders, store_orders
 from chulgo.identify import InputFile
 from jobs.context import Context
-from jobs.waiting import sort_open_lines, update_unmapped
+from jobs.waiting import sorted_lines, update_unmapped
 
 
 def collect(ctx: Context) -> None:
@@ -36,7 +36,7 @@ def collect(ctx: Context) -> None:
                 if _read_claims(ctx, f, run_id):
                     done_files.append(f.path)
             f.release()                       # read (or never to be read here): its parsed cells go
-        update_unmapped(ctx, book, sort_open_lines(ctx, book))
+        update_unmapped(ctx, book, sorted_lines(ctx, book))
         ledger.finish_run(run_id, "; ".join(report.done))
     for path in done_files:
         ctx.archive(path)

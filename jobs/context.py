@@ -20,6 +20,7 @@ from chulgo.inbox import Inbox
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, XlsxMappingStore
 from chulgo.model import ChulgoError, Problem
+from chulgo.readiness import ShipRules
 from chulgo.outputs import publish, recover, stage, staging_dir
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 from chulgo.suppliers import SupplierTemplate, load_suppliers
@@ -138,6 +139,12 @@ class Context:
         """{courier id: the code the channel's API takes} from templates/courier-names.toml (`<channel>_api`)."""
         return {cid: names[f"{channel}_api"] for cid, names in courier_names(self.workspace).items()
                 if names.get(f"{channel}_api")}
+
+    def ship_rules(self) -> ShipRules:
+        """What decides whether a line ships now (chulgo/readiness.py), as of this moment of the run."""
+        s = self.settings
+        return ShipRules(self.channels, self.today, self.now(), s.cutoff, self.days_off, s.min_age_minutes,
+                         s.partial_bundles, self.ship_now, s.gift_days)
 
     @property
     def days_off(self) -> frozenset[str]:

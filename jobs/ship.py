@@ -11,8 +11,9 @@ from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_day_total, write_picking_list
 from chulgo.progress import shown
 from jobs.context import Context
-from jobs.suppliers import order_batch, split_by_supplier, trust_now
-from jobs.waiting import record_stock_counts, sort_open_lines, update_unmapped
+from chulgo.suppliers import split_by_supplier
+from jobs.suppliers import order_batch, trust_now
+from jobs.waiting import record_stock_counts, sorted_lines, update_unmapped
 
 _BATCH_NAME = re.compile(r"^\s*(?:(\d{4})-?(\d{2})-?(\d{2})\s*[_\s-]\s*)?(\d+)\s*차?\s*$")
 
@@ -35,7 +36,7 @@ def ship(ctx: Context, courier_id: str | None = None, reprint: str | None = None
             record_stock_counts(ctx, book)     # a count typed since is the shelf before the void puts goods back
             only = _void_batch(ctx, reissued)
             courier_id = courier_id or reissued.courier
-        open_lines = sort_open_lines(ctx, book, first=only)
+        open_lines = sorted_lines(ctx, book, first=only)
         update_unmapped(ctx, book, open_lines)
         ready: list[tuple[OrderLine, list[Item]]] = open_lines.ready
         del open_lines                 # reported: from here on the ready lines live only in the batches below

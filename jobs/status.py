@@ -16,7 +16,8 @@ from chulgo.stock import soldout_listings, stock_rows, stock_sheet, write_soldou
 from chulgo.states import BATCHED, HELD, NEW, STATE_NAMES, TRACKED
 from jobs.context import Context
 from jobs.suppliers import late_parcels, recent_parcels, report_late, supplier_sheets, trust_now
-from jobs.waiting import gift_deadline, order_age, report_waiting, sort_open_lines
+from chulgo.readiness import gift_deadline, order_age
+from jobs.waiting import report_waiting, sorted_lines
 
 
 
@@ -30,7 +31,7 @@ def _age(stamp: str, now: datetime) -> str:
 def status(ctx: Context) -> None:
     report, ledger = ctx.report, ctx.ledger
     book = ctx.mapping()
-    open_lines = sort_open_lines(ctx, book)
+    open_lines = sorted_lines(ctx, book)
     counts = ledger.count_by_state()
     summary: list[list[str | int]] = [["단계", "줄 수"]]
     summary += [[STATE_NAMES.get(s, s), n] for s, n in sorted(counts.items(), key=lambda kv: list(STATE_NAMES).index(kv[0])
@@ -52,9 +53,10 @@ def status(ctx: Context) -> None:
                + [(f"마감 후 수집 — {d:%m-%d} 출고", l) for l, d in open_lines.next_day]
                + [("재고 부족: " + ", ".join(f"{sku} {n}개" for sku, n in m.items()), l) for l, m in open_lines.short]
                + [("공급사 섞인 세트", l) for l in open_lines.mixed])
+    rules = ctx.ship_rules()
     for reason, l in reasons:
         age = order_age(l, ctx.today)
-        left = gift_deadline(ctx, l)[0] if reason == "배송지 대기" else None
+        left = gift_deadline(rules, l)[0] if reason == "배송지 대기" else None
         waiting.append([reason, ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.option_text,
                         l.quantity, l.recipient.name, l.ordered_at, "" if age is None else f"{age}일",
                         "" if left is None else (f"D-{left}" if left >= 0 else f"{-left}일 지남")])
@@ -221,7 +223,8 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
         todos.append(Todo(f"반품·업로드 후 취소 {returns}줄 — 회수·환불 확인", "현황.xlsx '반품' 시트"))
     if unmatched:
         todos.append(Todo(f"맞추지 못한 운송장 {unmatched}건 — 어느 송장인지 확인", "현황.xlsx '미매칭 운송장' 시트"))
-    soon = [l for l in open_lines.waiting_address if (gift_deadline(ctx, l)[0] or 99) <= 2]
+    rules = ctx.ship_rules()
+    soon = [l for l in open_lines.waiting_address if (gift_deadline(rules, l)[0] or 99) <= 2]
     if soon:
         todos.append(Todo(f"선물 주소 대기 중 자동취소가 가까운 주문 {len(soon)}줄 — 받는 분께 안내", "현황.xlsx '대기' 시트", True))
     if left:

@@ -6,34 +6,12 @@ import re
 from datetime import date, timedelta
 
 from chulgo.deadlines import add_business_days
-from chulgo.mapping import MappingBook
-from chulgo.model import Item, OrderLine
 from chulgo.parcels import group_parcels, make_shipments
 from chulgo.sheets import STATUS_STYLES, Sheet
-from chulgo.suppliers import OWN_STOCK, SUPPLIER_PARCELS, SupplierParcel, Trust, due_day, supplier_of, supplier_trust, template_for
+from chulgo.suppliers import SUPPLIER_PARCELS, Ready, SupplierParcel, Trust, due_day, supplier_trust, template_for
 from jobs.context import Context
 
 HISTORY_DAYS = 180          # trust looks at the supplier's orders of this many days (its last [suppliers] window)
-
-Ready = tuple[OrderLine, list[Item]]
-
-
-def supplier_map(book: MappingBook) -> dict[str, str]:
-    """SKU -> the supplier who ships it, as the 상품 sheet's 공급사 says now (our own stock left out)."""
-    return {sku: p.supplier.strip() for sku, p in book.products.items() if p.supplier.strip() not in OWN_STOCK}
-
-
-def split_by_supplier(ready: list[Ready], book: MappingBook) -> tuple[list[Ready], dict[str, list[Ready]]]:
-    """(lines we ship ourselves, {supplier: lines it ships}). A channel bundle with both becomes two parcels
-    (분리배송); a line whose set mixes suppliers never gets here (it waits, see waiting.sort_open_lines)."""
-    suppliers = supplier_map(book)
-    own: list[Ready] = []
-    theirs: dict[str, list[Ready]] = {}
-    for line, items in ready:
-        who = supplier_of(items, suppliers)
-        (own if not who else theirs.setdefault(who, [])).append((line, items))
-    return own, theirs
-
 
 def recent_parcels(ctx: Context) -> list[SupplierParcel]:
     """The parcels sent to suppliers in the last HISTORY_DAYS: what trust and the late warnings are read from."""
