@@ -4,7 +4,8 @@ named once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 
 from chulgo.downloads import PARTIAL_DOWNLOADS, SYSTEM_FILES
@@ -13,14 +14,19 @@ from chulgo.model import RawTable
 
 
 class Inbox:
-    def __init__(self, folder: Path, formats: Formats, passwords: Mapping[str, str], from_env: Iterable[str]) -> None:
+    def __init__(self, folder: Path, formats: Callable[[], Formats], passwords: Mapping[str, str],
+                 from_env: Iterable[str]) -> None:
         self.folder = folder
-        self.formats = formats
+        self._formats = formats         # loaded when a file is to be identified: an empty inbox loads no template
         self.passwords = dict(passwords)
         self.from_env = set(from_env)
         self.picked_up: dict[str, list[RawTable]] = {}   # sha256 -> tables read when a pick-up recognised the file
         self._files: dict[Path, InputFile] = {}
         self._named: set[Path] = set()
+
+    @cached_property
+    def formats(self) -> Formats:
+        return self._formats()
 
     def files(self) -> list[InputFile]:
         """Every file in the folder, oldest first, identified by content (each read once)."""

@@ -271,7 +271,7 @@ class Context:
         """inbox/ as this process reads it (each file identified once)."""
         passwords = {cid: self.settings.password(cid) for cid in self.channels}
         from_env = {cid for cid in self.channels if self.settings.password_source(cid) == "env"}
-        return Inbox(self.settings.inbox, self.formats, passwords, from_env)
+        return Inbox(self.settings.inbox, lambda: self.formats, passwords, from_env)
 
     def report_unusable(self, files: list[InputFile]) -> None:
         """Name, once per run, each inbox file that cannot be read (exit 1) or that nobody recognises (it stays)."""
