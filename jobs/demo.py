@@ -8,7 +8,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chulgo import courier_samples, samples
+from chulgo import samples
+from chulgo.samples import couriers as courier_samples
 from chulgo.files import read_tables
 from chulgo.model import ChulgoError
 from chulgo.settings import DEFAULT_SETTINGS

@@ -13,7 +13,7 @@ import keyring
 import pytest
 
 from chulgo import samples, secrets
-from chulgo.courier_samples import write_supplier_answer
+from chulgo.samples.couriers import write_supplier_answer
 from chulgo.api import KST
 from chulgo.api.accounts import cafe24_secret_name, coupang_secret_name, naver_secret_name
 from chulgo.api.cafe24 import refresh_token_name

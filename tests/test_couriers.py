@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from chulgo import courier_samples
+from chulgo.samples import couriers as courier_samples
 from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.files import read_tables

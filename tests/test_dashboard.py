@@ -125,7 +125,7 @@ def test_today_prints_one_page_wide(cli, ws, tmp_path):
 
 
 def test_two_couriers_get_a_day_total_and_tracking_brings_a_packing_slip(cli, tmp_path, day):
-    from chulgo import courier_samples
+    from chulgo.samples import couriers as courier_samples
     from chulgo.settings import DEFAULT_SETTINGS
     from tests.conftest import as_dicts, sheet_rows
     settings = DEFAULT_SETTINGS.replace('[shipping]', '[channels.coupang]\ncourier = "lotte"\n\n[shipping]')

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from chulgo import samples
-from chulgo.courier_samples import write_supplier_answer
+from chulgo.samples.couriers import write_supplier_answer
 from chulgo.ledger import Ledger
 from chulgo.settings import DEFAULT_SETTINGS, SupplierSettings
 from chulgo.suppliers import MIN_HISTORY, SupplierParcel, due_day, supplier_trust
