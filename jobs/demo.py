@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from chulgo import samples
-from chulgo.samples import couriers as courier_samples
 from chulgo.files import read_tables
 from chulgo.model import ChulgoError
 from chulgo.settings import DEFAULT_SETTINGS
@@ -104,15 +103,13 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
     # Play the couriers: results come back re-sorted, CJ phones as numbers and one row without our id.
     for waybill in waybills:
         result = inbox / f"결과_{waybill.name}"
-        if waybill.name.startswith("CJ"):
-            first_id = _first_parcel_id(waybill)
-            samples.write_courier_result(waybill, result, seed=seed, drop_order_ref={first_id} if first_id else set())
-        else:
-            courier_id = next(cid for cid, c in ctx.couriers.items() if waybill.name.startswith(c.waybill["file"]))
-            courier_samples.write_result(courier_id, waybill, result, seed=seed)
+        courier_id = next(cid for cid, c in ctx.couriers.items() if waybill.name.startswith(c.waybill["file"]))
+        first_id = _first_parcel_id(waybill) if courier_id == "cj" else ""
+        samples.write_courier_result(waybill, result, courier_id=courier_id, seed=seed,
+                                     drop_order_ref={first_id} if first_id else set())
         print(f"\n(택배사 역할: {result.name} 을(를) inbox에 넣었습니다)")
     for n, order_sheet in enumerate(order_sheets, start=1):   # play the suppliers: the 발주서 back with numbers
-        answer = courier_samples.write_supplier_answer(order_sheet, inbox / f"답장_{order_sheet.name}", seed=seed + n)
+        answer = samples.write_supplier_answer(order_sheet, inbox / f"답장_{order_sheet.name}", seed=seed + n)
         print(f"(공급사 역할: {answer.name} — 택배사·송장번호를 채운 발주서를 inbox에 넣었습니다)")
     tracking(ctx)
     _step("3. 운송장번호 붙이기 (uv run run.py tracking)", ctx)
@@ -136,7 +133,7 @@ def _one_return(ctx: Context, inbox: Path) -> bool:
         return False
     path = samples.write_claim_list(inbox / f"반품관리_{ctx.stamp}.xlsx", [{
         "주문번호": uploaded[0], "반품사유": "구매의사 취소(단순변심)", "반품수거택배사명": "CJ대한통운",
-        "반품송장번호": courier_samples.tracking_numbers("cj", 1, seed=99)[0], "반품배송비지불주체": "구매자",
+        "반품송장번호": samples.tracking_numbers("cj", 1, seed=99)[0], "반품배송비지불주체": "구매자",
         "반품배송비금액": "6000"}], samples.ESM_RETURN_HEADERS)
     print(f"\n(G마켓 역할: 반품 요청 목록 {path.name} 을(를) inbox에 넣었습니다)")
     return True

@@ -80,6 +80,13 @@ def outputs(ws: Path, prefix: str) -> list[Path]:
     return sorted(p for p in (ws / "outbox").rglob(f"{prefix}*.xlsx") if "_dryrun" not in p.parts)
 
 
+def one_number_each(truth: dict[str, list[str]]) -> dict[str, str]:
+    """The courier simulator's ``{parcel id: [tracking numbers]}`` as ``{parcel id: tracking number}``, for a result
+    where every parcel came back as one box."""
+    assert all(len(numbers) == 1 for numbers in truth.values()), "a parcel came back in several boxes"
+    return {sid: number for sid, (number,) in truth.items()}
+
+
 def ledger_rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
     db = sqlite3.connect(ws / "data" / "chulgo.sqlite")
     try:

@@ -18,6 +18,7 @@ from chulgo.couriers import load_couriers
 from chulgo.files import read_tables
 from chulgo.model import InvoiceLine, OrderLine, RawTable
 from chulgo.settings import Seller
+from tests.conftest import one_number_each
 
 GOLDEN = Path(__file__).parent / "golden"
 SELLER = Seller("하루상점", "02-1234-5678", "06236", "서울특별시 강남구 테헤란로 123")
@@ -152,7 +153,7 @@ def test_waybill_request_matches_the_golden_file_and_reads_back(fixtures, tmp_pa
     header = read(path)[0].rows[0]
     assert len(header) == 21 and header[13] == "고객주문번호" and header[12] == "운송장번호"
 
-    assigned = samples.write_courier_result(path, tmp_path / "result.xlsx", shuffle=True, numeric_phones=True)
+    assigned = one_number_each(samples.write_courier_result(path, tmp_path / "result.xlsx", shuffle=True))
     table = read(tmp_path / "result.xlsx")[0]
     table = dataclasses.replace(table, header_row=cj.identify_tracking(table))
     results = list(cj.read_tracking(table))

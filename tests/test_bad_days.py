@@ -14,7 +14,7 @@ import xlsxwriter
 from chulgo import samples
 from chulgo.ledger import Ledger
 from chulgo.settings import DEFAULT_SETTINGS
-from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, make_workspace, one_number_each, outputs, sheet_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,7 +152,8 @@ def test_tracking_without_our_id_falls_back_only_when_exactly_one_parcel_fits(cl
     twins = [r["고객주문번호"] for r in rows if r["받는분성명"] == first["수령인"]]
     single = next(r["고객주문번호"] for r in rows if r["받는분성명"] != first["수령인"])
     assert len(twins) == 2
-    assigned = samples.write_courier_result(waybill, ws / "inbox" / "result.xlsx", drop_order_ref={*twins, single})
+    assigned = one_number_each(samples.write_courier_result(waybill, ws / "inbox" / "result.xlsx",
+                                                            drop_order_ref={*twins, single}))
     code, out = cli(ws, "tracking")
     attached = dict(ledger_rows(ws, "SELECT shipment_id, tracking_no FROM tracking"))
     assert attached[single] == assigned[single], "a unique name+phone+address match is attached"

@@ -13,7 +13,6 @@ import keyring
 import pytest
 
 from chulgo import samples, secrets
-from chulgo.samples.couriers import write_supplier_answer
 from chulgo.api import KST
 from chulgo.api.accounts import cafe24_secret_name, coupang_secret_name, naver_secret_name
 from chulgo.api.cafe24 import refresh_token_name
@@ -88,7 +87,7 @@ class ApiShop:
         for waybill in [p for p in ctx.report.outputs if p.name.startswith("CJ")]:
             samples.write_courier_result(waybill, self.ws / "inbox" / f"결과_{waybill.name}", seed=3)
         for n, order_sheet in enumerate(p for p in ctx.report.outputs if p.name.startswith("발주서_")):
-            write_supplier_answer(order_sheet, self.ws / "inbox" / f"답장_{order_sheet.name}", seed=n + 1)
+            samples.write_supplier_answer(order_sheet, self.ws / "inbox" / f"답장_{order_sheet.name}", seed=n + 1)
         ctx = self.ctx()
         tracking(ctx)
         return ctx

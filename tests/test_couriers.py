@@ -1,5 +1,5 @@
 """Every courier, every layout: the waybill request is the reference's layout (golden files), and the
-courier's result file — mangled the way that courier really mangles it (chulgo.courier_samples) — is claimed
+courier's result file — mangled the way that courier really mangles it (chulgo/samples/couriers.py) — is claimed
 by that courier only and gives every parcel its tracking number back: by our parcel id where the layout
 carries it, else by name + phone digits + address, and never by a guess.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from chulgo.samples import couriers as courier_samples
+from chulgo import samples
 from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.files import read_tables
@@ -100,7 +100,8 @@ def write_request(cid: str, layout: str, parcels: list[Shipment], out: Path, ste
 
 
 def simulate(cid: str, request: Path, result: Path, parcels: list[Shipment], **kw) -> dict[str, list[str]]:
-    return courier_samples.write_result(cid, request, result, shipment_ids=[s.shipment_id for s in parcels], **kw)
+    return samples.write_courier_result(request, result, courier_id=cid,
+                                        shipment_ids=[s.shipment_id for s in parcels], **kw)
 
 
 def read_results(cid: str, path: Path) -> list[TrackingResult]:
@@ -342,8 +343,8 @@ def test_a_whole_day_with_each_courier_puts_every_number_on_its_parcel(cli, tmp_
     # A parcel split into two boxes comes back by our id only: without it the second box has no parcel left
     # to fit (see test_logen_split_parcel_without_our_id_loses_its_second_box).
     split = {ids[1]: 2} if ID_COLUMN[key] is not None else {}
-    truth = courier_samples.write_result(cid, request, ws / "inbox" / "result.xlsx", seed=9, split_boxes=split,
-                                         shipment_ids=ids)
+    truth = samples.write_courier_result(request, ws / "inbox" / "result.xlsx", courier_id=cid, seed=9,
+                                         split_boxes=split, shipment_ids=ids)
     code, out = cli(ws, "tracking")
     assert code == 0, out
     assert "맞추지 못함" not in out, out
@@ -361,8 +362,8 @@ def test_logen_split_parcel_without_our_id_gets_both_boxes(cli, tmp_path, day):
     from tests.conftest import ledger_rows
 
     ws, request, ids = _day_with(cli, tmp_path, day, "logen", "")
-    truth = courier_samples.write_result("logen", request, ws / "inbox" / "result.xlsx", split_boxes={ids[1]: 2},
-                                         shipment_ids=ids)
+    truth = samples.write_courier_result(request, ws / "inbox" / "result.xlsx", courier_id="logen",
+                                         split_boxes={ids[1]: 2}, shipment_ids=ids)
     _, out = cli(ws, "tracking")
     attached = dict(ledger_rows(ws, "SELECT tracking_no, shipment_id FROM tracking WHERE courier = 'logen'"))
     assert attached == by_number(truth), out

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from chulgo import samples
-from tests.conftest import as_dicts, ledger_rows, make_workspace, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, make_workspace, one_number_each, sheet_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("CHULGO_CRASH_KILLS", "8"))
@@ -89,7 +89,8 @@ class Day:
             if key in getattr(self, "_answered", set()):
                 continue
             target = self.ws / "inbox" / f"result_{key}"
-            self.results |= samples.write_courier_result(waybill, target, seed=len(self.results) + n + 1)
+            numbers = samples.write_courier_result(waybill, target, seed=len(self.results) + n + 1)
+            self.results |= one_number_each(numbers)
             self.inputs[_digest(target)] = target.name
             self._answered = getattr(self, "_answered", set()) | {key}
 

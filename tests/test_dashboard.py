@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from chulgo import samples
-from tests.conftest import ledger_rows, make_workspace, outputs
+from tests.conftest import ledger_rows, make_workspace, one_number_each, outputs
 
 
 def _dashboard(ws):
@@ -125,7 +125,6 @@ def test_today_prints_one_page_wide(cli, ws, tmp_path):
 
 
 def test_two_couriers_get_a_day_total_and_tracking_brings_a_packing_slip(cli, tmp_path, day):
-    from chulgo.samples import couriers as courier_samples
     from chulgo.settings import DEFAULT_SETTINGS
     from tests.conftest import as_dicts, sheet_rows
     settings = DEFAULT_SETTINGS.replace('[shipping]', '[channels.coupang]\ncourier = "lotte"\n\n[shipping]')
@@ -141,8 +140,9 @@ def test_two_couriers_get_a_day_total_and_tracking_brings_a_packing_slip(cli, tm
     total = {r["SKU"]: int(r["수량"]) for r in as_dicts(sheet_rows(outputs(ws, "피킹합계")[0]), header_row=2)}
     assert total == per_list, "the day total is both batches' lists added up, each SKU once"
 
-    numbers = samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    courier_samples.write_result("lotte", outputs(ws, "롯데택배_송장요청")[0], ws / "inbox" / "lotte.xlsx")
+    numbers = one_number_each(samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0],
+                                                           ws / "inbox" / "cj.xlsx"))
+    samples.write_courier_result(outputs(ws, "롯데택배_송장요청")[0], ws / "inbox" / "lotte.xlsx", courier_id="lotte")
     cli(ws, "tracking")
     slip = sheet_rows(outputs(ws, "포장확인")[0])
     listed = {cell.split()[-1] for row in slip for cell in row if cell.startswith("운송장 ")}

@@ -21,6 +21,7 @@ from chulgo.samples import (
     write_day,
     write_smartstore_export,
 )
+from tests.conftest import one_number_each
 
 
 def _rows(path: Path) -> list[list]:
@@ -143,7 +144,7 @@ def test_courier_result_fills_tracking_numbers_and_loses_phone_zeros(tmp_path):
     wb.close()
 
     result = tmp_path / "result.xlsx"
-    numbers = write_courier_result(request, result, seed=3, drop_order_ref={"P00002"})
+    numbers = one_number_each(write_courier_result(request, result, seed=3, drop_order_ref={"P00002"}))
     assert set(numbers) == {"P00000", "P00001", "P00002", "P00003"}
     assert len(set(numbers.values())) == 4
 

@@ -11,7 +11,7 @@ import pytest
 from chulgo import samples
 from chulgo.ledger import SCHEMA_VERSION, Ledger
 from chulgo.settings import DEFAULT_SETTINGS
-from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
+from tests.conftest import as_dicts, ledger_rows, make_workspace, one_number_each, outputs, sheet_rows
 
 
 def _waybill_rows(ws) -> list[dict[str, str]]:
@@ -124,7 +124,7 @@ def test_masked_names_and_phones_in_our_own_result_still_attach(cli, ws):
     cli(ws, "ship")
     waybill = outputs(ws, "CJ대한통운_송장요청")[0]
     result = ws / "inbox" / "cj.xlsx"
-    assigned = samples.write_courier_result(waybill, result)
+    assigned = one_number_each(samples.write_courier_result(waybill, result))
     rows = sheet_rows(result)
     header = rows[0]
     name_col, phone_col = header.index("받는분성명"), header.index("받는분전화번호")

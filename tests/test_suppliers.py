@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 
 from chulgo import samples
-from chulgo.samples.couriers import write_supplier_answer
 from chulgo.ledger import Ledger
 from chulgo.settings import DEFAULT_SETTINGS, SupplierSettings
 from chulgo.suppliers import MIN_HISTORY, SupplierParcel, due_day, supplier_trust
@@ -69,7 +68,7 @@ def test_the_suppliers_answer_puts_its_courier_and_number_on_the_right_line_of_t
     ws, skus, theirs = supplier_workspace(tmp_path, cli)
     cli(ws, "ship")
     order_sheet = outputs(ws, "발주서_")[0]
-    write_supplier_answer(order_sheet, ws / "inbox" / "누리상사_송장.xlsx", courier="롯데택배", courier_id="lotte")
+    samples.write_supplier_answer(order_sheet, ws / "inbox" / "누리상사_송장.xlsx", courier="롯데택배", courier_id="lotte")
     code, out = cli(ws, "tracking")
     assert code == 0, out
     answered = {r["발주번호"]: r["송장번호"] for r in as_dicts(sheet_rows(ws / "archive" / date.today().isoformat()
@@ -110,7 +109,7 @@ def test_a_bundle_of_our_stock_and_a_suppliers_item_goes_as_two_parcels_and_coup
 
     for waybill in outputs(ws, "CJ대한통운_송장요청"):
         samples.write_courier_result(waybill, ws / "inbox" / f"결과_{waybill.name}")
-    write_supplier_answer(outputs(ws, "발주서_")[0], ws / "inbox" / "답장.xlsx")
+    samples.write_supplier_answer(outputs(ws, "발주서_")[0], ws / "inbox" / "답장.xlsx")
     cli(ws, "tracking")
     code, out = cli(ws, "invoice")
     assert code == 0, out
@@ -143,7 +142,7 @@ def test_a_late_supplier_is_flagged_before_the_deadline_and_loudly_after_it(cli,
     trust = {r["공급사"]: r for r in as_dicts(sheet_rows(outputs(ws, "현황")[-1], "공급사"))}
     assert trust[SUPPLIER]["기한 지남(답장 없음)"] == str(len(order_ids))
 
-    write_supplier_answer(outputs(ws, "발주서_")[0], ws / "inbox" / "답장.xlsx")
+    samples.write_supplier_answer(outputs(ws, "발주서_")[0], ws / "inbox" / "답장.xlsx")
     cli(ws, "tracking")
     code, out = cli(ws, "status")
     assert f"공급사 {SUPPLIER}" not in out
@@ -209,7 +208,7 @@ def test_an_answer_with_an_unknown_courier_names_the_row_and_a_blank_number_just
     order_sheet = outputs(ws, "발주서_")[0]
     ids = list(dict.fromkeys(r["발주번호"] for r in as_dicts(sheet_rows(order_sheet))))
     assert len(ids) >= 2
-    answer = write_supplier_answer(order_sheet, ws / "inbox" / "답장.xlsx", skip={ids[0]})
+    answer = samples.write_supplier_answer(order_sheet, ws / "inbox" / "답장.xlsx", skip={ids[0]})
     wb = openpyxl.load_workbook(answer)
     sheet = wb.active
     header = [c.value for c in sheet[1]]
@@ -228,7 +227,7 @@ def test_an_answer_without_our_id_is_matched_by_recipient_among_the_parcels_sent
     ws, skus, theirs = supplier_workspace(tmp_path, cli)
     cli(ws, "ship")
     order_sheet = outputs(ws, "발주서_")[0]
-    answer = write_supplier_answer(order_sheet, ws / "inbox" / "답장.xlsx")
+    answer = samples.write_supplier_answer(order_sheet, ws / "inbox" / "답장.xlsx")
     wb = openpyxl.load_workbook(answer)
     sheet = wb.active
     ids = {sheet.cell(r, 1).value: sheet.cell(r, [c.value for c in sheet[1]].index("송장번호") + 1).value

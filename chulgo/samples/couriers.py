@@ -1,4 +1,5 @@
-"""Made-up courier RESULT files for our waybill requests, shaped like each courier's real list.
+"""The one courier simulator: made-up RESULT files for our waybill requests, shaped like each courier's real list
+(``run.py demo``, the tests and the benchmarks all play the courier with ``write_courier_result``).
 
 What each courier gives back after printing (shared/reference/channel-formats.md §0, §5, §6, §9 quirk 10):
 
@@ -13,8 +14,12 @@ What each courier gives back after printing (shared/reference/channel-formats.md
              수하인전화 with digits masked by `*` (`010-12**-5678`), 수하인주소1; 주문번호 only when the request
              had one (the old A타입) [uncertain]. The 15-column form carries no id at all.
 
-Tracking numbers are invented: unique, of the lengths §6 allows for the courier (cycling through them), with
-a mod-7 check digit as CJ, 롯데 and 로젠 use. Output is deterministic for a given seed.
+Tracking numbers are invented: unique, of the lengths §6 allows for the courier (cycling through them; CJ's
+current 12 digits only), with a mod-7 check digit as CJ, 롯데 and 로젠 use. Each seed starts its numbers somewhere
+else in the courier's range, so the results of many days (benchmarks, one ledger) do not share numbers.
+Output is deterministic for a given seed.
+
+The same module plays the supplier: ``write_supplier_answer`` fills 택배사 and 송장번호 into our 발주서.
 """
 
 from __future__ import annotations
@@ -29,13 +34,14 @@ import xlsxwriter
 from chulgo.files import normalise_header, read_tables
 from chulgo.normalise import address_key, digits
 
-__all__ = ["COURIERS", "mask_phone", "tracking_numbers", "write_result", "write_supplier_answer"]
+__all__ = ["COURIERS", "mask_phone", "tracking_numbers", "write_courier_result", "write_supplier_answer"]
 
 COURIERS = ("cj", "lotte", "hanjin", "epost", "logen")
 
-# (allowed lengths, leading digit) per courier — reference §6.
+# (lengths, leading digit) per courier — reference §6. CJ's older 10-digit numbers are left out: CJ prints
+# 12 digits today, and the other couriers' 10-digit numbers exercise the short form.
 _NUMBERING: dict[str, tuple[tuple[int, ...], str]] = {
-    "cj": ((12, 10), "6"),
+    "cj": ((12,), "6"),
     "lotte": ((12, 10, 13), "2"),
     "hanjin": ((12, 10), "3"),
     "epost": ((13,), "6"),
@@ -58,7 +64,8 @@ def tracking_numbers(courier_id: str, count: int, seed: int = 1) -> list[str]:
     """``count`` unique made-up tracking numbers of the lengths the courier uses."""
     lengths, lead = _NUMBERING[courier_id]
     rng = random.Random(f"{courier_id}:{seed}")
-    base = rng.randrange(1_000_000, 5_000_000)
+    room = 10 ** (min(lengths) - 2)          # the digits between the leading digit and the check digit
+    base = rng.randrange(room // 100, room // 2)
     step = rng.randrange(1, 4)
     out = []
     for i in range(count):
@@ -132,18 +139,19 @@ def _write(path: Path, sheet: str, rows: Sequence[Sequence[str | int]]) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def write_result(
-    courier_id: str,
+def write_courier_result(
     request_path: str | Path,
     result_path: str | Path,
     *,
+    courier_id: str = "cj",
     seed: int = 1,
     shuffle: bool = True,
     drop_order_ref: Iterable[str] = frozenset(),
     split_boxes: Mapping[str, int] | None = None,
     shipment_ids: Sequence[str] | None = None,
 ) -> dict[str, list[str]]:
-    """Simulate ``courier_id``'s result file for one of our waybill request files.
+    """Play the courier ``courier_id`` (default ``cj``, the default workspace's courier): write its result file
+    for one of our waybill request files, mangled the way that courier mangles it (see the module docstring).
 
     ``drop_order_ref``: parcel ids whose echoed id cell is left blank (the courier dropped it).
     ``split_boxes``: ``{parcel id: n}`` — that parcel comes back as n rows with n tracking numbers.
@@ -151,7 +159,7 @@ def write_result(
     needed when the layout carries no id (로젠's 15-column form). Without it such rows are keyed ``#<Excel row>``.
     ``shuffle``: rows in the courier's own order (한진: sorted by region; others: shuffled).
 
-    Returns ``{parcel id: [tracking numbers]}`` — the truth the matching must recover.
+    Returns ``{parcel id: [tracking numbers]}`` (one number per box) — the truth the matching must recover.
     """
     if courier_id not in COURIERS:
         raise ValueError(f"택배사 {courier_id!r} 의 결과 파일은 만들 수 없습니다: {', '.join(COURIERS)}")

@@ -2,7 +2,7 @@
 
 Everything here is invented: people are syllable combinations, phone numbers are random, addresses are
 real-looking street names with random numbers. The files follow the layouts described in
-shared/reference/channel-formats.md (Smartstore §1.1, Coupang §2.1, Cafe24 §3.1, CJ §5.1) and the mapping
+shared/reference/channel-formats.md (Smartstore §1.1, Coupang §2.1, Cafe24 §3.1) and the mapping
 workbook of SPEC.md, so the whole tool can be exercised end to end: ``run.py demo``, the test suite and the
 benchmarks (up to ~100,000 lines) all use this module.
 
@@ -37,7 +37,6 @@ __all__ = [
     "generate_day",
     "write_cafe24_export",
     "write_coupang_export",
-    "write_courier_result",
     "write_day",
     "write_mapping_workbook",
     "write_smartstore_export",
@@ -288,103 +287,6 @@ def write_mapping_workbook(
         _write_rows(ws, headers, rows, 1, _MAPPING_NUMERIC)
     wb.close()
     return _save(path, buf.getvalue())
-
-
-def _cj_number(body: int) -> str:
-    """A 12-digit CJ-style tracking number: 11 digits plus a mod-7 check digit."""
-    return f"{body:011d}{body % 7}"
-
-
-def write_courier_result(
-    request_path: str | Path,
-    result_path: str | Path,
-    *,
-    seed: int = 1,
-    shuffle: bool = True,
-    numeric_phones: bool = True,
-    drop_order_ref: Iterable[str] = frozenset(),
-    numeric_tracking: bool = False,
-) -> dict[str, str]:
-    """Simulate the CJ대한통운 result file for one of our waybill request files.
-
-    Reads the request (first sheet, header row 1), writes the same columns by position with
-    ``운송장번호`` filled (a unique, made-up 12-digit number starting with 6), rows shuffled when
-    ``shuffle`` (couriers sort by region), phone columns (headers containing ``전화``) stored as numbers
-    when ``numeric_phones`` (so the leading 0 is lost, like the real file), and the ``고객주문번호`` cell
-    left blank for ids in ``drop_order_ref``. ``numeric_tracking`` stores the tracking numbers as numbers
-    instead of text. Returns ``{고객주문번호: 운송장번호}`` for every row with an id.
-    """
-    import python_calamine
-
-    sheet = python_calamine.CalamineWorkbook.from_path(str(request_path)).get_sheet_by_index(0)
-    table = sheet.to_python(skip_empty_area=False)
-    if not table:
-        raise ValueError(f"{request_path}: 빈 파일입니다")
-    header = [("" if h is None else str(h)).strip() for h in table[0]]
-    width = max(len(r) for r in table)
-    header += [""] * (width - len(header))
-    if "운송장번호" not in header:
-        raise ValueError(f"{request_path}: '운송장번호' 열이 없습니다")
-    tracking_col = header.index("운송장번호")
-    ref_col = header.index("고객주문번호") if "고객주문번호" in header else None
-    phone_cols = {i for i, h in enumerate(header) if "전화" in h}
-    drop = set(drop_order_ref)
-
-    body = [list(r) + [""] * (width - len(r)) for r in table[1:]]
-    body = [r for r in body if any(v not in ("", None) for v in r)]
-
-    rng = random.Random(seed)
-    start = rng.randrange(60_000_000_000, 69_000_000_000)
-    step = rng.randrange(1, 4)
-    result: dict[str, str] = {}
-    for i, r in enumerate(body):
-        number = _cj_number(start + i * step)
-        r[tracking_col] = number
-        if ref_col is not None:
-            ref = _cell_text(r[ref_col])
-            if ref:
-                result[ref] = number
-                if ref in drop:
-                    r[ref_col] = ""
-    if shuffle:
-        rng.shuffle(body)
-
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, _WORKBOOK_OPTIONS)
-    ws = wb.add_worksheet("Sheet1")
-    for c, h in enumerate(table[0]):
-        if h not in ("", None):
-            ws.write_string(0, c, str(h))
-    for ri, r in enumerate(body, start=1):
-        for c, v in enumerate(r):
-            if v is None or v == "":
-                continue
-            if c == tracking_col:
-                if numeric_tracking:
-                    ws.write_number(ri, c, int(v))
-                else:
-                    ws.write_string(ri, c, v)
-            elif c in phone_cols and numeric_phones:
-                digits = "".join(ch for ch in _cell_text(v) if ch.isdigit())
-                if digits:
-                    ws.write_number(ri, c, int(digits))
-                else:
-                    ws.write_string(ri, c, _cell_text(v))
-            elif _is_number(v):
-                ws.write_number(ri, c, v)
-            else:
-                ws.write_string(ri, c, _cell_text(v))
-    wb.close()
-    _save(result_path, buf.getvalue())
-    return result
-
-
-def _cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
 
 
 # --------------------------------------------------------------------------------------------------
