@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from chulgo import samples
-from chulgo.samples import orders
 from chulgo.mapping import load_mapping, option_key
 from chulgo.model import OrderLine, Recipient
+from chulgo.samples.catalogue import FAMILIES, option_text, pick_products
 
 ALIASES = {"smartstore": "smartstore", "스마트스토어": "smartstore", "coupang": "coupang"}
 
@@ -126,19 +126,19 @@ def test_suggestions_over_a_whole_catalogue_are_right_or_absent():
     import random
 
     from chulgo.mapping import MappingBook, Product
-    catalogue = orders._catalogue(random.Random(3), 400)
-    family = {code: name for code, name, _, _ in orders._FAMILIES}
+    catalogue = pick_products(random.Random(3), 400)
+    family = {code: name for code, name, _, _ in FAMILIES}
     products = {p["SKU"]: Product(p["SKU"], p["상품명"], "", "", "", "", "") for p in catalogue}
     book = MappingBook(Path("m.xlsx"), products=products)
     for p in catalogue:
         base = family[p["_family"]]
         for style in ("smartstore", "alt", "cafe24", "coupang"):
             for name in (base, f"[무료배송] {base} 기획전", f"하루상점 {base} (시즌)"):
-                opt = orders._option_text(p["_combo"], style)
+                opt = option_text(p["_combo"], style)
                 assert book.suggest(line(product_name=name, option_text=opt)) == p["SKU"], (name, opt)
     for p in catalogue[::4]:
         without = MappingBook(Path("m.xlsx"), products={k: v for k, v in products.items() if k != p["SKU"]})
-        opt = orders._option_text(p["_combo"], "coupang")
+        opt = option_text(p["_combo"], "coupang")
         assert without.suggest(line(product_name=family[p["_family"]], option_text=opt)) == "", (p["SKU"], opt)
 
 
