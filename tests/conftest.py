@@ -1,8 +1,12 @@
-"""Shared fixtures: a workspace with a generated day of made-up orders, and a way to run commands in it."""
+"""Shared fixtures: a workspace with a generated day of made-up orders, a way to run commands in it, one made-up
+file of every channel format read the way chulgo reads it, and the golden-file helpers."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -10,8 +14,14 @@ import pytest
 
 import run
 from chulgo import samples
+from chulgo.channels import load_channels
+from chulgo.couriers import load_couriers
 from chulgo.files import read_tables
-from chulgo.settings import DEFAULT_SETTINGS
+from chulgo.identify import Formats, InputFile, identify_tables
+from chulgo.model import InvoiceLine, OrderLine, Shipment
+from chulgo.samples.fixtures import PASSWORDS as FIXTURE_PASSWORDS
+from chulgo.samples.fixtures import write_channel_fixtures
+from chulgo.settings import DEFAULT_SETTINGS, Seller
 
 
 @pytest.fixture
@@ -85,6 +95,103 @@ def one_number_each(truth: dict[str, list[str]]) -> dict[str, str]:
     where every parcel came back as one box."""
     assert all(len(numbers) == 1 for numbers in truth.values()), "a parcel came back in several boxes"
     return {sid: number for sid, (number,) in truth.items()}
+
+
+# -- one made-up file of every format, and reading it as chulgo does ---------------------------------------------
+
+SELLER = Seller("하루상점", "02-1234-5678", "06236", "서울특별시 강남구 테헤란로 123")
+PRINTED = date(2026, 11, 22)            # the day the fixture parcels were printed
+
+
+@dataclass(frozen=True)
+class Exports:
+    files: dict[str, Path]      # fixture name (chulgo.samples.fixtures.CHANNEL_FIXTURES) -> export
+    mapping: Path               # the mapping workbook that maps every listing in them
+
+
+@pytest.fixture(scope="session")
+def exports(tmp_path_factory) -> Exports:
+    """One export of every channel format (generated, fixed seeds), and their mapping workbook."""
+    made, mapping = write_channel_fixtures(tmp_path_factory.mktemp("exports"))
+    return Exports({f.name: f.path for f in made}, mapping)
+
+
+@pytest.fixture(scope="session")
+def parcels(exports) -> tuple[list[OrderLine], list[Shipment]]:
+    """The made-up day's 스마트스토어, 쿠팡 and 카페24 lines that ship, merged per recipient into CJ parcels printed on
+    2026-11-22: (lines, parcels)."""
+    from chulgo.mapping import load_mapping
+    from chulgo.parcels import group_parcels, make_shipments
+
+    names = ("smartstore", "coupang", "cafe24")
+    book = load_mapping(exports.mapping, {c: c for c in names})
+    ready = [(l, book.items_for(l)) for name in names for l in lines_of(exports.files[name])
+             if book.items_for(l) is not None and not l.status_class]
+    return [l for l, _ in ready], make_shipments(group_parcels(ready, "all"), PRINTED, 1, "cj", code="S")
+
+
+def identified(path: Path, formats: Formats | None = None) -> InputFile:
+    """The file identified the way inbox files are (the repo's templates unless ``formats``)."""
+    formats = formats or Formats(list(load_channels(None).values()), list(load_couriers(None).values()))
+    return identify_tables(path, "", read_tables(path, FIXTURE_PASSWORDS), formats)
+
+
+def lines_of(path: Path, formats: Formats | None = None) -> list[OrderLine]:
+    """The order lines of an export as collect reads them; a row the channel cannot read fails the test."""
+    _, lines, problems = identified(path, formats).read_orders()
+    assert not problems, [p.text() for p in problems]
+    return lines
+
+
+def claimed(path: Path) -> set[str]:
+    """Which formats claim some table of the file, as 'orders:<channel>', 'claims:<list>', 'tracking:<courier>'
+    (without the two-claims refusal, so a clash shows as two entries)."""
+    formats = Formats(list(load_channels(None).values()), list(load_couriers(None).values()))
+    out: set[str] = set()
+    for table in read_tables(path, FIXTURE_PASSWORDS):
+        orders, claims, tracking = formats.claimants(table)
+        out |= {f"orders:{c.id}" for c, _ in orders} | {f"claims:{c.name}" for c, _ in claims}
+        out |= {f"tracking:{c.id}" for c, _ in tracking}
+    return out
+
+
+# -- golden files (tests/golden/; a workspace template's own next to it) ---------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(path: Path, text: str) -> None:
+    """``text`` is what the golden file at ``path`` holds. CHULGO_REGEN_GOLDEN=1 writes it instead (on purpose only:
+    read the diff before committing)."""
+    if os.environ.get("CHULGO_REGEN_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"golden file {path} missing: run with CHULGO_REGEN_GOLDEN=1 once"
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs from the golden file"
+
+
+def dump_lines(lines: list[OrderLine]) -> str:
+    """Order lines as the golden files keep them: one tab-separated row per line, every field read."""
+    rows = []
+    for l in lines:
+        r = l.recipient
+        rows.append("\t".join([l.line_key, l.order_no, l.bundle_key, l.product_code, l.option_code, l.product_name,
+                               l.option_text, str(l.quantity), r.name, r.phone, r.phone2, r.zip, r.address, r.message,
+                               l.status, l.status_class, l.ordered_at, str(l.source_row)]))
+    return "\n".join(rows) + "\n"
+
+
+def dump_workbook(path: Path, passwords: dict[str, str] | None = None) -> str:
+    """Every sheet of a workbook, cell text by cell text, as the golden files keep them."""
+    return "".join(f"## {t.sheet}\n" + "".join("\t".join(r) + "\n" for r in t.rows)
+                   for t in read_tables(path, passwords or {}))
+
+
+def invoiced(lines: list[OrderLine]) -> list[InvoiceLine]:
+    """The lines with deterministic made-up CJ tracking numbers; the third line's parcel came back as two boxes."""
+    return [InvoiceLine(l.channel, l.line_key, l.order_no, "cj",
+                        (f"6{i:011d}",) + ((f"7{i:011d}",) if i == 2 else ()), l.layout, l.raw, split=i == 2)
+            for i, l in enumerate(lines)]
 
 
 def ledger_rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:

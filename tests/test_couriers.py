@@ -1,16 +1,13 @@
-"""Every courier, every layout: the waybill request is the reference's layout (golden files), and the
-courier's result file — mangled the way that courier really mangles it (chulgo/samples/couriers.py) — is claimed
-by that courier only and gives every parcel its tracking number back: by our parcel id where the layout
-carries it, else by name + phone digits + address, and never by a guess.
-
-Golden files: tests/golden/<courier>[.<layout>].waybill.tsv. Regenerate on purpose only:
-    CHULGO_REGEN_GOLDEN=1 uv run pytest tests/test_couriers.py
+"""Every courier, every layout, beyond the template contract (tests/test_contracts.py: golden requests, results
+claimed by their courier only): the request is the reference's layout, and the courier's result file — mangled
+the way that courier really mangles it (chulgo/samples/couriers.py) — gives every parcel its tracking number back
+through the real attach rules (chulgo/attach.py): by our parcel id where the layout carries it, else by name +
+phone digits + address, a split parcel's boxes all to it, and never a guess.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -20,12 +17,12 @@ from chulgo import samples
 from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.files import read_tables
+from chulgo.attach import attach_results
+from chulgo.ledger import Ledger
 from chulgo.matching import fallback_match
-from chulgo.model import Problem, Shipment, TrackingResult
+from chulgo.model import OrderLine, Problem, RawTable, Shipment, TrackingResult
 from chulgo.normalise import address_key, digits
-from tests.test_adapters import SELLER, _dump_workbook, _golden, _lines, claims, fixtures, read  # noqa: F401
-
-CHANNELS = ("smartstore", "coupang", "cafe24")
+from tests.conftest import PRINTED, SELLER, claimed
 
 # The request headers as the reference lists them, by position ("" = a blank header cell).
 REFERENCE_HEADERS: dict[tuple[str, str], list[str]] = {
@@ -82,16 +79,14 @@ def courier(cid: str, layout: str = ""):
     return load_couriers(None, {cid: layout} if layout else None)[cid]
 
 
-@pytest.fixture(scope="module")
-def shipments(fixtures) -> list[Shipment]:  # noqa: F811 (the fixture imported above)
-    """The parcels of test_adapters' waybill test: one made-up day, all channels, merged per recipient."""
-    from chulgo.mapping import load_mapping
-    from chulgo.parcels import group_parcels, make_shipments
+@pytest.fixture
+def shipments(parcels) -> list[Shipment]:
+    """The made-up day's parcels (tests/conftest.py parcels): all channels, merged per recipient."""
+    return parcels[1]
 
-    book = load_mapping(fixtures["mapping"], {c: c for c in CHANNELS})
-    ready = [(l, book.items_for(l)) for name in CHANNELS for l in _lines(fixtures[name])
-             if book.items_for(l) is not None and not l.status_class]
-    return make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj", code="S")
+
+def read(path: Path) -> list[RawTable]:
+    return read_tables(path, {})
 
 
 def write_request(cid: str, layout: str, parcels: list[Shipment], out: Path, stem: str = "req") -> Path:
@@ -108,8 +103,8 @@ def read_results(cid: str, path: Path) -> list[TrackingResult]:
     """The result file as chulgo reads it: every sheet claimed by this courier and nothing else."""
     co = courier(cid)
     found: list[TrackingResult] = []
+    assert claimed(path) == {f"tracking:{cid}"}, f"{path.name} claimed by {claimed(path)}"
     for table in read(path):
-        assert claims(table) == {f"tracking:{cid}"}, f"{path.name} [{table.sheet}] claimed by {claims(table)}"
         items = list(co.read_tracking(dataclasses.replace(table, header_row=co.identify_tracking(table))))
         problems = [x.text() for x in items if isinstance(x, Problem)]
         assert not problems, problems
@@ -117,24 +112,21 @@ def read_results(cid: str, path: Path) -> list[TrackingResult]:
     return found
 
 
-def match(results: list[TrackingResult], parcels: list[Shipment]) -> tuple[dict[str, str], dict[str, str]]:
-    """({tracking no: parcel id} as chulgo attaches them — our id first, else the fallback —, {tracking no: why
-    not} for the rows it refuses). Every parcel of the request stays a candidate, so both boxes of a split parcel
-    can find it."""
-    ours = {s.shipment_id for s in parcels}
-    matched: dict[str, str] = {}
-    refused: dict[str, str] = {}
-    for r in results:
-        if r.shipment_ref:
-            assert r.shipment_ref in ours, f"{r.tracking_no}: {r.shipment_ref} is not one of our parcels"
-            matched[r.tracking_no] = r.shipment_ref
-            continue
-        found, why = fallback_match(r, parcels)
-        if found is None:
-            refused[r.tracking_no] = why
-        else:
-            matched[r.tracking_no] = found.shipment_id
-    return matched, refused
+def match(results: list[TrackingResult], parcels: list[Shipment], folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """({tracking no: parcel id} as chulgo attaches them, {tracking no: why not} for the rows it refuses): the real
+    attach rules (chulgo/attach.py) on a ledger holding these parcels, printed and untracked."""
+    ledger = Ledger(folder / "match.sqlite")
+    lines = [OrderLine(pl.channel, pl.line_key, pl.order_no, pl.order_no, "", "", pl.product_name, pl.option_text,
+                       pl.quantity, s.recipient, "", "", "") for s in parcels for pl in s.lines]
+    courier = results[0].courier                     # the parcels went with the courier whose result this is
+    with ledger.transaction():
+        ledger.upsert_lines(lines)
+        batch = ledger.new_batch(PRINTED.isoformat(), courier).batch_id
+        ledger.add_shipments([dataclasses.replace(s, batch_id=batch, courier=courier) for s in parcels])
+        outcome = attach_results(ledger, results, PRINTED)
+    refused = {p.message.split()[1]: p.message for p in outcome.problems}
+    assert len(refused) == outcome.unmatched, [p.message for p in outcome.problems]
+    return {a.tracking_no: a.shipment_id for a in outcome.attachments}, refused
 
 
 def by_number(truth: dict[str, list[str]]) -> dict[str, str]:
@@ -144,10 +136,9 @@ def by_number(truth: dict[str, list[str]]) -> dict[str, str]:
 # -- the request ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("key", LAYOUTS, ids=_id)
-def test_waybill_request_is_the_reference_layout_and_matches_its_golden_file(shipments, tmp_path, key):
+def test_waybill_request_is_the_reference_layout(shipments, tmp_path, key):
     cid, layout = key
     path = write_request(cid, layout, shipments, tmp_path, "golden")
-    _golden(f"{_id(key)}.waybill.tsv", _dump_workbook(path))
 
     (table,) = read(path)
     assert table.sheet == SHEETS.get(key, "Sheet1")
@@ -160,7 +151,7 @@ def test_waybill_request_is_the_reference_layout_and_matches_its_golden_file(shi
     else:
         assert not any(s.shipment_id in cell for s in shipments for r in body for cell in r), "nowhere to put it"
     # Our own request dropped into inbox is nobody's order export and no other courier's result.
-    assert claims(table) <= {f"tracking:{cid}"}
+    assert claimed(path) <= {f"tracking:{cid}"}
 
 
 def test_logen_address_merged_form_leaves_d_e_h_i_k_blank(shipments, tmp_path):
@@ -200,7 +191,7 @@ def test_every_parcel_gets_its_tracking_number_back(shipments, tmp_path, key):
     else:
         assert not any(r.shipment_ref for r in results), "this layout cannot carry our id"
 
-    matched, refused = match(results, shipments)
+    matched, refused = match(results, shipments, tmp_path)
     assert refused == {}
     assert matched == expected, "every parcel found, nothing matched wrongly"
     assert [r.shipment_ref or matched[r.tracking_no] for r in results].count(split) == 2, "two boxes, one parcel"
@@ -214,7 +205,7 @@ def test_a_dropped_id_falls_back_to_name_phone_and_address(shipments, tmp_path, 
     truth = simulate(cid, request, tmp_path / "result.xlsx", shipments, seed=7, drop_order_ref=dropped)
     results = read_results(cid, tmp_path / "result.xlsx")
     assert {r.tracking_no for r in results if not r.shipment_ref} == {n for sid in dropped for n in truth[sid]}
-    matched, refused = match(results, shipments)
+    matched, refused = match(results, shipments, tmp_path)
     assert refused == {} and matched == by_number(truth)
 
 
@@ -223,12 +214,13 @@ def test_look_alike_parcels_are_never_guessed(shipments, tmp_path, key):
     """Two parcels to the same name, phone and address (e.g. merge = "off", or two batches): without our id
     the fallback refuses both rows rather than guess; every other parcel is still matched."""
     cid, layout = key
-    twin = dataclasses.replace(shipments[3], shipment_id=shipments[3].shipment_id[:-4] + "9999")
+    twin = dataclasses.replace(shipments[3], shipment_id=shipments[3].shipment_id[:-4] + "9999",   # another order
+                               lines=tuple(dataclasses.replace(pl, line_key=f"{pl.line_key}-2") for pl in shipments[3].lines))
     parcels = [*shipments, twin]
     twins = {shipments[3].shipment_id, twin.shipment_id}
     request = write_request(cid, layout, parcels, tmp_path)
     truth = simulate(cid, request, tmp_path / "result.xlsx", parcels, drop_order_ref=twins)
-    matched, refused = match(read_results(cid, tmp_path / "result.xlsx"), parcels)
+    matched, refused = match(read_results(cid, tmp_path / "result.xlsx"), parcels, tmp_path)
     assert set(refused) == {n for sid in twins for n in truth[sid]}
     assert all("2건" in why for why in refused.values()), refused
     assert matched == {n: sid for n, sid in by_number(truth).items() if sid not in twins}
@@ -301,11 +293,6 @@ def test_the_fallback_looks_only_at_parcels_a_name_can_fit_and_misses_none():
 
 
 # -- identification: all and only ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", ["smartstore", "smartstore_short", "coupang", "cafe24", "mapping"])
-def test_no_channel_export_is_taken_for_a_courier_result(fixtures, name):  # noqa: F811
-    assert not any(c.startswith("tracking:") for t in read(fixtures[name]) for c in claims(t))
-
 
 def test_every_courier_template_loads_with_every_layout():
     for cid, co in load_couriers(None).items():

@@ -1,9 +1,6 @@
-"""11번가, G마켓/옥션 (ESM), 토스쇼핑, 오늘의집, 롯데ON, 카카오톡 선물하기: recognised by their own format and no
-other, read and written as the golden files say, and a whole day through the commands.
-
-Golden files live in tests/golden/. Regenerate them on purpose only:
-    CHULGO_REGEN_GOLDEN=1 uv run pytest tests/test_more_channels.py
-"""
+"""11번가, G마켓/옥션 (ESM), 토스쇼핑, 오늘의집, 롯데ON, 카카오톡 선물하기 beyond the template contract
+(tests/test_contracts.py): their uploads dropped back are not new orders, each channel's own upload rules, the
+locked 오늘의집 export, gifts without an address, and a whole day through the commands."""
 
 from __future__ import annotations
 
@@ -14,85 +11,30 @@ import pytest
 
 from chulgo import samples
 from chulgo.channels import load_channels
-from chulgo.couriers import load_couriers
 from chulgo.files import InputFileError, read_tables
 from chulgo.model import OrderLine, RawTable
+from chulgo.samples.fixtures import MORE_WRITERS as WRITERS
+from chulgo.samples.fixtures import PASSWORDS, channel_rows
 from chulgo.settings import DEFAULT_SETTINGS
-from tests.conftest import as_dicts, ledger_rows, make_workspace, outputs, sheet_rows
-from tests.test_adapters import _dump_lines, _dump_workbook, _golden, _invoiced, core_files
+from tests.conftest import as_dicts, claimed, dump_lines, invoiced, ledger_rows, lines_of, make_workspace, outputs, \
+    sheet_rows
 
 NEW = samples.MORE_CHANNEL_IDS
-OHOUSE_PASSWORD = "oh-2580"
-PASSWORDS = {"smartstore": "1234", "ohouse": OHOUSE_PASSWORD}
-WRITERS = {
-    "11st": samples.write_11st_export,
-    "esm": samples.write_esm_export,
-    "toss": samples.write_toss_export,
-    "ohouse": samples.write_ohouse_export,
-    "lotteon": samples.write_lotteon_export,
-    "kakao-gift": samples.write_kakao_gift_export,
-}
+OHOUSE_PASSWORD = PASSWORDS["ohouse"]
 UPLOAD_NAMES = {"11st": "11번가_발송처리", "esm": "ESM_발송처리", "toss": "토스쇼핑_송장업로드",
                 "ohouse": "오늘의집_송장등록", "lotteon": "롯데ON_송장등록", "kakao-gift": "카카오선물하기_송장등록"}
-
-
-def _rows(cid: str, seed: int = 3, n: int = 10) -> tuple[list[dict], list[dict]]:
-    return samples.generate_channel_rows(cid, seed, n, gifts_without_address=2 if cid == "kakao-gift" else 0,
-                                         cancelled=1)
-
-
-@pytest.fixture(scope="module")
-def fixtures(tmp_path_factory) -> dict[str, Path]:
-    """One file of every channel format (the core three too), generated with fixed seeds."""
-    d = tmp_path_factory.mktemp("more")
-    day, files = core_files(d)
-    mappings = list(day.mappings)
-    for cid in NEW:
-        rows, maps = _rows(cid)
-        files[cid] = WRITERS[cid](d / f"{cid}.xlsx", rows)
-        mappings += maps
-    files["ohouse_locked"] = samples.write_ohouse_export(d / "oh.xlsx", _rows("ohouse")[0], password=OHOUSE_PASSWORD)
-    files["mapping"] = samples.write_mapping_workbook(d / "map.xlsx", day.products, mappings, day.sets)
-    return files
 
 
 def read(path: Path) -> list[RawTable]:
     return read_tables(path, PASSWORDS)
 
 
-def claims(table: RawTable) -> set[str]:
-    out = {f"orders:{cid}" for cid, ch in load_channels(None).items() if ch.identify(table) >= 0}
-    return out | {f"tracking:{cid}" for cid, co in load_couriers(None).items() if co.identify_tracking(table) >= 0}
-
-
-def lines_of(path: Path) -> list[OrderLine]:
-    out = []
-    for table in read(path):
-        for ch in load_channels(None).values():
-            hr = ch.identify(table)
-            if hr >= 0:
-                out += list(ch.read_orders(dataclasses.replace(table, header_row=hr)))
-    assert all(isinstance(x, OrderLine) for x in out), [x for x in out if not isinstance(x, OrderLine)]
-    return out
-
-
-# -- recognition ----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name, expected", [
-    ("smartstore", {"orders:smartstore"}), ("smartstore_short", {"orders:smartstore"}),
-    ("coupang", {"orders:coupang"}), ("cafe24", {"orders:cafe24"}), ("mapping", set()),
-    ("ohouse_locked", {"orders:ohouse"}),
-] + [(cid, {f"orders:{cid}"}) for cid in NEW])
-def test_every_export_is_claimed_by_its_own_format_only(fixtures, name, expected):
-    assert set().union(*(claims(t) for t in read(fixtures[name]))) == expected
-
-
 @pytest.mark.parametrize("cid", NEW)
-def test_our_uploads_are_not_taken_for_new_orders(fixtures, cid, tmp_path):
+def test_our_uploads_are_not_taken_for_new_orders(exports, cid, tmp_path):
     """Dropped back into inbox, an upload is claimed by nobody — except 토스's, which is its own export by design
     and then only holds shipped (closed) lines."""
-    out = load_channels(None)[cid].write_invoices(_invoiced(lines_of(fixtures[cid])), tmp_path, "x")[0]
-    found = set().union(*(claims(t) for t in read(out)))
+    out = load_channels(None)[cid].write_invoices(invoiced(lines_of(exports.files[cid])), tmp_path, "x")[0]
+    found = claimed(out)
     if cid == "toss":
         assert found == {"orders:toss"}
         assert {l.status_class for l in lines_of(out)} == {"closed"}
@@ -100,29 +42,15 @@ def test_our_uploads_are_not_taken_for_new_orders(fixtures, cid, tmp_path):
         assert found == set()
 
 
-# -- golden reads and uploads -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("cid", NEW)
-def test_reading_matches_the_golden_lines(fixtures, cid):
-    _golden(f"{cid}.lines.tsv", _dump_lines(lines_of(fixtures[cid])))
-
-
-@pytest.mark.parametrize("cid", NEW)
-def test_invoice_upload_matches_the_golden_file(fixtures, cid, tmp_path):
-    paths = load_channels(None)[cid].write_invoices(_invoiced(lines_of(fixtures[cid])), tmp_path, "golden")
-    assert len(paths) == 1
-    _golden(f"{cid}.invoice.tsv", _dump_workbook(paths[0]))
-
-
-def test_generated_rows_are_deterministic_unique_and_fully_mapped(fixtures):
+def test_generated_rows_are_deterministic_unique_and_fully_mapped(exports):
     from chulgo.mapping import load_mapping
 
-    book = load_mapping(fixtures["mapping"], {c: c for c in ("smartstore", "coupang", "cafe24") + NEW})
+    book = load_mapping(exports.mapping, {c: c for c in ("smartstore", "coupang", "cafe24") + NEW})
     assert not book.problems, [p.text() for p in book.problems]
     for cid in NEW:
-        assert _rows(cid) == _rows(cid)
-        assert _rows(cid, seed=4) != _rows(cid)
-        lines = lines_of(fixtures[cid])
+        assert channel_rows(cid) == channel_rows(cid)
+        assert channel_rows(cid, seed=4) != channel_rows(cid)
+        lines = lines_of(exports.files[cid])
         assert len(lines) == 10 and len({l.line_key for l in lines}) == 10
         assert [l.line_key for l in lines if book.items_for(l) is None] == [], cid
         assert sum(l.status_class == "cancelled" for l in lines) == 1, cid
@@ -130,10 +58,10 @@ def test_generated_rows_are_deterministic_unique_and_fully_mapped(fixtures):
 
 # -- channel specifics --------------------------------------------------------------------------------------
 
-def test_toss_upload_keeps_rows_1_to_4_and_changes_only_status_courier_and_number(fixtures, tmp_path):
-    lines = lines_of(fixtures["toss"])
-    out = load_channels(None)["toss"].write_invoices(_invoiced(lines), tmp_path, "x")[0]
-    original, uploaded = read(fixtures["toss"])[0], read(out)[0]
+def test_toss_upload_keeps_rows_1_to_4_and_changes_only_status_courier_and_number(exports, tmp_path):
+    lines = lines_of(exports.files["toss"])
+    out = load_channels(None)["toss"].write_invoices(invoiced(lines), tmp_path, "x")[0]
+    original, uploaded = read(exports.files["toss"])[0], read(out)[0]
     assert original.sheet == uploaded.sheet == "주문내역"
     assert uploaded.rows[:4] == original.rows[:4]
     assert original.rows[0][0].startswith("※") and original.rows[1][0] == "일시 정보"
@@ -149,10 +77,10 @@ def test_toss_upload_keeps_rows_1_to_4_and_changes_only_status_courier_and_numbe
     assert all(l.recipient.phone.isdigit() for l in lines), "Toss phones carry no hyphens"
 
 
-def test_esm_upload_has_exactly_the_four_columns_and_the_account_per_site(fixtures, tmp_path):
-    lines = lines_of(fixtures["esm"])
+def test_esm_upload_has_exactly_the_four_columns_and_the_account_per_site(exports, tmp_path):
+    lines = lines_of(exports.files["esm"])
     esm = load_channels(None)["esm"]
-    out = esm.write_invoices(_invoiced(lines), tmp_path, "x")[0]
+    out = esm.write_invoices(invoiced(lines), tmp_path, "x")[0]
     table = read(out)[0]
     assert table.sheet == "발송처리"
     assert table.rows[0] == ["계정", "주문번호", "택배사", "운송장번호"]
@@ -170,21 +98,21 @@ def test_esm_account_from_a_bare_seller_id_and_a_site_column(tmp_path):
     bare = [dict(r, 판매아이디="harushop") for r in rows]
     lines = lines_of(samples.write_esm_export(tmp_path / "bare.xlsx", bare))
     esm = load_channels(None)["esm"]
-    body = as_dicts(read(esm.write_invoices(_invoiced(lines), tmp_path, "x")[0])[0].rows)
+    body = as_dicts(read(esm.write_invoices(invoiced(lines), tmp_path, "x")[0])[0].rows)
     want = {"G마켓": "지마켓(harushop)", "옥션": "옥션(harushop)"}
     assert [r["계정"] for r in body] == [want[r["판매사이트"]] for r in bare]
 
     unknown = [dict(r, 판매아이디="harushop", 판매사이트="") for r in rows]
     lines = lines_of(samples.write_esm_export(tmp_path / "unknown.xlsx", unknown))
-    problems = esm.check_invoices(_invoiced(lines))
+    problems = esm.check_invoices(invoiced(lines))
     assert len(problems) == 1 and "esm.toml" in problems[0].message and f"{len(lines)}줄" in problems[0].message
-    body = as_dicts(read(esm.write_invoices(_invoiced(lines), tmp_path, "y")[0])[0].rows)
+    body = as_dicts(read(esm.write_invoices(invoiced(lines), tmp_path, "y")[0])[0].rows)
     assert [r["계정"] for r in body] == [""] * len(lines), "the upload is still written, 계정 left for the seller"
     assert all(r["운송장번호"] for r in body)
 
 
-def test_ohouse_encrypted_export_reads_with_its_password_and_comma_amounts(fixtures):
-    locked = fixtures["ohouse_locked"]
+def test_ohouse_encrypted_export_reads_with_its_password_and_comma_amounts(exports):
+    locked = exports.files["ohouse_locked"]
     assert locked.read_bytes()[:4] == bytes.fromhex("D0CF11E0")
     with pytest.raises(InputFileError):
         read_tables(locked, {"smartstore": "1234"})
@@ -193,14 +121,14 @@ def test_ohouse_encrypted_export_reads_with_its_password_and_comma_amounts(fixtu
     header = table.rows[0]
     amounts = [r[header.index("결제금액")] for r in table.rows[1:]]
     assert all("," in a for a in amounts) and header.index("결제금액") == 9 and header.index("배송상태") == 15
-    assert _dump_lines(lines_of(locked)) == _dump_lines(lines_of(fixtures["ohouse"]))
+    assert dump_lines(lines_of(locked)) == dump_lines(lines_of(exports.files["ohouse"]))
     lines = lines_of(locked)
     assert [l.status_class for l in lines].count("cancelled") == 1
     assert all(l.product_code.startswith("OH-") and l.ordered_at.count(".") == 2 for l in lines)
 
 
-def test_kakao_gift_without_address_is_read_as_a_line(fixtures):
-    lines = lines_of(fixtures["kakao-gift"])
+def test_kakao_gift_without_address_is_read_as_a_line(exports):
+    lines = lines_of(exports.files["kakao-gift"])
     waiting = [l for l in lines if not l.recipient.address]
     assert len(waiting) == 2
     for l in waiting:

@@ -4,7 +4,6 @@ through XlsxWriter, and a reader cannot tell which: the same cells, types, width
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +18,7 @@ from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.picking import barcode_png
 from chulgo.sheets import Sheet, fast_path_ok, write_workbook
-from tests.test_adapters import SELLER, _invoiced, _lines, fixtures  # noqa: F401
+from tests.conftest import SELLER, invoiced, lines_of
 
 TRICKY = ["=SUM(A1)", "0012", "+821012345678", "http://example.com", "1e5", "TRUE", "  앞뒤 공백 ", "줄\n바꿈",
           "_x0041_", "&<>\"'", "'작은따옴표", "-", "@멘션", "😀"]
@@ -156,28 +155,22 @@ def test_a_table_workbook_reads_back_the_same_from_both_writers(tmp_path, monkey
     assert not list(tmp_path.glob(".*.tmp"))                 # the temp files were moved into place
 
 
-def test_a_waybill_request_and_the_invoice_uploads_take_the_fast_path_and_match_xlsxwriter(fixtures, tmp_path,  # noqa: F811
+def test_a_waybill_request_and_the_invoice_uploads_take_the_fast_path_and_match_xlsxwriter(exports, parcels, tmp_path,
                                                                                             monkeypatch, spy):
-    from chulgo.mapping import load_mapping
-    from chulgo.parcels import group_parcels, make_shipments
-
     names = ("smartstore", "coupang", "cafe24")
-    book = load_mapping(fixtures["mapping"], {c: c for c in names})
-    ready = [(l, book.items_for(l)) for name in names for l in _lines(fixtures[name])
-             if book.items_for(l) is not None and not l.status_class]
-    shipments = make_shipments(group_parcels(ready, "all"), dt.date(2026, 11, 22), 1, "cj", code="S")
+    shipments = parcels[1]
     cj = load_couriers(None)["cj"]
     written = {"cj": cj.write_waybills(shipments, SELLER, tmp_path / "fast", "x")}
     for name in names:
-        written[name] = load_channels(None)[name].write_invoices(_invoiced(_lines(fixtures[name])), tmp_path / "fast",
-                                                                 "x")[0]
+        written[name] = load_channels(None)[name].write_invoices(invoiced(lines_of(exports.files[name])),
+                                                                 tmp_path / "fast", "x")[0]
     assert [outcome for _, outcome in spy] == ["written"] * 4     # every one of them through rustpy-xlsxwriter
 
     monkeypatch.setattr(sheets, "FAST_WRITER", False)
     slow = {"cj": cj.write_waybills(shipments, SELLER, tmp_path / "slow", "x")}
     for name in names:
-        slow[name] = load_channels(None)[name].write_invoices(_invoiced(_lines(fixtures[name])), tmp_path / "slow",
-                                                              "x")[0]
+        slow[name] = load_channels(None)[name].write_invoices(invoiced(lines_of(exports.files[name])),
+                                                              tmp_path / "slow", "x")[0]
     assert len(spy) == 4
     for key, path in written.items():
         assert values(path) == values(slow[key]), key
