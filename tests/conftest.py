@@ -56,6 +56,26 @@ def cli(capsys: pytest.CaptureFixture) -> Runner:
     return Runner(capsys)
 
 
+def own_template(ws: Path, kind: str, name: str, old: str, new: str) -> Path:
+    """The workspace's own copy of a repo template (templates/<kind>/<name>) with ``old`` replaced by ``new``."""
+    text = (Path(__file__).resolve().parent.parent / "templates" / kind / name).read_text(encoding="utf-8")
+    assert old in text, f"{name} has no {old!r}"
+    path = ws / "templates" / kind / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def day_to_uploads(cli: Runner, ws: Path) -> tuple[int, str]:
+    """The workspace's day through collect, ship, CJ's result for the request (one number per parcel), tracking and
+    invoice: the invoice step's (exit code, output)."""
+    cli(ws, "collect")
+    cli(ws, "ship")
+    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
+    cli(ws, "tracking")
+    return cli(ws, "invoice")
+
+
 def set_products(ws: Path, column: str, values: dict[str, object]) -> None:
     """The seller types into the mapping workbook's 상품 sheet (재고, 공급사, 센 날 …) for these SKUs; a column the
     sheet lacks is added at its end."""

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from chulgo import samples
-from tests.conftest import ledger_rows, make_workspace, one_number_each, outputs
+from tests.conftest import day_to_uploads, ledger_rows, make_workspace, one_number_each, outputs
 
 
 def _dashboard(ws):
@@ -68,11 +68,7 @@ def test_the_first_sheet_is_today_with_the_next_steps_in_order(cli, ws):
 
 
 def test_an_upload_not_done_for_a_day_is_urgent(cli, ws, monkeypatch):
-    cli(ws, "collect")
-    cli(ws, "ship")
-    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    cli(ws, "tracking")
-    cli(ws, "invoice")
+    day_to_uploads(cli, ws)
     monkeypatch.setenv("CHULGO_TODAY", (date.today() + timedelta(days=1)).isoformat())
     cli(ws, "status")
     upload = next(t for t in _todos(_dashboard(ws)) if "송장 업로드 파일" in t[0])

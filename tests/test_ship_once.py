@@ -11,7 +11,8 @@ import pytest
 from chulgo import samples
 from chulgo.ledger import SCHEMA_VERSION, Ledger
 from chulgo.settings import DEFAULT_SETTINGS
-from tests.conftest import as_dicts, ledger_rows, make_workspace, one_number_each, outputs, sheet_rows
+from tests.conftest import (as_dicts, day_to_uploads, ledger_rows, make_workspace, one_number_each,
+                            outputs, own_template, sheet_rows)
 
 
 def _waybill_rows(ws) -> list[dict[str, str]]:
@@ -271,11 +272,7 @@ def test_another_account_of_the_same_channel_holds_nothing(cli, ws, day):
 # -- 6. one explicit state machine -----------------------------------------------------------------------------
 
 def test_a_return_after_upload_goes_to_the_returns_list(cli, ws, day):
-    cli(ws, "collect")
-    cli(ws, "ship")
-    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    cli(ws, "tracking")
-    cli(ws, "invoice")
+    day_to_uploads(cli, ws)
     rows = [dict(r) for r in day.cafe24]
     shipped = next(r for r in rows if r.get("주문상태") != "취소")
     shipped["주문상태"] = "반품요청"
@@ -461,11 +458,7 @@ CREATE TABLE runs (run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEX
 # -- personal data ---------------------------------------------------------------------------------------------
 
 def test_purge_removes_recipients_of_finished_lines_beyond_recovery(cli, ws, monkeypatch):
-    cli(ws, "collect")
-    cli(ws, "ship")
-    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    cli(ws, "tracking")
-    cli(ws, "invoice")
+    day_to_uploads(cli, ws)
     name = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'invoiced' LIMIT 1")[0][0]
     tracked = ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0]
     waiting = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'new' AND name != '' LIMIT 1")
@@ -594,17 +587,8 @@ def test_a_line_the_channel_dropped_does_not_hold_back_its_bundle(cli, ws, day):
 
 
 def test_two_channels_naming_their_uploads_alike_both_reach_outbox(cli, ws):
-    from tests.test_bad_days import ROOT
-    own = (ROOT / "templates" / "channels" / "smartstore.toml").read_text(encoding="utf-8")
-    own = own.replace('file = "스마트스토어_발송처리"', 'file = "카페24_송장등록"')
-    assert 'file = "카페24_송장등록"' in own
-    (ws / "templates" / "channels").mkdir(parents=True)
-    (ws / "templates" / "channels" / "smartstore.toml").write_text(own, encoding="utf-8")
-    cli(ws, "collect")
-    cli(ws, "ship")
-    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    cli(ws, "tracking")
-    code, out = cli(ws, "invoice")
+    own_template(ws, "channels", "smartstore.toml", 'file = "스마트스토어_발송처리"', 'file = "카페24_송장등록"')
+    code, out = day_to_uploads(cli, ws)
     assert code == 0, out
     files = outputs(ws, "카페24_송장등록")
     assert len(files) == 2

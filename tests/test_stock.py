@@ -11,7 +11,8 @@ from chulgo import samples
 from chulgo.ledger import Ledger
 from chulgo.mapping import load_mapping
 from jobs.context import Context
-from tests.conftest import as_dicts, ledger_rows, make_workspace, old_ledger, outputs, set_products, sheet_rows
+from tests.conftest import (as_dicts, day_to_uploads, ledger_rows, make_workspace, old_ledger,
+                            outputs, set_products, sheet_rows)
 
 
 def set_stock(ws: Path, stock: dict[str, int | str | None], counted_on: str = "") -> None:
@@ -128,11 +129,7 @@ def test_a_sku_at_or_under_its_safety_stock_is_listed_per_channel_for_selling_ou
 
 def _returned(cli, ws: Path, day: samples.SampleDay, n: int) -> list[str]:
     """A day shipped and uploaded, then the channel lists ``n`` of its cafe24 lines as 반품요청."""
-    cli(ws, "collect")
-    cli(ws, "ship")
-    samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
-    cli(ws, "tracking")
-    cli(ws, "invoice")
+    day_to_uploads(cli, ws)
     rows = [dict(r) for r in day.cafe24]
     uploaded = {k for (k,) in ledger_rows(ws, "SELECT line_key FROM lines WHERE state = 'invoiced'")}
     picked = [r for r in rows if r["품목별 주문번호"] in uploaded][:n]

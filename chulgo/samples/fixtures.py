@@ -9,19 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chulgo.samples.exports import (
-    SMARTSTORE_SHORT_HEADERS,
-    write_11st_export,
-    write_cafe24_export,
-    write_coupang_export,
-    write_esm_export,
-    write_kakao_gift_export,
-    write_lotteon_export,
-    write_mapping_workbook,
-    write_ohouse_export,
-    write_smartstore_export,
-    write_toss_export,
-)
+from chulgo.samples import exports as ex
 from chulgo.samples.more_channels import generate_channel_rows
 from chulgo.samples.orders import generate_day
 
@@ -31,8 +19,8 @@ CORE_LINES = 16          # 스마트스토어, 쿠팡, 카페24 lines of the day
 CHANNEL_LINES = 10       # lines of each other channel
 
 MORE_WRITERS: dict[str, Callable[..., Path]] = {
-    "11st": write_11st_export, "esm": write_esm_export, "toss": write_toss_export, "ohouse": write_ohouse_export,
-    "lotteon": write_lotteon_export, "kakao-gift": write_kakao_gift_export,
+    "11st": ex.write_11st_export, "esm": ex.write_esm_export, "toss": ex.write_toss_export, "ohouse": ex.write_ohouse_export,
+    "lotteon": ex.write_lotteon_export, "kakao-gift": ex.write_kakao_gift_export,
 }
 
 
@@ -61,13 +49,13 @@ def write_channel_fixtures(folder: Path) -> tuple[list[ChannelFixture], Path]:
     day = generate_day(seed=SEED, lines=CORE_LINES)
     out = [
         ChannelFixture("smartstore", "smartstore",
-                       write_smartstore_export(folder / "smartstore.xlsx", day.smartstore,
+                       ex.write_smartstore_export(folder / "smartstore.xlsx", day.smartstore,
                                                password=PASSWORDS["smartstore"])),
         ChannelFixture("smartstore_short", "smartstore",
-                       write_smartstore_export(folder / "smartstore_short.xlsx", day.smartstore, password=None,
-                                               headers=SMARTSTORE_SHORT_HEADERS)),
-        ChannelFixture("coupang", "coupang", write_coupang_export(folder / "coupang.xlsx", day.coupang)),
-        ChannelFixture("cafe24", "cafe24", write_cafe24_export(folder / "cafe24.xlsx", day.cafe24)),
+                       ex.write_smartstore_export(folder / "smartstore_short.xlsx", day.smartstore, password=None,
+                                               headers=ex.SMARTSTORE_SHORT_HEADERS)),
+        ChannelFixture("coupang", "coupang", ex.write_coupang_export(folder / "coupang.xlsx", day.coupang)),
+        ChannelFixture("cafe24", "cafe24", ex.write_cafe24_export(folder / "cafe24.xlsx", day.cafe24)),
     ]
     mappings = list(day.mappings)
     for cid, writer in MORE_WRITERS.items():
@@ -75,8 +63,8 @@ def write_channel_fixtures(folder: Path) -> tuple[list[ChannelFixture], Path]:
         out.append(ChannelFixture(cid, cid, writer(folder / f"{cid}.xlsx", rows)))
         mappings += maps
     out.append(ChannelFixture("ohouse_locked", "ohouse",
-                              write_ohouse_export(folder / "ohouse_locked.xlsx", channel_rows("ohouse")[0],
+                              ex.write_ohouse_export(folder / "ohouse_locked.xlsx", channel_rows("ohouse")[0],
                                                   password=PASSWORDS["ohouse"])))
-    mapping = write_mapping_workbook(folder / "상품매핑.xlsx", day.products, mappings, day.sets)
+    mapping = ex.write_mapping_workbook(folder / "상품매핑.xlsx", day.products, mappings, day.sets)
     assert {f.name: f.channel for f in out} == CHANNEL_FIXTURES
     return out, mapping
