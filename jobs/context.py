@@ -20,8 +20,8 @@ from chulgo.inbox import Inbox
 from chulgo.ledger import Ledger
 from chulgo.mapping import MappingBook, XlsxMappingStore
 from chulgo.model import ChulgoError, Problem
-from chulgo.readiness import ShipRules
 from chulgo.outputs import publish, recover, stage, staging_dir
+from chulgo.readiness import ShipRules
 from chulgo.settings import CHANNEL_IDS, Settings, load_settings
 from chulgo.suppliers import SupplierTemplate, load_suppliers
 
