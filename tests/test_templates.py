@@ -138,6 +138,21 @@ def test_includes_nest_and_the_later_one_wins(tmp_path):
         {"hold": "a", "cancelled": "b", "closed": "c", "columns": ["상태"]}
 
 
+def test_courier_and_supplier_templates_include_pieces_too(tmp_path):
+    _write(tmp_path, "couriers", "_result.toml", '[result]\nidentify = ["접수번호", "송장번호"]\ntracking_no = "송장번호"\n'
+                                                 'shipment_ref = "접수번호"\n')
+    _write(tmp_path, "couriers", "dongne.toml", 'id = "dongne"\ninclude = "_result.toml"\n[waybill]\n'
+                                                'columns = [{ header = "접수번호", value = "shipment_id" }]\n')
+    assert load_couriers(tmp_path)["dongne"].result["shipment_ref"] == "접수번호"
+    own = (REPO_TEMPLATES / "suppliers" / "발주서.toml").read_text(encoding="utf-8")
+    cut = own.index("\n[result]")
+    _write(tmp_path, "suppliers", "_answer.toml", own[cut:])
+    _write(tmp_path, "suppliers", "누리.toml", own[:cut].replace('id = "발주서"', 'id = "누리"\n'
+                                                 'include = "_answer.toml"\nsuppliers = ["누리상사"]'))
+    nuri = next(t for t in load_suppliers(tmp_path, courier_names(tmp_path), {}) if t.id == "누리")
+    assert nuri.result == tomllib.loads(own)["result"]
+
+
 def test_a_missing_include_names_the_file_and_the_include(tmp_path):
     path = _write(tmp_path, "channels", "myshop.toml", _shop('include = "_stauts.toml"'))
     with pytest.raises(ChulgoError) as e:
