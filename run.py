@@ -284,6 +284,8 @@ def _main(argv: list[str] | None, state: dict) -> int:
             if skip:                           # a scheduled run on a day off: nothing to do, exit 0
                 print(skip)
                 return 0
+        if args.command != "purge":           # deleting old personal data must not wait for a template fix
+            ctx.check_templates()
         if ctx.dry_run:
             # An in-memory copy of the ledger, no lock, nothing written but outbox/_dryrun/.
             with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chulgo.files import find_header_row, is_unrepairable, normalise_header
-from chulgo.model import ChulgoError, Problem, RawTable
+from chulgo.model import Problem, RawTable
 from chulgo.normalise import digits
-from chulgo.template import column_getter, spec_names
+from chulgo.template import TemplateCheck, column_getter, spec_names
 
 BUYER_PAYS = re.compile(r"단순\s*변심|변심|구매\s*의사|사이즈|색상|주문\s*실수|잘못\s*(주문|선택)|고객|구매자|INTENT_CHANGED|"
                         r"COLOR_AND_SIZE|WRONG_ORDER|MISTAKE_ORDER|BY_PURCHASER|CUSTOMER", re.IGNORECASE)
@@ -63,23 +63,23 @@ def payer_of(reason: str, stated: str = "") -> str:
 class ClaimLayout:
     """One claim list of a channel ([[claims]] in its template): how to recognise it and read its rows."""
 
-    def __init__(self, channel_id: str, channel_name: str, doc: dict, path: Path) -> None:
+    def __init__(self, channel_id: str, channel_name: str, doc: dict, path: Path, where: str = "[[claims]]") -> None:
+        check = TemplateCheck("채널 템플릿", path)
+        check.keys(doc, ("label", "kind", "identify", "columns", "withdrawn", "verified"), where)
         self.channel, self.path, self.doc = channel_id, path, doc
-        self.label: str = doc.get("label", "반품·교환")
+        self.label: str = check.text(doc, "label", where, "반품·교환")
         self.name = f"{channel_name} {self.label}"
-        self.headers: list[str] = doc.get("identify", [])
-        self.columns: dict = doc.get("columns", {})
-        self.kind: str = doc.get("kind", "")                     # the list is one kind only: 'return' | 'exchange'
-        self.withdrawn = re.compile(doc.get("withdrawn", r"철회|거부|취소완료|반려"))
-        self.verified: bool = bool(doc.get("verified", False))
-        if not self.headers:
-            raise ChulgoError(f"채널 템플릿 {path}: [[claims]] identify 가 비어 있습니다.")
+        self.headers: list[str] = check.texts(doc, "identify", where, required=True)
+        self.columns: dict = check.columns(doc, "columns", f"{where} columns", FIELDS)
+        # the list is one kind only ('return' | 'exchange'), or columns.kind says per row
+        self.kind: str = check.choice(doc, "kind", where, ("return", "exchange", ""), "")
+        self.withdrawn = check.regex(doc, "withdrawn", where, r"철회|거부|취소완료|반려")
+        self.verified: bool = check.flag(doc, "verified", where, False)
         if "line_key" not in self.columns and not {"order_no", "option_code"} <= set(self.columns):
-            raise ChulgoError(f"채널 템플릿 {path}: [[claims]] columns 에 line_key (또는 order_no 와 option_code) 가 "
-                              "없습니다.")
-        if self.kind not in ("", "return", "exchange") or (not self.kind and "kind" not in self.columns):
-            raise ChulgoError(f"채널 템플릿 {path}: [[claims]] kind 는 \"return\" 또는 \"exchange\" 여야 합니다 "
-                              "(한 목록에 둘이 섞이면 columns.kind 로 반품/교환 열을 지정).")
+            raise check.error(f"{where} columns", "에 line_key (또는 order_no 와 option_code) 가 없습니다.")
+        if not self.kind and "kind" not in self.columns:
+            raise check.error(f"{where} kind", '는 "return" 또는 "exchange" 여야 합니다 (한 목록에 둘이 섞이면 '
+                                               "columns.kind 로 반품/교환 열을 지정).")
 
     def identify(self, table: RawTable) -> int:
         return find_header_row(table.rows, set(self.headers))

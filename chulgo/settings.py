@@ -224,6 +224,8 @@ def _own_template_ids(workspace: Path) -> tuple[set[str], set[str]]:
     for kind in ("channels", "couriers"):
         ids = set()
         for path in sorted((workspace / "templates" / kind).glob("*.toml")):
+            if path.name.startswith("_"):        # a piece other templates include (chulgo.template), not a template
+                continue
             try:
                 ids.add(str(tomllib.loads(path.read_text(encoding="utf-8-sig")).get("id", path.stem)))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:

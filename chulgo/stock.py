@@ -7,6 +7,7 @@ compares: what is left after today's open orders, and which channel listings sel
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,17 @@ SOLDOUT_COLUMNS = [                 # [확인 필요] each channel's own 품절/
     {"header": "채널상품명", "value": "product_name"}, {"header": "채널옵션", "value": "option_text"},
     {"header": "SKU", "value": "sku"}, {"header": "남는 수", "value": "left"}, {"header": "판매상태", "value": "state"},
 ]
+# What a [soldout] column's `value` names (the channel template check takes its list from here); `state` is then
+# spelt as the template's [soldout.states] says.
+SOLDOUT_VALUES: dict[str, Callable[[Listing, StockRow], str | int]] = {
+    "product_code": lambda listing, row: listing.product_code,
+    "option_code": lambda listing, row: listing.option_code,
+    "product_name": lambda listing, row: listing.product_name,
+    "option_text": lambda listing, row: listing.option_text,
+    "sku": lambda listing, row: row.sku,
+    "left": lambda listing, row: max(row.left, 0),
+    "state": lambda listing, row: row.state,
+}
 
 
 @dataclass(frozen=True)
@@ -74,8 +86,7 @@ def write_soldout_file(path: Path, entries: list[tuple[Listing, StockRow]], spec
     states = spec.get("states", {})
     body: list[list[str | int]] = [[c["header"] for c in columns]]
     for listing, row in entries:
-        values = {"product_code": listing.product_code, "option_code": listing.option_code,
-                  "product_name": listing.product_name, "option_text": listing.option_text, "sku": row.sku,
-                  "left": max(row.left, 0), "state": states.get(row.state, row.state)}
+        values = {name: value(listing, row) for name, value in SOLDOUT_VALUES.items()}
+        values["state"] = states.get(row.state, row.state)
         body.append([c["text"] if "text" in c else values.get(c.get("value", ""), "") for c in columns])
     return write_workbook(path, [Sheet(spec.get("sheet", "품절"), body, printable=True)])

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from chulgo.couriers.template import tracking_number_problem
+from chulgo.couriers.template import EXAMPLE_SHIPMENT, NOBODY, check_result, tracking_number_problem
 from chulgo.deadlines import add_business_days, deadline, next_business_day
 from chulgo.files import find_header_row, normalise_header
 from chulgo.mapping import MappingBook
-from chulgo.model import ChulgoError, Item, OrderLine, ParcelLine, Problem, RawTable, Recipient, Shipment, TrackingResult
+from chulgo.model import ChulgoError, Item, OrderLine, Problem, RawTable, Shipment, TrackingResult
 from chulgo.normalise import digits, repair_phone
 from chulgo.settings import Seller, SupplierSettings
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import column_getter, load_toml, spec_names, template_files
+from chulgo.template import TemplateCheck, column_getter, load_template, spec_names, template_files
 
 OWN_STOCK = ("", "자사")          # 공급사 values that mean the seller's own stock
 SUPPLIER_PARCELS = ""             # the courier of a supplier's parcels until its answer names one
@@ -61,24 +61,18 @@ class SupplierTemplate:
     """One 발주서 layout and the answer it expects (see templates/suppliers/발주서.toml)."""
 
     def __init__(self, doc: dict, path: Path, courier_ids: dict[str, str], digits_of: dict[str, list[int]]) -> None:
+        check = TemplateCheck("공급사 템플릿", path)
+        check.keys(doc, ("id", "name", "suppliers", "order", "result"), "")
         self.doc, self.path = doc, path
-        self.id: str = doc["id"]
-        self.name: str = doc.get("name", self.id)
-        self.suppliers: list[str] = [s.strip() for s in doc.get("suppliers", [])]
-        self.order: dict = doc.get("order", {})
-        self.result: dict = doc.get("result", {})
+        self.id: str = check.text(doc, "id", "", required=True, empty=False)
+        self.name: str = check.text(doc, "name", "", self.id)
+        self.suppliers: list[str] = [s.strip() for s in check.texts(doc, "suppliers", "")]
+        self.order: dict = check.table(doc, "order", "[order]", ("sheet", "columns"))
+        check.sheet_name(self.order, "sheet", "[order]", "발주서")
+        check.cells(self.order, "columns", "[order]", ORDER_VALUES)
+        self.result: dict = check_result(check, doc, RESULT_FIELDS, ("tracking_no", "shipment_ref", "courier"))
         self.courier_ids = courier_ids           # normalised courier name -> courier id
         self.digits_of = digits_of               # courier id -> allowed tracking number lengths
-        if not self.order.get("columns"):
-            raise ChulgoError(f"공급사 템플릿 {path}: [order] columns 가 비어 있습니다.")
-        for f in ("tracking_no", "shipment_ref", "courier"):
-            if f not in self.result:
-                raise ChulgoError(f"공급사 템플릿 {path}: [result] {f} 지정이 없습니다.")
-        known = set(_row_values(_EXAMPLE, _EXAMPLE.lines[0].items[0], Seller("", "", "", ""), {}))
-        for c in self.order["columns"]:
-            if "text" not in c and c.get("value") not in known:
-                raise ChulgoError(f"공급사 템플릿 {path}: [order] 값 {c.get('value')!r} 을(를) 알 수 없습니다. "
-                                  f"쓸 수 있는 값: {', '.join(sorted(known))}")
 
     def write_order_sheet(self, shipments: Sequence[Shipment], sender: Seller, path: Path,
                           channel_names: dict[str, str]) -> Path:
@@ -148,7 +142,7 @@ def _row_values(s: Shipment, it: Item, sender: Seller, channel_names: dict[str, 
     }
 
 
-_EXAMPLE = Shipment("", 0, "", Recipient("", "", "", "", ""), (ParcelLine("", "", "", "", "", 1, (Item("", 1),)),))
+ORDER_VALUES = tuple(_row_values(EXAMPLE_SHIPMENT, EXAMPLE_SHIPMENT.items[0], NOBODY, {}))   # what [order] can name
 
 
 def _courier_key(name: str) -> str:
@@ -169,10 +163,8 @@ def load_suppliers(workspace: Path | None, names: dict[str, dict[str, str]],
             courier_ids.setdefault(_courier_key(name), cid)
     found: dict[str, SupplierTemplate] = {}
     for path in template_files("suppliers", workspace):
-        doc = load_toml(path)
-        if not doc.get("id"):
-            raise ChulgoError(f"공급사 템플릿 {path}: id 가 없습니다.")
-        found[doc["id"]] = SupplierTemplate(doc, path, courier_ids, digits_of)
+        template = SupplierTemplate(load_template(path), path, courier_ids, digits_of)
+        found[template.id] = template
     if not any(not t.suppliers for t in found.values()):
         raise ChulgoError("공급사 템플릿 중 모든 공급사에 쓰는 기본 발주서(suppliers 목록 없는 것)가 없습니다. "
                           "templates/suppliers/발주서.toml 을 되살리세요.")

@@ -124,6 +124,11 @@ class Context:
         digits_of = {cid: getattr(c, "tracking_digits", []) for cid, c in self.couriers.items()}
         return load_suppliers(self.workspace, courier_names(self.workspace), digits_of)
 
+    def check_templates(self) -> None:
+        """Load every channel, courier and 발주서 template, which checks them: a wrong one stops the run before it
+        reads or writes anything, not at the step that first uses it (an upload value after tracking)."""
+        self.channels, self.couriers, self.suppliers
+
     @cached_property
     def api_accounts(self) -> list[ChannelApi]:
         """The channel API accounts settings.toml turns on; one without its secret is named once and skipped."""

@@ -14,7 +14,7 @@ from chulgo.channels.esm import EsmChannel
 from chulgo.channels.template import TemplateChannel, courier_names
 from chulgo.claims import ClaimLayout
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem, RawTable
-from chulgo.template import load_toml, template_files
+from chulgo.template import load_template, template_files
 
 HOOKS: dict[str, type[TemplateChannel]] = {"esm": EsmChannel}
 
@@ -43,10 +43,11 @@ def load_channels(workspace: Path | None) -> dict[str, Channel]:
     names = courier_names(workspace)
     channels: dict[str, Channel] = {}
     for path in template_files("channels", workspace):
-        doc = load_toml(path)
-        cid = doc.get("id")
-        if not cid:
-            raise ChulgoError(f"채널 템플릿 {path}: id 가 없습니다.")
-        cls = HOOKS.get(doc.get("hook", ""), TemplateChannel)
-        channels[cid] = cls(doc, path, names)
+        doc = load_template(path)
+        hook = doc.get("hook", "")
+        if hook and (not isinstance(hook, str) or hook not in HOOKS):
+            raise ChulgoError(f"채널 템플릿 {path}: hook {hook!r} 은(는) 없는 확장입니다. 쓸 수 있는 값: "
+                              f"{', '.join(HOOKS)} (확장이 필요 없으면 hook 줄을 지우세요).")
+        channel = HOOKS.get(hook, TemplateChannel)(doc, path, names)
+        channels[channel.id] = channel
     return channels

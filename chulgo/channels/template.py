@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -12,7 +11,9 @@ from chulgo.files import find_header_row, is_unrepairable, normalise_header
 from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, RawTable, Recipient
 from chulgo.normalise import repair_phone, repair_zip
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import REPO_TEMPLATES, Getter, column_getter, load_toml, spec_names, template_files
+from chulgo.stock import SOLDOUT_VALUES
+from chulgo.template import (REPO_TEMPLATES, Getter, TemplateCheck, column_getter, load_template, load_toml, spec_names,
+                             template_files)
 
 FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
           "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at", "ship_by")
@@ -21,8 +22,12 @@ FIELD_NAMES = {
     "line_key": "주문 줄 번호", "order_no": "주문번호", "bundle_key": "묶음번호", "product_name": "상품명",
     "quantity": "수량", "recipient": "수취인", "phone": "수취인 연락처", "address": "주소", "zip": "우편번호",
 }
-STATUS_CLASSES = ("cancelled", "hold", "closed")
-BY_HAND = "직접입력"          # the list of tracking numbers to type in where there is no downloaded file to fill   # checked in this order: the first that matches wins
+REQUIRED = ("line_key", "product_name", "quantity", "recipient", "address")   # unless the template says `required`
+STATUS_CLASSES = ("cancelled", "hold", "closed")   # checked in this order: the first that matches wins
+BY_HAND = "직접입력"          # the list of tracking numbers to type in where there is no downloaded file to fill
+RAW = "raw:"                  # an [invoice] value `raw:<머리글>`: that column of the line's own downloaded row
+TEMPLATE_KEYS = ("id", "name", "hook", "identify", "columns", "required", "skip", "status", "invoice", "soldout",
+                 "gift", "lists_open_orders", "claims")
 
 
 def _no_value(row: list[str]) -> str:
@@ -32,49 +37,94 @@ def _no_value(row: list[str]) -> str:
 
 def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
     """The courier crosswalk: courier id -> {channel id or 'default': name as that channel spells it}."""
-    table = load_toml(REPO_TEMPLATES / "courier-names.toml")
+    table = _name_table(REPO_TEMPLATES / "courier-names.toml")
     for path in template_files("couriers", workspace):     # a courier nobody listed goes by its template's name
-        doc = load_toml(path)
+        doc = load_template(path)
         if doc.get("id") and doc.get("name"):
             table.setdefault(doc["id"], {}).setdefault("default", doc["name"])
     if workspace is not None and (workspace / "templates" / "courier-names.toml").exists():
-        for cid, names in load_toml(workspace / "templates" / "courier-names.toml").items():
+        for cid, names in _name_table(workspace / "templates" / "courier-names.toml").items():
             table.setdefault(cid, {}).update(names)
     return table
 
 
+def _name_table(path: Path) -> dict[str, dict[str, str]]:
+    """A courier-names.toml, checked: one [courier id] table of `<channel id> = "name"` per courier."""
+    doc = load_toml(path)
+    check = TemplateCheck("택배사 이름표", path)
+    for cid in doc:
+        check.texts_by_name(doc, cid, f"[{cid}]")
+    return doc
+
+
 class TemplateChannel:
-    """A channel described entirely by its template (see templates/channels/README.md)."""
+    """A channel described entirely by its template (see templates/channels/*.toml and the README's template section).
+    The template is checked as it is read: a wrong one stops the program when the templates load."""
+
+    # What an [invoice] cell's `value` names, and how it is filled: the one list _cell reads and the template check
+    # allows (a hook adds its own). Besides these, `raw:<머리글>` is that column of the line's own downloaded row.
+    invoice_values: dict[str, Callable[[TemplateChannel, InvoiceLine, str, Layout | None], str]] = {
+        "line_key": lambda ch, line, tracking_no, layout: line.line_key,
+        "order_no": lambda ch, line, tracking_no, layout: line.order_no,
+        "courier_name": lambda ch, line, tracking_no, layout: ch.courier_name(line.courier),
+        "tracking_no": lambda ch, line, tracking_no, layout: tracking_no,
+        "split": lambda ch, line, tracking_no, layout: "Y" if line.split else "N",
+    }
+    invoice_keys: tuple[str, ...] = ("kind", "verified", "file", "sheet", "styled", "columns", "set",
+                                     "row_per_tracking", "courier_names")
 
     def __init__(self, doc: dict, path: Path, names: dict[str, dict[str, str]]) -> None:
+        check = TemplateCheck("채널 템플릿", path)
+        check.keys(doc, TEMPLATE_KEYS, "")
         self.doc = doc
         self.path = path
-        self.id: str = doc["id"]
-        self.name: str = doc.get("name", self.id)
-        ident = doc.get("identify", {})
-        self.sheets: list[str] = ident.get("sheets", [])
-        self.headers: list[str] = ident.get("headers", [])
-        self.not_headers = {normalise_header(h) for h in ident.get("not_headers", [])}
-        self.data_offset: int = ident.get("data_offset", 0)
-        if not self.headers:
-            raise ChulgoError(f"채널 템플릿 {path}: [identify] headers 가 비어 있습니다.")
-        self.columns: dict = doc.get("columns", {})
-        self.required: list[str] = doc.get("required", ["line_key", "product_name", "quantity", "recipient", "address"])
+        self.id: str = check.text(doc, "id", "", required=True, empty=False)
+        self.name: str = check.text(doc, "name", "", self.id)
+        check.text(doc, "hook", "")                      # which class reads the template: load_channels
+        ident = check.table(doc, "identify", "[identify]", ("sheets", "headers", "not_headers", "data_offset"))
+        self.sheets: list[str] = check.texts(ident, "sheets", "[identify]")
+        self.headers: list[str] = check.texts(ident, "headers", "[identify]", required=True)
+        self.not_headers = {normalise_header(h) for h in check.texts(ident, "not_headers", "[identify]")}
+        self.data_offset: int = check.integer(ident, "data_offset", "[identify]", 0, minimum=0)
+        self.columns: dict = check.columns(doc, "columns", "[columns]", FIELDS)
+        self.required: list[str] = check.texts(doc, "required", "", allowed=FIELDS, default=REQUIRED)
         for f in self.required:
             if f not in self.columns:
-                raise ChulgoError(f"채널 템플릿 {path}: 필수 항목 {f} 의 [columns] 지정이 없습니다.")
-        self.skip = {col: re.compile(rx) for col, rx in doc.get("skip", {}).items()}
-        status = doc.get("status", {})
-        self.status_columns: list[str] = status.get("columns", [])
-        self.status_rules = [(cls, re.compile(status[cls])) for cls in STATUS_CLASSES if status.get(cls)]
-        self.invoice: dict = doc.get("invoice", {})
-        self.gift_days: int | None = doc.get("gift", {}).get("days")
+                raise check.error(f"[columns] {f}", "이(가) 없습니다 (꼭 필요한 항목: required).")
+        skip = check.table(doc, "skip", "[skip]")
+        self.skip = {col: check.regex(skip, col, "[skip]") for col in skip}
+        status = check.table(doc, "status", "[status]", ("columns", *STATUS_CLASSES))
+        self.status_columns: list = status.get("columns", [])
+        if not isinstance(self.status_columns, list):
+            raise check.error("[status] columns", '은(는) 목록이어야 합니다 (예: ["주문상태"]).')
+        for n, spec in enumerate(self.status_columns, 1):
+            check.column(spec, f"[status] columns {n}번째")
+        rules = [(cls, check.regex(status, cls, "[status]")) for cls in STATUS_CLASSES]
+        self.status_rules = [(cls, rx) for cls, rx in rules if rx is not None and rx.pattern]
+        self.invoice: dict = check.table(doc, "invoice", "[invoice]", self.invoice_keys)
+        kind = check.choice(self.invoice, "kind", "[invoice]", ("columns", "original"), "columns")
+        needed = "set" if kind == "original" else "columns"       # the upload's cells: set in the file, or a new one
+        for key in ("columns", "set"):
+            if key == needed or key in self.invoice:
+                check.cells(self.invoice, key, "[invoice]", tuple(self.invoice_values), (RAW,), required=key == needed)
+        check.file_name(self.invoice, "file", "[invoice]", self.name + "_송장업로드")
+        check.sheet_name(self.invoice, "sheet", "[invoice]", "Sheet1")
+        for key, default in (("verified", True), ("styled", True), ("row_per_tracking", False)):
+            check.flag(self.invoice, key, "[invoice]", default)
+        soldout = check.table(doc, "soldout", "[soldout]", ("sheet", "columns", "states"))
+        check.cells(soldout, "columns", "[soldout]", tuple(SOLDOUT_VALUES), required=False)
+        check.sheet_name(soldout, "sheet", "[soldout]", "품절")
+        check.texts_by_name(soldout, "states", "[soldout.states]")
+        self.gift_days: int | None = check.integer(check.table(doc, "gift", "[gift]", ("days",)), "days", "[gift]",
+                                                   None, minimum=1)
         # The export lists every open order of its time span, so an open line missing from a newer one was dropped
         # by the channel (cancelled). Turn off for a channel whose downloads are filtered by status.
-        self.lists_open_orders: bool = doc.get("lists_open_orders", True)
+        self.lists_open_orders: bool = check.flag(doc, "lists_open_orders", "", True)
         self.crosswalk = names
-        self.claim_layouts = [ClaimLayout(self.id, self.name, d, path) for d in doc.get("claims", [])]
-        self.name_overrides: dict[str, str] = self.invoice.get("courier_names", {})
+        self.claim_layouts = [ClaimLayout(self.id, self.name, d, path, f"[[claims]] {n}번째")
+                              for n, d in enumerate(check.tables(doc, "claims", "[[claims]]"), 1)]
+        self.name_overrides: dict[str, str] = check.texts_by_name(self.invoice, "courier_names",
+                                                                  "[invoice.courier_names]")
         self._getters: dict[tuple[str, tuple[str, ...]], Getter | None] = {}
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -85,8 +135,8 @@ class TemplateChannel:
         row (buyer ids, 개인통관고유부호, amounts …) is never stored."""
         if self.invoice.get("kind", "columns") == "original":
             return None
-        return {normalise_header(c["value"][4:]) for c in self.invoice.get("columns", [])
-                if str(c.get("value", "")).startswith("raw:")}
+        return {normalise_header(c["value"][len(RAW):]) for c in self.invoice.get("columns", [])
+                if str(c.get("value", "")).startswith(RAW)}
 
     def identify(self, table: RawTable) -> int:
         if self.sheets and table.sheet and table.sheet not in self.sheets:
@@ -209,21 +259,14 @@ class TemplateChannel:
     def _cell(self, spec: dict, line: InvoiceLine, tracking_no: str, layout: Layout | None) -> str:
         if "text" in spec:
             return str(spec["text"])
-        what = spec.get("value", "")
-        if what == "line_key":
-            return line.line_key
-        if what == "order_no":
-            return line.order_no
-        if what == "courier_name":
-            return self.courier_name(line.courier)
-        if what == "tracking_no":
-            return tracking_no
-        if what == "split":
-            return "Y" if line.split else "N"
-        if what.startswith("raw:") and layout is not None:
-            getter = self._getter(what[4:], layout.header)
+        what = spec["value"]
+        if what.startswith(RAW):
+            if layout is None:
+                raise ChulgoError(f"{self.name} {line.line_key}: 원본 엑셀 형식이 장부에 없어 [invoice] 값 {what!r} 을(를) "
+                                  "채울 수 없습니다 (API로만 들어온 주문).")
+            getter = self._getter(what[len(RAW):], layout.header)
             return getter(list(line.raw)) if getter else ""
-        raise ChulgoError(f"채널 템플릿 {self.path}: [invoice] 값 {what!r} 을(를) 알 수 없습니다.")
+        return self.invoice_values[what](self, line, tracking_no, layout)
 
     def check_invoices(self, lines: Sequence[InvoiceLine]) -> list[Problem]:
         """What the upload will lack (cells it cannot fill); the file is still written. Hooks override this."""

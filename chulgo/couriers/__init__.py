@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Protocol
 
 from chulgo.couriers.template import TemplateCourier
-from chulgo.model import ChulgoError, Problem, RawTable, Shipment, TrackingResult
+from chulgo.model import Problem, RawTable, Shipment, TrackingResult
 from chulgo.settings import Seller
-from chulgo.template import load_toml, template_files
+from chulgo.template import load_template, template_files
 
 
 class Courier(Protocol):
@@ -32,8 +32,8 @@ def load_couriers(workspace: Path | None, layouts: dict[str, str] | None = None)
     alternative waybill layout (settings.toml [courier] layout)."""
     couriers: dict[str, Courier] = {}
     for path in template_files("couriers", workspace):
-        doc = load_toml(path)
-        if not doc.get("id"):
-            raise ChulgoError(f"택배사 템플릿 {path}: id 가 없습니다.")
-        couriers[doc["id"]] = TemplateCourier(doc, path, (layouts or {}).get(doc["id"], ""))
+        doc = load_template(path)
+        cid = doc.get("id")
+        courier = TemplateCourier(doc, path, (layouts or {}).get(cid, "") if isinstance(cid, str) else "")
+        couriers[courier.id] = courier
     return couriers

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from chulgo.files import find_header_row
-from chulgo.model import ChulgoError, Problem, RawTable, Shipment, TrackingResult
+from chulgo.model import ChulgoError, Item, ParcelLine, Problem, RawTable, Recipient, Shipment, TrackingResult
 from chulgo.normalise import digits, repair_phone
 from chulgo.recipient_check import cut_message, phone_problem
 from chulgo.settings import Seller
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import column_getter, spec_names
+from chulgo.template import TemplateCheck, column_getter, spec_names
 
 RESULT_FIELDS = ("tracking_no", "shipment_ref", "name", "phone", "address")
 MESSAGE_MAX = 100                  # the delivery message's length when a template names no message_max
@@ -33,63 +33,68 @@ def tracking_number_problem(raw: str, lengths: Sequence[int]) -> str:
     return ""
 
 
+def waybill_values(s: Shipment, sender: Seller, message_max: int, item_text_max: int) -> dict[str, str]:
+    """Every value a waybill column can name, for one parcel."""
+    r = s.recipient
+    # One valid number is enough: when the first is garbage or masked and the second is whole, lead with it.
+    phone = r.phone if r.phone.strip() else r.phone2
+    if phone_problem(r.phone) and not phone_problem(r.phone2):
+        phone = r.phone2
+    return {
+        "shipment_id": s.shipment_id,
+        "sender.name": sender.name, "sender.phone": sender.phone,
+        "sender.zip": sender.zip, "sender.address": sender.address,
+        "recipient.name": r.name, "recipient.phone": phone,
+        "recipient.phone2": r.phone2, "recipient.zip": r.zip,
+        "recipient.address": r.address, "recipient.message": cut_message(r.message, message_max)[0],
+        "items": items_text(s, item_text_max),
+        "item_count": str(sum(it.quantity for it in s.items)),
+        "order_nos": ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
+        "today": date.today().isoformat(),
+    }
+
+
+# A parcel with nothing in it, to ask the functions that fill a file which values they know (the template check's list).
+EXAMPLE_SHIPMENT = Shipment("", 0, "", Recipient("", "", "", "", ""),
+                            (ParcelLine("", "", "", "", "", 1, (Item("", 1),)),))
+NOBODY = Seller("", "", "", "")
+WAYBILL_VALUES = tuple(waybill_values(EXAMPLE_SHIPMENT, NOBODY, MESSAGE_MAX, 100))
+WAYBILL_KEYS = ("file", "sheet", "item_text_max", "message_max", "columns")
+
+
 class TemplateCourier:
+    """A courier described entirely by its template, checked as it is read (every layout, the one in use or not)."""
+
     def __init__(self, doc: dict, path: Path, layout: str = "") -> None:
+        check = TemplateCheck("택배사 템플릿", path)
+        check.keys(doc, ("id", "name", "tracking_digits", "waybill", "layouts", "result"), "")
         self.doc = doc
         self.path = path
-        self.id: str = doc["id"]
-        self.name: str = doc.get("name", self.id)
-        self.tracking_digits: list[int] = doc.get("tracking_digits", [])
-        self.layouts: dict[str, dict] = doc.get("layouts", {})
+        self.id: str = check.text(doc, "id", "", required=True, empty=False)
+        self.name: str = check.text(doc, "name", "", self.id)
+        self.tracking_digits: list[int] = check.integers(doc, "tracking_digits", "", minimum=1)
+        self.layouts: dict[str, dict] = check.table(doc, "layouts", "[layouts]")
+        for name in self.layouts:
+            _check_waybill(check, check.table(self.layouts, name, f"[layouts.{name}]", WAYBILL_KEYS),
+                           f"[layouts.{name}]")
+        _check_waybill(check, check.table(doc, "waybill", "[waybill]", WAYBILL_KEYS), "[waybill]")
         if layout and layout not in self.layouts:
             choices = ", ".join(sorted(self.layouts)) or "없음"
             raise ChulgoError(f'settings.toml [courier] layout: "{layout}"은(는) {self.name} 템플릿에 없는 양식입니다. '
                               f"쓸 수 있는 양식: {choices} (비우면 기본 양식)")
         self.waybill: dict = self.layouts[layout] if layout else doc.get("waybill", {})
-        self.result: dict = doc.get("result", {})
+        self.result: dict = check_result(check, doc, RESULT_FIELDS, ("tracking_no",))
         self.message_max: int = self.waybill.get("message_max", MESSAGE_MAX)
-        if not isinstance(self.message_max, int) or isinstance(self.message_max, bool) or self.message_max < 1:
-            raise ChulgoError(f"택배사 템플릿 {path}: message_max 는 1 이상의 정수여야 합니다 "
-                              f"(지금 {self.message_max!r}).")
-        if not self.waybill.get("columns"):
-            raise ChulgoError(f"택배사 템플릿 {path}: [waybill] columns 가 비어 있습니다.")
-        for f in ("tracking_no",):
-            if f not in self.result:
-                raise ChulgoError(f"택배사 템플릿 {path}: [result] {f} 지정이 없습니다.")
+        self.item_text_max: int = self.waybill.get("item_text_max", 100)
 
     # -- waybill request ---------------------------------------------------------------------------------
-
-    def _values(self, s: Shipment, sender: Seller) -> dict[str, str]:
-        """Every value a waybill column can name, for one parcel."""
-        r = s.recipient
-        # One valid number is enough: when the first is garbage or masked and the second is whole, lead with it.
-        phone = r.phone if r.phone.strip() else r.phone2
-        if phone_problem(r.phone) and not phone_problem(r.phone2):
-            phone = r.phone2
-        return {
-            "shipment_id": s.shipment_id,
-            "sender.name": sender.name, "sender.phone": sender.phone,
-            "sender.zip": sender.zip, "sender.address": sender.address,
-            "recipient.name": r.name, "recipient.phone": phone,
-            "recipient.phone2": r.phone2, "recipient.zip": r.zip,
-            "recipient.address": r.address, "recipient.message": cut_message(r.message, self.message_max)[0],
-            "items": items_text(s, self.waybill.get("item_text_max", 100)),
-            "item_count": str(sum(it.quantity for it in s.items)),
-            "order_nos": ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
-            "today": date.today().isoformat(),
-        }
 
     def write_waybills(self, shipments: Sequence[Shipment], sender: Seller, out_dir: Path, stem: str) -> Path:
         """The courier's upload file: one row per parcel, our parcel id in the customer-order column."""
         cols = self.waybill["columns"]
-        known = self._values(shipments[0], sender) if shipments else {}
-        for c in cols:
-            if "text" not in c and c.get("value", "") not in known and shipments:
-                raise ChulgoError(f"택배사 템플릿 {self.path}: [waybill] 값 {c.get('value')!r} 을(를) 알 수 없습니다. "
-                                  f"쓸 수 있는 값: {', '.join(known)}")
         rows: list[list[str | int]] = [[c["header"] for c in cols]]
         for s in shipments:
-            values = self._values(s, sender)
+            values = waybill_values(s, sender, self.message_max, self.item_text_max)
             rows.append([str(c["text"]) if "text" in c else values[c["value"]] for c in cols])
         sheet = Sheet(self.waybill.get("sheet", "Sheet1"), rows, styled=False)
         return write_workbook(out_dir / f"{self.waybill.get('file', self.name + '_송장요청')}_{stem}.xlsx", [sheet])
@@ -134,3 +139,25 @@ class TemplateCourier:
                 continue
             yield TrackingResult(self.id, number, value("shipment_ref", row), value("name", row),
                                  repair_phone(value("phone", row)), value("address", row), table.file.name, i + 1)
+
+
+def _check_waybill(check: TemplateCheck, waybill: dict, where: str) -> None:
+    """One waybill layout ([waybill] or [layouts.<name>]): its columns name values waybill_values knows."""
+    check.file_name(waybill, "file", where, "송장요청")
+    check.sheet_name(waybill, "sheet", where, "Sheet1")
+    check.integer(waybill, "item_text_max", where, 100, minimum=1)
+    check.integer(waybill, "message_max", where, MESSAGE_MAX, minimum=1)
+    check.cells(waybill, "columns", where, WAYBILL_VALUES)
+
+
+def check_result(check: TemplateCheck, doc: dict, fields: Sequence[str], required: Sequence[str]) -> dict:
+    """The [result] table of a courier's or supplier's template: `identify` (headers the file has together) and where
+    each of ``fields`` is read from; ``required`` must be there."""
+    result = check.table(doc, "result", "[result]", ("identify", *fields))
+    check.texts(result, "identify", "[result]")
+    for f in fields:
+        if f in result:
+            check.column(result[f], f"[result] {f}")
+        elif f in required:
+            raise check.error(f"[result] {f}", "이(가) 없습니다.")
+    return result
