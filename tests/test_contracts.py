@@ -8,9 +8,10 @@ CHULGO_CONTRACT_WORKSPACE=<workspace> that workspace's own (templates/channels/*
 
 Fixtures: the repo's templates use made-up files from chulgo/samples (fixtures.py, the courier simulator); goldens
 are tests/golden/<fixture>.lines.tsv, <channel>.invoice.tsv, <courier>[.<layout>].waybill.tsv. A workspace template
-brings its own next to it: <stem>.fixture.xlsx (an export, or a courier's result file, with made-up people), and
-its goldens <stem>.fixture.lines.tsv, <stem>.invoice.tsv, <stem>[.<layout>].waybill.tsv (CHULGO_REGEN_GOLDEN=1
-writes them; read them before trusting them). A template without a fixture fails here with a message saying what to add.
+(or a repo template without a samples writer) brings its own next to it: <stem>.fixture.xlsx (an export, or a
+courier's result file, with made-up people), and its goldens <stem>.fixture.lines.tsv, <stem>.invoice.tsv,
+<stem>[.<layout>].waybill.tsv (CHULGO_REGEN_GOLDEN=1 writes them; read them before trusting them). A template
+without a fixture fails here with a message saying what to add.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ COURIERS = load_couriers(WORKSPACE)
 FORMULA = "=HYPERLINK(\"http://x\",\"y\")"
 
 
-def _own(path: Path) -> bool:
-    """A workspace's own template (it brings its own fixture and goldens)."""
-    return WORKSPACE is not None and WORKSPACE in path.parents
-
-
 def _own_fixtures(template: Path) -> list[Path]:
+    """The fixture files a template brings beside it (<stem>.fixture*.xlsx …)."""
     return sorted(p for p in template.parent.glob(f"{template.stem}.fixture*") if p.suffix != ".tsv")
+
+
+def _own(template: Path) -> bool:
+    """The template brings its own fixture and goldens beside it: a workspace's template always does (or fails
+    saying so); a repo template does when it has a fixture file there instead of one made by chulgo/samples."""
+    return (WORKSPACE is not None and WORKSPACE in template.parents) or bool(_own_fixtures(template))
 
 
 def _channel_params() -> list:
@@ -243,3 +246,33 @@ def test_every_template_has_its_contract_and_one_without_a_fixture_is_named(tmp_
     assert [tuple(p.values) for p in suite._channel_params() if p.values[1] == "myshop"] == [(None, "myshop")]
     with pytest.raises(pytest.fail.Exception, match=r"myshop\.toml: 이 템플릿의 시험 파일이 없습니다.*myshop\.fixture\.xlsx"):
         suite._first_fixture("myshop")
+
+
+def test_a_workspace_template_with_its_own_fixture_gets_the_contract(tmp_path):
+    """A seller's own 카페24 template and export beside it: the first run writes its goldens there, the next passes
+    on them, and a golden that no longer matches fails it."""
+    import subprocess
+    import sys
+
+    ws = tmp_path / "ws"
+    own = ws / "templates" / "channels"
+    own.mkdir(parents=True)
+    repo = Path(__file__).resolve().parent.parent
+    (own / "cafe24.toml").write_text((repo / "templates" / "channels" / "cafe24.toml").read_text(encoding="utf-8")
+                                     .replace('name = "카페24"', 'name = "우리 카페24"'), encoding="utf-8")
+    rows = samples.generate_day(seed=8, lines=12).cafe24
+    samples.write_cafe24_export(own / "cafe24.fixture.xlsx", rows)
+
+    def run(**env) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k",
+                               "cafe24 and not workspace_template"], cwd=repo, capture_output=True, text=True,
+                              env={**os.environ, "CHULGO_CONTRACT_WORKSPACE": str(ws), **env})
+
+    first = run(CHULGO_REGEN_GOLDEN="1")
+    assert first.returncode == 0, first.stdout[-2000:]
+    assert sorted(p.name for p in own.glob("*.tsv")) == ["cafe24.fixture.lines.tsv", "cafe24.invoice.tsv"]
+    assert len((own / "cafe24.fixture.lines.tsv").read_text(encoding="utf-8").splitlines()) == len(rows)
+    assert run().returncode == 0
+    (own / "cafe24.invoice.tsv").write_text("## 바뀜\n", encoding="utf-8")
+    failed = run()
+    assert failed.returncode == 1 and "cafe24.invoice.tsv differs from the golden file" in failed.stdout
