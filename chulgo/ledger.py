@@ -3,11 +3,11 @@
 Lines move through the state machine of chulgo/states.py, which the ledger stores and enforces (a CHECK on the
 state, a trigger on every state change). Natural keys make re-reading a file, or an overlapping export, an update
 instead of a duplicate. The schema carries a version (PRAGMA user_version) and MIGRATIONS bring an older ledger up
-to date inside one transaction. The SQL is plain enough for PostgreSQL except PRAGMAs, `INSERT OR …` and the
-trigger syntax.
+to date inside one transaction.
 
 Jobs ask the ledger in the domain's words: named queries (``shipments_of_batch``, ``tracked_not_invoiced`` …) that
 return the model's objects or the small frozen dataclasses below, never SQL or positional rows; the SQL stays here.
+It is plain enough for PostgreSQL but for the SQLite-specific parts the README lists ('장부를 PostgreSQL로 옮긴다면').
 """
 
 from __future__ import annotations
@@ -891,10 +891,11 @@ class Ledger:
         for statement in statements(SCHEMA):
             db.execute(statement)
         db.execute("DELETE FROM state_transitions")
-        db.executemany("INSERT OR REPLACE INTO line_states VALUES (?, ?)", STATE_NAMES.items())
+        db.executemany("INSERT INTO line_states VALUES (?, ?) ON CONFLICT(state) DO UPDATE SET name = excluded.name",
+                       STATE_NAMES.items())
         db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
         code = parcel_code or "".join(random.SystemRandom().choice(PARCEL_CODE_ALPHABET) for _ in range(3))
-        db.execute("INSERT OR IGNORE INTO meta VALUES ('parcel_code', ?)", (code,))
+        db.execute("INSERT INTO meta VALUES ('parcel_code', ?) ON CONFLICT DO NOTHING", (code,))
 
     @property
     def parcel_code(self) -> str:
@@ -902,7 +903,8 @@ class Ledger:
         return self.db.execute("SELECT value FROM meta WHERE key = 'parcel_code'").fetchone()[0]
 
     def set_parcel_code(self, code: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parcel_code', ?)", (code,))
+        self.db.execute("INSERT INTO meta VALUES ('parcel_code', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (code,))
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[None]:
@@ -1008,7 +1010,7 @@ class Ledger:
         return self.db.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha,)).fetchone() is not None
 
     def record_file(self, sha: str, name: str, kind: str, adapter: str, rows: int, run_id: int) -> None:
-        self.db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         (sha, name, kind, adapter, rows, run_id, self.now()))
 
     # -- lines -------------------------------------------------------------------------------------------
@@ -1018,7 +1020,7 @@ class Ledger:
             return None
         body = json.dumps([layout.sheet, layout.before, layout.header, layout.after], ensure_ascii=False)
         if body not in self._layouts:
-            self.db.execute("INSERT OR IGNORE INTO layouts(body) VALUES (?)", (body,))
+            self.db.execute("INSERT INTO layouts(body) VALUES (?) ON CONFLICT DO NOTHING", (body,))
             self._layouts[body] = self.db.execute("SELECT layout_id FROM layouts WHERE body = ?", (body,)).fetchone()[0]
         return self._layouts[body]
 
@@ -1036,7 +1038,7 @@ class Ledger:
         if not text:
             return None
         if text not in self._text_ids:
-            self.db.execute("INSERT OR IGNORE INTO texts (text) VALUES (?)", (text,))
+            self.db.execute("INSERT INTO texts (text) VALUES (?) ON CONFLICT DO NOTHING", (text,))
             self._text_ids[text] = self.db.execute("SELECT text_id FROM texts WHERE text = ?", (text,)).fetchone()[0]
         return self._text_ids[text]
 
@@ -1052,7 +1054,7 @@ class Ledger:
         """The number of a line's parcel items as stored (lines of one option and quantity share one set)."""
         text = _items_json(items)
         if text not in self._item_sets:
-            self.db.execute("INSERT OR IGNORE INTO item_sets (items) VALUES (?)", (text,))
+            self.db.execute("INSERT INTO item_sets (items) VALUES (?) ON CONFLICT DO NOTHING", (text,))
             self._item_sets[text] = self.db.execute("SELECT item_set FROM item_sets WHERE items = ?", (text,)).fetchone()[0]
         return self._item_sets[text]
 
@@ -1341,11 +1343,12 @@ class Ledger:
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
                     self.db.execute(
-                        f"INSERT OR IGNORE INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
+                        f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
                         "name, phone, phone2, zip, address, message, ?, '', ordered_at, NULL, ?, ?, "
-                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
+                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ? "
+                        "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
                          c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
@@ -1576,7 +1579,10 @@ class Ledger:
 
     def record_unmatched(self, courier: str, tracking_no: str, name: str, phone: str, address: str, source: str,
                          row: int, reason: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO unmatched_tracking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT INTO unmatched_tracking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(courier, tracking_no) DO UPDATE SET name = excluded.name, phone = excluded.phone, "
+                        "address = excluded.address, source = excluded.source, source_row = excluded.source_row, "
+                        "reason = excluded.reason, read_at = excluded.read_at",
                         (courier, tracking_no, name, phone, address, source, row, reason, self.now()))
 
     def unmatched_tracking(self) -> list[UnmatchedTracking]:
