@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from chulgo.ledger import DayCounts
 from chulgo.sheets import STATUS_STYLES, LineChart, Sheet
 
 WEEKDAYS = "월화수목금토일"
@@ -37,8 +38,8 @@ class CourierRow:
 
 
 def today_sheet(day: date, todos: list[Todo], problems: int, channels: list[ChannelRow], couriers: list[CourierRow],
-                history: dict[str, tuple[int, int, int]], failure: str = "") -> Sheet:
-    """The '오늘' sheet. ``history``: {YYYY-MM-DD: (collected, shipped, uploaded)} lines per day."""
+                history: dict[str, DayCounts], failure: str = "") -> Sheet:
+    """The '오늘' sheet. ``history``: {YYYY-MM-DD: lines collected, shipped and uploaded} per day."""
     rows: list[list[str | int]] = []
     styles: dict[int, str] = {}
     merges: list[tuple[int, int, int, int]] = []
@@ -80,8 +81,8 @@ def today_sheet(day: date, todos: list[Todo], problems: int, channels: list[Chan
     first = len(rows)
     for k in range(13, -1, -1):
         d = (day - timedelta(days=k)).isoformat()
-        collected, shipped, uploaded = history.get(d, (0, 0, 0))
-        add([d[5:], collected, shipped, uploaded])
+        counts = history.get(d, DayCounts())
+        add([d[5:], counts.collected, counts.shipped, counts.uploaded])
     chart = LineChart("최근 14일 (줄 수)", 0, (1, 2, 3), first, len(rows) - 1, f"{chr(ord('A') + WIDE)}{first}")
     return Sheet("오늘", rows, header_rows=0, printable=True, landscape=True, row_styles=styles, styles=STATUS_STYLES,
                  merges=merges, widths={0: 16, 1: 10, 2: 11, 3: 10, 4: 10, 5: 10}, max_width=60, chart=chart)

@@ -3,8 +3,11 @@
 Lines move through the state machine of chulgo/states.py, which the ledger stores and enforces (a CHECK on the
 state, a trigger on every state change). Natural keys make re-reading a file, or an overlapping export, an update
 instead of a duplicate. The schema carries a version (PRAGMA user_version) and MIGRATIONS bring an older ledger up
-to date inside one transaction. The SQL is plain enough for PostgreSQL except PRAGMAs, `INSERT OR …` and the
-trigger syntax.
+to date inside one transaction.
+
+Jobs ask the ledger in the domain's words: named queries (``shipments_of_batch``, ``tracked_not_invoiced`` …) that
+return the model's objects or the small frozen dataclasses below, never SQL or positional rows; the SQL stays here.
+It is plain enough for PostgreSQL but for the SQLite-specific parts the README lists ('장부를 PostgreSQL로 옮긴다면').
 """
 
 from __future__ import annotations
@@ -471,16 +474,42 @@ _AFTERNOON = re.compile(r"오후|PM", re.IGNORECASE)
 _MORNING = re.compile(r"오전|AM", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class LineId:
+    """A line's natural key: its channel and the channel's own line key."""
+
+    channel: str
+    line_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineClaim:
+    """A claim on one of our lines: the channel's status (취소요청, 보류 …) or its claim list's text (반품요청 …)."""
+
+    channel: str
+    line_key: str
+    claim: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """An exchange of a shipped line, and the replacement line made to ship the new goods (`<key>#교환`)."""
+
+    channel: str
+    line_key: str
+    replacement: str
+
+
 @dataclass
 class CollectReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    cancelled: list[tuple[str, str]] = field(default_factory=list)            # before printing: stopped
-    reopened: list[tuple[str, str]] = field(default_factory=list)             # 취소철회 / hold released
-    claim_after_print: list[tuple[str, str, str]] = field(default_factory=list)  # (channel, line_key, status)
-    returns: list[tuple[str, str, str]] = field(default_factory=list)         # claim after the upload: a return
-    address_after_print: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: list[LineId] = field(default_factory=list)              # before printing: stopped
+    reopened: list[LineId] = field(default_factory=list)               # 취소철회 / hold released
+    claim_after_print: list[LineClaim] = field(default_factory=list)   # the claim is the channel's status
+    returns: list[LineClaim] = field(default_factory=list)             # claim after the upload: a return
+    address_after_print: list[LineId] = field(default_factory=list)
     previous_files: set[str] = field(default_factory=set)   # the files that listed this file's known lines before
 
 
@@ -546,12 +575,12 @@ class OpenDeadline:
 class ClaimReport:
     """What a claim list did to our lines."""
 
-    returns: list[tuple[str, str, str]] = field(default_factory=list)     # uploaded → 반품 (channel, key, claim)
-    printed: list[tuple[str, str, str]] = field(default_factory=list)     # on a waybill, not uploaded: 출력후취소
-    held: list[tuple[str, str, str]] = field(default_factory=list)        # not shipped yet: held
-    exchanges: list[tuple[str, str, str]] = field(default_factory=list)   # (channel, key, replacement line key)
-    withdrawn: list[tuple[str, str]] = field(default_factory=list)
-    withdrawn_received: list[tuple[str, str]] = field(default_factory=list)   # withdrawn after we received the goods
+    returns: list[LineClaim] = field(default_factory=list)      # uploaded → 반품
+    printed: list[LineClaim] = field(default_factory=list)      # on a waybill, not uploaded: 출력후취소
+    held: list[LineClaim] = field(default_factory=list)         # not shipped yet: held
+    exchanges: list[Exchange] = field(default_factory=list)
+    withdrawn: list[LineId] = field(default_factory=list)
+    withdrawn_received: list[LineId] = field(default_factory=list)   # withdrawn after we received the goods
     unknown: list[Claim] = field(default_factory=list)                   # no such line of ours
 
 
@@ -565,6 +594,120 @@ class ClaimInfo:
     pickup_no: str
     replacement: str | None
     read_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLine:
+    """A line not yet on a waybill (or in whatever states were asked for), as the ledger holds it."""
+
+    line: OrderLine
+    hold_reason: str         # '' or a chulgo.states hold reason (the channel's 보류, dropped from its list)
+    first_seen: str          # when it was first collected (ISO moment)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedLine:
+    """A shipped line the channel has a claim on: 출력후취소 before the upload, a return to receive after it."""
+
+    line: OrderLine
+    claim: str
+    state: str
+    shipment_id: str | None  # our parcel it is on
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedReturn:
+    """A returned line whose goods came back, and the goods (back on the shelf when they were good)."""
+
+    channel: str
+    line_key: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedTracking:
+    """A courier's tracking number no parcel of ours could be matched to."""
+
+    courier: str
+    tracking_no: str
+    name: str | None         # the recipient the courier's file names (None once purged)
+    source: str | None       # file and row it was read from
+    source_row: int | None
+    reason: str | None
+    read_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitedParcel:
+    """A live parcel of ours printed and still waiting for its tracking number."""
+
+    shipment_id: str
+    day: str                 # its batch's day
+    name: str | None         # the recipient (None once purged)
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """Lines collected, put on a live waybill and uploaded on one day (the dashboard's history)."""
+
+    collected: int = 0
+    shipped: int = 0
+    uploaded: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedLine:
+    """A line with its tracking number that is in no invoice upload yet."""
+
+    channel: str
+    line_key: str
+    order_no: str
+    tracked_at: str          # when it became tracked (ISO moment)
+
+
+@dataclass(frozen=True, slots=True)
+class Unlisted:
+    """Lines a channel's API no longer knows: the open ones now held, and those already on a waybill."""
+
+    held: tuple[str, ...]
+    printed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiLine:
+    """Which API account a line came through, the ids its API needs to act on it, and whether 발주확인 was sent."""
+
+    account: str | None
+    ref: dict
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ApiOpenLine:
+    """An API account's line not yet uploaded."""
+
+    line_key: str
+    order_no: str
+    ref: dict
+    ordered_key: str         # its order time key ('' when unreadable)
+
+
+@dataclass(frozen=True, slots=True)
+class LineToConfirm:
+    """An API line to ship whose 발주확인 the channel has not had yet."""
+
+    account: str
+    line: OrderLine
+    ref: dict
+
+
+@dataclass(frozen=True, slots=True)
+class PushState:
+    """Where pushing a line's tracking number through its channel's API stands."""
+
+    state: str               # 'sending' | 'sent' | 'refused' | 'failed'
+    message: str
+    tries: int
 
 
 @dataclass(frozen=True)
@@ -748,10 +891,11 @@ class Ledger:
         for statement in statements(SCHEMA):
             db.execute(statement)
         db.execute("DELETE FROM state_transitions")
-        db.executemany("INSERT OR REPLACE INTO line_states VALUES (?, ?)", STATE_NAMES.items())
+        db.executemany("INSERT INTO line_states VALUES (?, ?) ON CONFLICT(state) DO UPDATE SET name = excluded.name",
+                       STATE_NAMES.items())
         db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
         code = parcel_code or "".join(random.SystemRandom().choice(PARCEL_CODE_ALPHABET) for _ in range(3))
-        db.execute("INSERT OR IGNORE INTO meta VALUES ('parcel_code', ?)", (code,))
+        db.execute("INSERT INTO meta VALUES ('parcel_code', ?) ON CONFLICT DO NOTHING", (code,))
 
     @property
     def parcel_code(self) -> str:
@@ -759,7 +903,8 @@ class Ledger:
         return self.db.execute("SELECT value FROM meta WHERE key = 'parcel_code'").fetchone()[0]
 
     def set_parcel_code(self, code: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parcel_code', ?)", (code,))
+        self.db.execute("INSERT INTO meta VALUES ('parcel_code', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (code,))
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[None]:
@@ -865,7 +1010,7 @@ class Ledger:
         return self.db.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha,)).fetchone() is not None
 
     def record_file(self, sha: str, name: str, kind: str, adapter: str, rows: int, run_id: int) -> None:
-        self.db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         (sha, name, kind, adapter, rows, run_id, self.now()))
 
     # -- lines -------------------------------------------------------------------------------------------
@@ -875,7 +1020,7 @@ class Ledger:
             return None
         body = json.dumps([layout.sheet, layout.before, layout.header, layout.after], ensure_ascii=False)
         if body not in self._layouts:
-            self.db.execute("INSERT OR IGNORE INTO layouts(body) VALUES (?)", (body,))
+            self.db.execute("INSERT INTO layouts(body) VALUES (?) ON CONFLICT DO NOTHING", (body,))
             self._layouts[body] = self.db.execute("SELECT layout_id FROM layouts WHERE body = ?", (body,)).fetchone()[0]
         return self._layouts[body]
 
@@ -893,7 +1038,7 @@ class Ledger:
         if not text:
             return None
         if text not in self._text_ids:
-            self.db.execute("INSERT OR IGNORE INTO texts (text) VALUES (?)", (text,))
+            self.db.execute("INSERT INTO texts (text) VALUES (?) ON CONFLICT DO NOTHING", (text,))
             self._text_ids[text] = self.db.execute("SELECT text_id FROM texts WHERE text = ?", (text,)).fetchone()[0]
         return self._text_ids[text]
 
@@ -909,7 +1054,7 @@ class Ledger:
         """The number of a line's parcel items as stored (lines of one option and quantity share one set)."""
         text = _items_json(items)
         if text not in self._item_sets:
-            self.db.execute("INSERT OR IGNORE INTO item_sets (items) VALUES (?)", (text,))
+            self.db.execute("INSERT INTO item_sets (items) VALUES (?) ON CONFLICT DO NOTHING", (text,))
             self._item_sets[text] = self.db.execute("SELECT item_set FROM item_sets WHERE items = ?", (text,)).fetchone()[0]
         return self._item_sets[text]
 
@@ -1000,9 +1145,9 @@ class Ledger:
             if state in (NEW, HELD, CANCELLED):
                 # Not on a waybill yet: the newer export is the truth, every field included.
                 if move.state == CANCELLED and state != CANCELLED:
-                    report.cancelled.append(key)
+                    report.cancelled.append(LineId(*key))
                 elif move.state == NEW and state in (HELD, CANCELLED):
-                    report.reopened.append(key)
+                    report.reopened.append(LineId(*key))
                 if fields != old_fields or move.state != state:
                     # The export is the truth again (a purged line read again is purged again later).
                     if raw is None and fields != old_fields:     # the export's row stays, as it was
@@ -1028,9 +1173,10 @@ class Ledger:
                 # After a purge the stored recipient is gone on purpose: neither compared nor written back.
                 moved = not purged and recipient != old_recipient and bool(line.recipient.address)
                 if move.claim and move.claim != old_claim:
-                    (report.returns if move.state == RETURNED else report.claim_after_print).append(key + (move.claim,))
+                    claims = report.returns if move.state == RETURNED else report.claim_after_print
+                    claims.append(LineClaim(*key, move.claim))
                 if moved:
-                    report.address_after_print.append(key)   # said once: the new address is stored below
+                    report.address_after_print.append(LineId(*key))   # said once: the new address is stored below
                 old_status, status = old_fields[COMPARED.index("status")], self._text_id(line.status)
                 if move.claim != old_claim or move.state != state or old_status != status or moved:
                     now_recipient = recipient if moved else old_recipient
@@ -1098,31 +1244,31 @@ class Ledger:
                          _raw_cells(raw, _raw_fields(line_key, self._compared(row[2:18]))) if raw else (),
                          text(source_id), source_row or 0)
 
-    def open_lines(self, *states: str) -> list[tuple[OrderLine, str, str]]:
-        """(line, hold reason, when it was first collected) of lines in ``states``, oldest first, without their raw
-        export row."""
+    def open_lines(self, *states: str) -> list[OpenLine]:
+        """Lines in ``states`` with their hold reason and when they were first collected, oldest first, without their
+        raw export row."""
         q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines "
              f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_at, channel, line_key")
-        return [(self._line(r), r[22], r[23]) for r in self.db.execute(q, states)]
+        line = self._line
+        return [OpenLine(line(r), r[22], r[23]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
         """Lines per state, kept by triggers (a ledger of a million lines is not counted on every status)."""
         return dict(self.db.execute("SELECT state, lines FROM state_counts WHERE lines > 0"))
 
-    def claims_after_print(self) -> list[tuple[OrderLine, str, str, str | None]]:
-        """(line, claim, state, shipment id) of every printed, not yet uploaded line the channel has since
-        cancelled or put on hold (출력후취소)."""
+    def claims_after_print(self) -> list[ClaimedLine]:
+        """Every printed, not yet uploaded line the channel has since cancelled or put on hold (출력후취소)."""
         return self._claims(PRINTED_STATES)
 
-    def returns(self) -> list[tuple[OrderLine, str, str, str | None]]:
-        """(line, claim, state, shipment id) of uploaded lines the channel now lists as cancelled or claimed, whose
-        goods have not come back yet: returns to receive."""
+    def returns(self) -> list[ClaimedLine]:
+        """Uploaded lines the channel now lists as cancelled or claimed, whose goods have not come back yet: returns
+        to receive."""
         received = set(self.db.execute("SELECT channel, line_key FROM return_receipts"))
-        return [r for r in self._claims((RETURNED,)) if (r[0].channel, r[0].line_key) not in received]
+        return [r for r in self._claims((RETURNED,)) if (r.line.channel, r.line.line_key) not in received]
 
-    def receive_returns(self, keys: list[str], outcome: str) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    def receive_returns(self, keys: list[str], outcome: str) -> list[ReceivedReturn]:
         """Returned goods came back (``outcome`` 'good': back on the shelf, stock +; 'defect': not). ``keys``: line
-        keys, order numbers or our parcel ids. Each line is received once. Returns (channel, key, items) received."""
+        keys, order numbers or our parcel ids. Each line is received once. Returns the lines received."""
         marks = ", ".join("?" * len(keys))
         rows = self.db.execute(
             f"SELECT l.channel, l.line_key, sl.item_set FROM lines l JOIN shipment_lines sl ON sl.channel = l.channel "
@@ -1133,12 +1279,12 @@ class Ledger:
         stamp = self.now()
         out = []
         for channel, key, item_set in rows:
-            parts = [(it.sku, int(it.quantity)) for it in self._items(item_set)]
+            items = self._items(item_set)
             self.db.execute("INSERT INTO return_receipts VALUES (?, ?, ?, ?)", (channel, key, outcome, stamp))
             if outcome == "good":
                 self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'returned', ?, ?)",
-                                    [(sku, n, f"{channel}:{key}", stamp) for sku, n in parts])
-            out.append((channel, key, parts))
+                                    [(it.sku, int(it.quantity), f"{channel}:{key}", stamp) for it in items])
+            out.append(ReceivedReturn(channel, key, items))
         return out
 
     def record_claims(self, claims: list[Claim]) -> ClaimReport:
@@ -1161,11 +1307,11 @@ class Ledger:
                 received = self.db.execute("SELECT 1 FROM return_receipts WHERE channel = ? AND line_key = ?",
                                            (c.channel, c.line_key)).fetchone()
                 if received is not None and known is not None:
-                    out.withdrawn_received.append((c.channel, c.line_key))   # the goods are here: the seller decides
+                    out.withdrawn_received.append(LineId(c.channel, c.line_key))   # the goods are here: the seller decides
                 elif known is not None:
                     if self._withdraw_claim(c.channel, c.line_key, state, hold, known[0], stamp):
-                        out.printed.append((c.channel, known[0], "교환철회"))    # its replacement is to be pulled
-                    out.withdrawn.append((c.channel, c.line_key))
+                        out.printed.append(LineClaim(c.channel, known[0], "교환철회"))    # its replacement is to be pulled
+                    out.withdrawn.append(LineId(c.channel, c.line_key))
                 continue
             if state in (CANCELLED, CLOSED):
                 continue
@@ -1179,7 +1325,7 @@ class Ledger:
                 "source_row = excluded.source_row",
                 (c.channel, c.line_key, c.kind, c.reason, c.payer, c.fee, c.pickup_courier, c.pickup_no, c.source,
                  c.source_row, stamp))
-            entry = (c.channel, c.line_key, c.text)
+            entry = LineClaim(c.channel, c.line_key, c.text)
             if state in (NEW, HELD):
                 if state == NEW or old_claim != c.text:
                     self._set_claim(c, HELD, stamp, hold_reason="channel")
@@ -1197,11 +1343,12 @@ class Ledger:
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
                     self.db.execute(
-                        f"INSERT OR IGNORE INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
+                        f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
                         "name, phone, phone2, zip, address, message, ?, '', ordered_at, NULL, ?, ?, "
-                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ?",
+                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ? "
+                        "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
                          c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
@@ -1211,7 +1358,7 @@ class Ledger:
                     self.db.execute("UPDATE claims SET replacement = ? WHERE channel = ? AND line_key = ?",
                                     (new_key, c.channel, c.line_key))
                     if made:                     # a replacement made or brought back (not one already shipped)
-                        out.exchanges.append((c.channel, c.line_key, new_key))
+                        out.exchanges.append(Exchange(c.channel, c.line_key, new_key))
         return out
 
     def _claim_lines(self, claims: list[Claim], out: ClaimReport) -> Iterator[Claim]:
@@ -1255,10 +1402,10 @@ class Ledger:
             "SELECT channel, line_key, kind, reason, payer, fee, pickup_courier, pickup_no, replacement, read_at "
             "FROM claims")}
 
-    def _claims(self, states: tuple[str, ...]) -> list[tuple[OrderLine, str, str, str | None]]:
+    def _claims(self, states: tuple[str, ...]) -> list[ClaimedLine]:
         q = (f"SELECT {_line_select()}, claim, state, shipment_id FROM lines "
              f"WHERE claim != '' AND state IN ({', '.join('?' * len(states))}) ORDER BY channel, line_key")
-        return [(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
+        return [ClaimedLine(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
 
     # -- batches and parcels -----------------------------------------------------------------------------
 
@@ -1324,7 +1471,16 @@ class Ledger:
         if cur.rowcount != len(moves):
             raise ChulgoError("이미 송장에 오른 줄을 다시 올리려 했습니다. 아무것도 저장하지 않았습니다. --debug 로 다시 실행해 알려 주세요.")
 
-    def shipments(self, where: str = "1=1", params: tuple = ()) -> list[Shipment]:
+    def shipments_of_batch(self, batch_id: int) -> list[Shipment]:
+        """The live (not void) parcels of a batch, with their lines."""
+        return self._shipments("s.batch_id = ? AND s.voided_at IS NULL", (batch_id,))
+
+    def courier_shipments_of_day(self, day: str) -> list[Shipment]:
+        """The live parcels of every courier batch of ``day`` (a supplier's 발주서 is not ours to pick)."""
+        return self._shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ? "
+                               "AND supplier = '')", (day,))
+
+    def _shipments(self, where: str, params: tuple) -> list[Shipment]:
         """Parcels with their lines, filtered by a SQL condition on the shipments table (alias s)."""
         ships = self.db.execute(
             "SELECT s.shipment_id, s.batch_id, s.courier, s.name, s.phone, s.phone2, s.zip, s.address, s.message "
@@ -1350,7 +1506,7 @@ class Ledger:
         out: list[Shipment] = []
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
-            out += self.shipments(f"s.shipment_id IN ({', '.join('?' * len(part))})", tuple(part))
+            out += self._shipments(f"s.shipment_id IN ({', '.join('?' * len(part))})", tuple(part))
         return out
 
     def _per_batch_day(self, lines: list[tuple[int, str]], sign: int = 1) -> list[tuple[str, str, int]]:
@@ -1423,19 +1579,24 @@ class Ledger:
 
     def record_unmatched(self, courier: str, tracking_no: str, name: str, phone: str, address: str, source: str,
                          row: int, reason: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO unmatched_tracking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT INTO unmatched_tracking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(courier, tracking_no) DO UPDATE SET name = excluded.name, phone = excluded.phone, "
+                        "address = excluded.address, source = excluded.source, source_row = excluded.source_row, "
+                        "reason = excluded.reason, read_at = excluded.read_at",
                         (courier, tracking_no, name, phone, address, source, row, reason, self.now()))
 
-    def unmatched_tracking(self) -> list[tuple]:
-        return self.db.execute("SELECT courier, tracking_no, name, source, source_row, reason, read_at "
-                               "FROM unmatched_tracking ORDER BY read_at").fetchall()
+    def unmatched_tracking(self) -> list[UnmatchedTracking]:
+        """Tracking numbers no parcel of ours was found for, oldest first (attaching one later clears it)."""
+        return [UnmatchedTracking(*r) for r in self.db.execute(
+            "SELECT courier, tracking_no, name, source, source_row, reason, read_at FROM unmatched_tracking "
+            "ORDER BY read_at")]
 
     def untracked_shipments(self, courier: str, since_day: str) -> list[Shipment]:
         """Live parcels of a courier printed since ``since_day`` still waiting for a tracking number (their lines are
         'batched': found through the state index, so a big ledger of tracked parcels is never read)."""
-        return self.shipments(f"s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND "
-                              "s.courier = ? AND s.voided_at IS NULL AND s.batch_id IN "
-                              "(SELECT batch_id FROM batches WHERE day >= ?)", (courier, since_day))
+        return self._shipments(f"s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND "
+                               "s.courier = ? AND s.voided_at IS NULL AND s.batch_id IN "
+                               "(SELECT batch_id FROM batches WHERE day >= ?)", (courier, since_day))
 
     def supplier_parcels(self, since_day: str) -> list[SupplierParcel]:
         """Every live parcel sent to a supplier since ``since_day``: its deadline's inputs and when it was answered."""
@@ -1453,16 +1614,15 @@ class Ledger:
                 for sup, sid, day, ship_by, ordered, tracked, name in rows]
 
     def untracked_shipments_in_batch(self, batch_id: int) -> list[Shipment]:
-        return self.shipments("s.batch_id = ? AND s.voided_at IS NULL AND NOT EXISTS "
-                              "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (batch_id,))
+        return self._shipments("s.batch_id = ? AND s.voided_at IS NULL AND NOT EXISTS "
+                               "(SELECT 1 FROM tracking t WHERE t.shipment_id = s.shipment_id)", (batch_id,))
 
-    def waiting_for_tracking(self) -> list[tuple]:
-        """(shipment id, batch day, recipient) of our live parcels printed but not yet tracked (a supplier's wait is
-        ``supplier_parcels``)."""
-        return self.db.execute(
+    def waiting_for_tracking(self) -> list[AwaitedParcel]:
+        """Our live parcels printed but not yet tracked (a supplier's wait is ``supplier_parcels``)."""
+        return [AwaitedParcel(*r) for r in self.db.execute(
             "SELECT s.shipment_id, b.day, s.name FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
             f"WHERE s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND s.voided_at IS NULL "
-            "AND b.supplier = '' ORDER BY s.shipment_id").fetchall()
+            "AND b.supplier = '' ORDER BY s.shipment_id")]
 
     # -- invoices ----------------------------------------------------------------------------------------
 
@@ -1508,7 +1668,7 @@ class Ledger:
             self.db.executemany("DELETE FROM export_rows WHERE channel = ? AND line_key = ?",
                                 [(line.channel, line.line_key) for line in group])
 
-    def settle_cancellations(self, keys: list[str]) -> list[tuple[str, str]]:
+    def settle_cancellations(self, keys: list[str]) -> list[LineId]:
         """The seller settled these lines (a line key, order number or our parcel id): a printed line the channel
         cancelled was pulled from packing or called back, or a line the channel's list dropped is indeed cancelled.
         They become cancelled; a parcel left with no line to ship is void (a late tracking number is not attached)."""
@@ -1531,7 +1691,7 @@ class Ledger:
                 if voided.rowcount:
                     self._unship_counts([sid])
                 self._unship([sid])
-        return [(ch, key) for ch, key, _ in rows]
+        return [LineId(ch, key) for ch, key, _ in rows]
 
     def pending_uploads(self, since_day: str) -> list[UploadFile]:
         """Upload files made since ``since_day`` that the seller has not said went up and the channel has not
@@ -1556,9 +1716,9 @@ class Ledger:
                                f"WHERE state IN ('{NEW}', '{HELD}')")
         return [OpenDeadline(*r) for r in rows]
 
-    def daily_counts(self, since_day: str) -> dict[str, tuple[int, int, int]]:
-        """{day: (lines collected, lines put on a live waybill, lines uploaded)} since ``since_day``."""
-        return {day: (c, sh, up) for day, c, sh, up in self.db.execute(
+    def daily_counts(self, since_day: str) -> dict[str, DayCounts]:
+        """{day: lines collected, put on a live waybill and uploaded that day} since ``since_day``."""
+        return {day: DayCounts(c, sh, up) for day, c, sh, up in self.db.execute(
             "SELECT day, SUM(collected), SUM(shipped), SUM(uploaded) FROM day_counts WHERE day >= ? GROUP BY day",
             (since_day,))}
 
@@ -1575,9 +1735,15 @@ class Ledger:
             out.setdefault(channel, {})["uploaded"] = n
         return out
 
-    def tracked_not_invoiced(self) -> list[tuple]:
-        return self.db.execute("SELECT channel, line_key, order_no, updated_at FROM lines WHERE state = 'tracked' "
-                               "ORDER BY updated_at").fetchall()
+    def line_keys_in_state(self, channel: str, state: str, limit: int = 100) -> list[str]:
+        """The keys of ``channel``'s lines in ``state``, in key order, at most ``limit``."""
+        return [key for (key,) in self.db.execute(
+            "SELECT line_key FROM lines WHERE channel = ? AND state = ? ORDER BY line_key LIMIT ?", (channel, state, limit))]
+
+    def tracked_not_invoiced(self) -> list[TrackedLine]:
+        """Lines with their tracking number in no invoice upload yet, longest waiting first."""
+        return [TrackedLine(*r) for r in self.db.execute(
+            f"SELECT channel, line_key, order_no, updated_at FROM lines WHERE state = '{TRACKED}' ORDER BY updated_at")]
 
     # -- channel APIs ---------------------------------------------------------------------------------------
 
@@ -1596,46 +1762,46 @@ class Ledger:
                             "ON CONFLICT(channel, line_key) DO UPDATE SET account = excluded.account, ref = excluded.ref",
                             [(ch, key, account, json.dumps(ref, ensure_ascii=False)) for ch, key, ref in refs])
 
-    def api_refs(self, channel: str, keys: list[str]) -> dict[str, tuple[str, dict, bool]]:
-        """{line key: (account, ref, confirmed)} of the lines an API account knows."""
+    def api_refs(self, channel: str, keys: list[str]) -> dict[str, ApiLine]:
+        """{line key: its account, ref and 발주확인} of the lines an API account knows."""
         rows = self._lookup("SELECT line_key, account, ref, confirmed_at IS NOT NULL FROM api_lines "
                             "WHERE channel = ? AND line_key IN ({in})", keys, (channel,))
-        return {key: (account, json.loads(ref), bool(done)) for key, account, ref, done in rows}
+        return {key: ApiLine(account, json.loads(ref), bool(done)) for key, account, ref, done in rows}
 
-    def api_open_lines(self, account: str) -> list[tuple[str, str, dict, str]]:
-        """(line key, order number, ref, order time key) of the account's lines not yet uploaded, oldest first."""
-        return [(key, order_no, json.loads(ref), ordered) for key, order_no, ref, ordered in self.db.execute(
+    def api_open_lines(self, account: str) -> list[ApiOpenLine]:
+        """The account's lines not yet uploaded, oldest first."""
+        return [ApiOpenLine(key, order_no, json.loads(ref), ordered) for key, order_no, ref, ordered in self.db.execute(
             "SELECT l.line_key, l.order_no, a.ref, l.ordered_key FROM api_lines a JOIN lines l "
             "ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.account = ? "
             f"AND l.state IN ('{NEW}', '{HELD}', '{BATCHED}', '{TRACKED}') ORDER BY l.ordered_key", (account,))]
 
-    def hold_unlisted(self, channel: str, keys: list[str], until_key: str) -> tuple[list[str], list[str]]:
+    def hold_unlisted(self, channel: str, keys: list[str], until_key: str) -> Unlisted:
         """Lines the channel's API no longer knows (not listed, not found one by one). Open ones are held (an older
-        export read later does not reopen them); returns (held, already on a waybill — for the seller to check)."""
+        export read later does not reopen them); those already on a waybill are named for the seller to check."""
         rows = self._lookup("SELECT line_key, state FROM lines WHERE channel = ? AND line_key IN ({in})", keys, (channel,))
         held = [key for key, state in rows if state == NEW]
         printed = [key for key, state in rows if state in PRINTED_STATES]
         self._hold_vanished(channel, held, until_key)
-        return held, printed
+        return Unlisted(tuple(held), tuple(printed))
 
-    def lines_to_confirm(self) -> list[tuple[str, OrderLine, dict]]:
-        """(account, line, ref) of API lines that are to ship and not yet confirmed (발주확인) at the channel."""
+    def lines_to_confirm(self) -> list[LineToConfirm]:
+        """API lines that are to ship and not yet confirmed (발주확인) at the channel."""
         rows = self.db.execute(
             f"SELECT {_line_select('l', raw=False)}, a.account, a.ref FROM api_lines a JOIN lines l "
             f"ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL "
             f"AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') ORDER BY a.account, l.ordered_key, l.line_key")
-        return [(r[22], self._line(r), json.loads(r[23])) for r in rows]
+        return [LineToConfirm(r[22], self._line(r), json.loads(r[23])) for r in rows]
 
     def mark_confirmed(self, channel: str, keys: list[str]) -> None:
         stamp = self.now()
         self.db.executemany("UPDATE api_lines SET confirmed_at = ? WHERE channel = ? AND line_key = ?",
                             [(stamp, channel, key) for key in keys])
 
-    def push_states(self, channel: str, keys: list[str]) -> dict[str, tuple[str, str, int]]:
-        """{line key: (state, message, tries)} of lines whose tracking number was pushed or is being pushed."""
+    def push_states(self, channel: str, keys: list[str]) -> dict[str, PushState]:
+        """{line key: its push} of lines whose tracking number was pushed or is being pushed."""
         rows = self._lookup("SELECT line_key, state, message, tries FROM api_pushes WHERE channel = ? "
                             "AND line_key IN ({in})", keys, (channel,))
-        return {key: (state, message, tries) for key, state, message, tries in rows}
+        return {key: PushState(state, message, tries) for key, state, message, tries in rows}
 
     def record_pushes(self, rows: list[tuple[str, str, str, str, str, str]]) -> None:
         """(channel, line key, account, tracking number, state, message): 'sending' before the call (a try is

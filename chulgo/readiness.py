@@ -138,7 +138,7 @@ def sort_open_lines(ledger: Ledger, book: MappingBook, rules: ShipRules,
     ready = []
     now = rules.now
     suppliers = supplier_map(book)
-    for line, reason, first_seen in ledger.open_lines(NEW, HELD):
+    for line, reason, first_seen in ((o.line, o.hold_reason, o.first_seen) for o in ledger.open_lines(NEW, HELD)):
         if reason:
             out.held.append((line, HOLD_REASONS.get(reason, reason)))
             continue

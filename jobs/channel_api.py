@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chulgo.api import ApiError, ChannelApi, Dispatch, Fetched, LineRef, kst
-from chulgo.ledger import CollectReport, order_time_key
+from chulgo.ledger import ApiLine, CollectReport, PushState, order_time_key
 from chulgo.mapping import MappingBook
 from chulgo.model import ChulgoError, InvoiceLine, OrderLine, Problem
 from chulgo.suppliers import supplier_map, MIXED, Trust, supplier_of
@@ -61,14 +61,14 @@ def pull_orders(ctx: Context) -> list[Pulled]:
         since = (datetime.fromisoformat(synced) - timedelta(minutes=apis.overlap_minutes) if synced
                  else until - timedelta(days=apis.days))
         open_lines = ctx.ledger.api_open_lines(api.account) if api.by_order_date else []
-        oldest = min((o[3] for o in open_lines if o[3]), default="")
+        oldest = min((o.ordered_key for o in open_lines if o.ordered_key), default="")
         if oldest:                               # listed by order date: reach back to the oldest open order
             since = min(since, kst(datetime.strptime(oldest[:8], "%Y%m%d")))
         pulled = Pulled(api, until)
         try:
             pulled.fetched = api.orders(since, until)
             seen = {f.line.line_key for f in pulled.fetched}
-            gone = [LineRef(key, order_no, ref) for key, order_no, ref, _ in open_lines if key not in seen]
+            gone = [LineRef(o.line_key, o.order_no, o.ref) for o in open_lines if o.line_key not in seen]
             if gone:
                 found = api.lookup(gone)
                 pulled.fetched += found
@@ -95,11 +95,11 @@ def store_orders(ctx: Context, pulled: list[Pulled]) -> list[tuple[CollectReport
         ctx.ledger.record_api_lines(p.api.account, [(p.api.channel, key, ref) for key, ref in refs.items()])
         ctx.ledger.set_api_synced(p.api.account, p.until.isoformat(timespec="seconds"))
         ctx.report.done.append(f"{p.api.name} API: {len(lines)}줄 (새 주문 {result.new}, 바뀐 주문 {result.updated})")
-        held, printed = ctx.ledger.hold_unlisted(p.api.channel, p.unlisted, until_key)
-        for key in held:
+        unlisted = ctx.ledger.hold_unlisted(p.api.channel, p.unlisted, until_key)
+        for key in unlisted.held:
             ctx.report.waiting.append(f"{p.api.name} {key}: API 주문 목록에서 사라졌습니다 — 출고하지 않고 보류합니다. 채널에서 "
                                       f"취소되었는지 확인하고, 취소가 맞으면 'uv run run.py cancelled {key}'.")
-        for key in printed:
+        for key in unlisted.printed:
             ctx.report.problem(Problem("api_unlisted_after_print", f"{p.api.name} {key}: 송장을 출력했는데 API 주문 목록에서 "
                                        "사라졌습니다. 채널에서 취소되었는지 확인하고, 취소라면 포장에서 빼세요.",
                                        f"{p.api.name} API"))
@@ -133,10 +133,10 @@ def confirm_orders(ctx: Context, book: MappingBook) -> None:
     by_account: dict[str, list[LineRef]] = {}
     waiting_supplier = 0
     suppliers, trust = supplier_map(book), trust_now(ctx)
-    for account, line, ref in ctx.ledger.lines_to_confirm():
-        trusted = _supplier_trusted(book, suppliers, trust, line)
+    for c in ctx.ledger.lines_to_confirm():
+        trusted = _supplier_trusted(book, suppliers, trust, c.line)
         if trusted:
-            by_account.setdefault(account, []).append(LineRef(line.line_key, line.order_no, ref))
+            by_account.setdefault(c.account, []).append(LineRef(c.line.line_key, c.line.order_no, c.ref))
         elif trusted is False:
             waiting_supplier += 1
     for api in ctx.api_accounts:
@@ -189,14 +189,15 @@ def push_tracking(ctx: Context) -> set[tuple[str, str]]:
         keys = [line.line_key for line in group]
         refs, states = ctx.ledger.api_refs(channel, keys), ctx.ledger.push_states(channel, keys)
         for line in group:
-            account, ref, confirmed = refs.get(line.line_key, (_default_account(apis, line), {}, False))
-            state, _, tries = states.get(line.line_key, ("", "", 0))
-            if state == "refused" or account not in connected:
+            known = refs.get(line.line_key) or ApiLine(_default_account(apis, line), {}, False)
+            push = states.get(line.line_key) or PushState("", "", 0)
+            if push.state == "refused" or known.account not in connected:
                 continue           # the Excel upload takes it (an account without its secret is named elsewhere)
             owned.add((channel, line.line_key))
             # 'sending' or 'failed': it may have reached the channel (a kill, a timeout) — ask before sending again
-            target = in_flight if state in ("sending", "failed") else plans
-            target.setdefault(account, []).append(Plan(line, LineRef(line.line_key, line.order_no, ref), confirmed, tries))
+            target = in_flight if push.state in ("sending", "failed") else plans
+            target.setdefault(known.account, []).append(
+                Plan(line, LineRef(line.line_key, line.order_no, known.ref), known.confirmed, push.tries))
     for api in ctx.api_accounts:
         todo = plans.get(api.account, [])
         todo += _check_in_flight(ctx, api, in_flight.get(api.account, []))
@@ -299,10 +300,10 @@ def _refused(ctx: Context, lines: list[InvoiceLine]) -> set[tuple[str, str]]:
     for line in lines:
         by_channel.setdefault(line.channel, []).append(line.line_key)
     for channel, keys in by_channel.items():
-        for key, (state, message, _) in ctx.ledger.push_states(channel, keys).items():
-            if state == "refused":
+        for key, push in ctx.ledger.push_states(channel, keys).items():
+            if push.state == "refused":
                 out.add((channel, key))
-                ctx.report.waiting.append(f"{ctx.channel_name(channel)} {key}: API가 송장 등록을 거절했습니다 ({message}) — "
+                ctx.report.waiting.append(f"{ctx.channel_name(channel)} {key}: API가 송장 등록을 거절했습니다 ({push.message}) — "
                                           "송장 업로드 파일에 넣었습니다. 판매자센터에서 확인하고 올리세요.")
     return out
 

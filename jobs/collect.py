@@ -88,20 +88,21 @@ def _read_claims(ctx: Context, f: InputFile, run_id: int) -> bool:
                        f"{len(result.exchanges)}, 철회 {len(result.withdrawn)})"
                        + ("" if layout.verified else " — 이 목록의 열 이름은 아직 실제 파일로 확인되지 않았습니다[확인 필요]. "
                           "줄이 맞는지 현황.xlsx '반품'에서 한 번 확인하세요."))
-    for ch, key, claim in result.returns:
-        report.waiting.append(f"반품: {channel} {key} ('{claim}') — 물건이 오면 'uv run run.py returns 입고 {key}' "
-                              "(불량이면 '불량'). 현황.xlsx '반품'.")
-    for ch, key, new_key in result.exchanges:
-        report.done.append(f"교환: {channel} {key} — 새 상품을 보낼 줄 {new_key}을(를) 만들었습니다 (다음 출고에 한 번 "
-                           "나갑니다; 회수한 물건은 'returns 입고').")
-    for ch, key, claim in result.printed:
-        report.problem(Problem("claim_after_print", f"{channel} {key}: 송장 출력 후 '{claim}' — 포장 전이면 빼고, 이미 "
-                               "보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.", f.name))
-    for ch, key in result.withdrawn_received:
-        report.problem(Problem("return_withdrawn", f"{channel} {key}: 이미 입고한 반품이 채널에서 철회·거부되었습니다. 물건을 "
-                               "구매자에게 다시 보낼지 채널과 확인하고, 보낸다면 상품 시트의 재고를 새로 센 값으로 고치세요.", f.name))
-    for ch, key, claim in result.held:
-        report.waiting.append(f"{channel} {key}: 출고 전에 '{claim}' — 출고하지 않고 보류합니다.")
+    for c in result.returns:
+        report.waiting.append(f"반품: {channel} {c.line_key} ('{c.claim}') — 물건이 오면 'uv run run.py returns 입고 "
+                              f"{c.line_key}' (불량이면 '불량'). 현황.xlsx '반품'.")
+    for x in result.exchanges:
+        report.done.append(f"교환: {channel} {x.line_key} — 새 상품을 보낼 줄 {x.replacement}을(를) 만들었습니다 (다음 출고에 "
+                           "한 번 나갑니다; 회수한 물건은 'returns 입고').")
+    for c in result.printed:
+        report.problem(Problem("claim_after_print", f"{channel} {c.line_key}: 송장 출력 후 '{c.claim}' — 포장 전이면 빼고, "
+                               "이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다.", f.name))
+    for w in result.withdrawn_received:
+        report.problem(Problem("return_withdrawn", f"{channel} {w.line_key}: 이미 입고한 반품이 채널에서 철회·거부되었습니다. "
+                               "물건을 구매자에게 다시 보낼지 채널과 확인하고, 보낸다면 상품 시트의 재고를 새로 센 값으로 고치세요.",
+                               f.name))
+    for c in result.held:
+        report.waiting.append(f"{channel} {c.line_key}: 출고 전에 '{c.claim}' — 출고하지 않고 보류합니다.")
     if result.unknown:
         keys = ", ".join(c.line_key or c.order_no for c in result.unknown[:5])
         report.waiting.append(f"{f.name}: 장부에 없는 주문의 클레임 {len(result.unknown)}줄은 건너뜁니다 ({keys}"
@@ -113,21 +114,21 @@ def _read_claims(ctx: Context, f: InputFile, run_id: int) -> bool:
 def _report_changes(ctx: Context, result: CollectReport, source: str) -> None:
     """What a newer export (or API sync) changed on known lines, said the way the seller acts on it."""
     report = ctx.report
-    for ch, key in result.cancelled:
-        report.waiting.append(f"{ctx.channel_name(ch)} {key}: 채널에서 취소되어 출고하지 않습니다.")
-    for ch, key in result.reopened:
-        report.done.append(f"{ctx.channel_name(ch)} {key}: 채널에서 다시 살아난 주문(취소철회·보류 해제)이라 출고 대상으로 "
-                           "되돌렸습니다.")
-    for ch, key, claim in result.claim_after_print:
-        report.problem(Problem("claim_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 '{claim}' — "
+    for d in result.cancelled:
+        report.waiting.append(f"{ctx.channel_name(d.channel)} {d.line_key}: 채널에서 취소되어 출고하지 않습니다.")
+    for d in result.reopened:
+        report.done.append(f"{ctx.channel_name(d.channel)} {d.line_key}: 채널에서 다시 살아난 주문(취소철회·보류 해제)이라 "
+                           "출고 대상으로 되돌렸습니다.")
+    for c in result.claim_after_print:
+        report.problem(Problem("claim_after_print", f"{ctx.channel_name(c.channel)} {c.line_key}: 송장 출력 후 '{c.claim}' — "
                                "포장 전이면 빼고, 이미 보냈다면 채널에서 회수 처리하세요. 송장 업로드에서는 뺍니다. "
-                               f"정리한 뒤 'uv run run.py cancelled {key}'.", source))
-    for ch, key, claim in result.returns:
-        report.waiting.append(f"반품: {ctx.channel_name(ch)} {key} ('{claim}') — 송장 업로드 후의 요청이라 반품 목록에 "
-                              "올렸습니다 (현황.xlsx '반품').")
-    for ch, key in result.address_after_print:
-        report.problem(Problem("address_after_print", f"{ctx.channel_name(ch)} {key}: 송장 출력 후 배송지가 바뀌었습니다. "
-                               "택배사에 주소 변경을 요청하세요.", source))
+                               f"정리한 뒤 'uv run run.py cancelled {c.line_key}'.", source))
+    for c in result.returns:
+        report.waiting.append(f"반품: {ctx.channel_name(c.channel)} {c.line_key} ('{c.claim}') — 송장 업로드 후의 요청이라 "
+                              "반품 목록에 올렸습니다 (현황.xlsx '반품').")
+    for d in result.address_after_print:
+        report.problem(Problem("address_after_print", f"{ctx.channel_name(d.channel)} {d.line_key}: 송장 출력 후 배송지가 "
+                               "바뀌었습니다. 택배사에 주소 변경을 요청하세요.", source))
 
 
 def _hold_vanished(ctx: Context, channel, lines: list[OrderLine], times: list[str], file_name: str,

@@ -12,6 +12,7 @@ from chulgo import samples
 from chulgo.files import read_tables
 from chulgo.model import ChulgoError
 from chulgo.settings import DEFAULT_SETTINGS
+from chulgo.states import INVOICED
 from jobs.collect import collect
 from jobs.context import Context
 from jobs.invoice import invoice
@@ -118,7 +119,7 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
     if _one_return(ctx, inbox):
         collect(ctx)
         _step("5. 반품 요청 목록 읽기 (uv run run.py collect)", ctx)
-        key = ctx.ledger.returns()[0][0].line_key
+        key = ctx.ledger.returns()[0].line.line_key
         returns(ctx, "입고", [key])
         _step(f"6. 반품 물건 입고 (uv run run.py returns 입고 {key})", ctx)
     status(ctx)
@@ -127,9 +128,8 @@ def _run_day(ctx: Context, inbox: Path, seed: int) -> None:
 
 def _one_return(ctx: Context, inbox: Path) -> bool:
     """Play G마켓: its 반품관리 list with one uploaded order the buyer sends back (단순변심, 회수 송장 known)."""
-    uploaded = ctx.ledger.db.execute("SELECT line_key FROM lines WHERE channel = 'esm' AND state = 'invoiced' "
-                                     "ORDER BY line_key LIMIT 1").fetchone()
-    if uploaded is None:
+    uploaded = ctx.ledger.line_keys_in_state("esm", INVOICED, limit=1)
+    if not uploaded:
         return False
     path = samples.write_claim_list(inbox / f"반품관리_{ctx.stamp}.xlsx", [{
         "주문번호": uploaded[0], "반품사유": "구매의사 취소(단순변심)", "반품수거택배사명": "CJ대한통운",

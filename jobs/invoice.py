@@ -77,7 +77,7 @@ def _exchanges(ctx: Context, run_id: int, lines: list[InvoiceLine], seq: int) ->
 
 def _report_claims(ctx: Context) -> None:
     """Lines the channel cancelled (or put on hold) after their waybill was printed: never uploaded, always listed."""
-    for line, claim, state, shipment_id in ctx.ledger.claims_after_print():
-        if state in ("batched", "tracked"):
-            ctx.report.waiting.append(f"출력 후 취소: {ctx.channel_name(line.channel)} {line.line_key} ({claim}, 송장 "
-                                      f"{shipment_id}) — 송장 업로드에서 뺐습니다. 포장을 빼거나 회수하세요.")
+    for c in ctx.ledger.claims_after_print():
+        if c.state in ("batched", "tracked"):
+            ctx.report.waiting.append(f"출력 후 취소: {ctx.channel_name(c.line.channel)} {c.line.line_key} ({c.claim}, 송장 "
+                                      f"{c.shipment_id}) — 송장 업로드에서 뺐습니다. 포장을 빼거나 회수하세요.")

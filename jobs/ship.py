@@ -95,8 +95,7 @@ def _day_total(ctx: Context, run_id: int, products) -> None:
     today = [b for b in ctx.ledger.recent_batches(200) if b.day == ctx.day and b.parcels and not b.supplier]
     if len(today) < 2:
         return
-    shipments = ctx.ledger.shipments("s.voided_at IS NULL AND s.batch_id IN (SELECT batch_id FROM batches WHERE day = ? "
-                                     "AND supplier = '')", (ctx.day,))
+    shipments = ctx.ledger.courier_shipments_of_day(ctx.day)
     names = {b.batch_id: f"{b.seq}차 {ctx.courier_name(b.courier)}"
              for b in today}
     path = write_day_total(ctx.staging_for(run_id, "day") / f"피킹합계_{ctx.stamp}.xlsx", shipments, products,
@@ -130,7 +129,7 @@ def find_batch(ctx: Context, name: str) -> Batch:
 def _void_batch(ctx: Context, batch: Batch) -> set[tuple[str, str]]:
     """--reprint: void the batch's untracked parcels so their lines go on a fresh waybill with new ids."""
     ledger = ctx.ledger
-    shipments = ledger.shipments("s.batch_id = ? AND s.voided_at IS NULL", (batch.batch_id,))
+    shipments = ledger.shipments_of_batch(batch.batch_id)
     untracked = {s.shipment_id for s in ledger.untracked_shipments_in_batch(batch.batch_id)}
     kept = [s for s in shipments if s.shipment_id not in untracked]
     if kept:

@@ -62,16 +62,18 @@ def status(ctx: Context) -> None:
                         "" if left is None else (f"D-{left}" if left >= 0 else f"{-left}일 지남")])
 
     claims = [["채널", "주문 줄 번호", "주문번호", "클레임", "단계", "송장번호(우리)"]]
-    claims += [[ctx.channel_name(l.channel), l.line_key, l.order_no, claim, STATE_NAMES.get(state, state), sid or ""]
-               for l, claim, state, sid in ledger.claims_after_print()]
+    claims += [[ctx.channel_name(c.line.channel), c.line.line_key, c.line.order_no, c.claim,
+                STATE_NAMES.get(c.state, c.state), c.shipment_id or ""] for c in ledger.claims_after_print()]
     details = ledger.claim_details()
     returns = [["채널", "주문 줄 번호", "주문번호", "상품명", "수량", "클레임", "구분", "사유", "배송비 부담", "반품배송비",
                 "회수 택배사", "회수 송장번호", "교환 재발송 줄", "송장번호(우리)"]]
-    for l, claim, _, sid in ledger.returns():
+    for r in ledger.returns():
+        l = r.line
         d = details.get((l.channel, l.line_key))
-        returns.append([ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.quantity, claim]
+        returns.append([ctx.channel_name(l.channel), l.line_key, l.order_no, l.product_name, l.quantity, r.claim]
                        + ([KIND_NAMES[d.kind], d.reason, PAYER_NAMES[d.payer], "" if d.fee is None else d.fee,
-                           d.pickup_courier, d.pickup_no, d.replacement or ""] if d else [""] * 7) + [sid or ""])
+                           d.pickup_courier, d.pickup_no, d.replacement or ""] if d else [""] * 7)
+                       + [r.shipment_id or ""])
     summary += _claim_costs(details, (ctx.today - timedelta(days=30)).isoformat())
     batches = [["출고 묶음", "택배사", "송장", "운송장 받음", "재발행", "파일"]]
     recent = ledger.recent_batches(200)
@@ -79,11 +81,13 @@ def status(ctx: Context) -> None:
                  (ledger.batch(b.reissue_of).label + " 재발행") if b.reissue_of else "", ", ".join(b.files)]
                 for b in recent[:60]]
     not_uploaded = [["채널", "주문 줄 번호", "주문번호", "운송장 받은 지"]]
-    not_uploaded += [[ctx.channel_name(ch), key, order_no, _age(at, ctx.now())]
-                     for ch, key, order_no, at in ledger.tracked_not_invoiced()]
-    no_tracking = [["송장묶음", "출고일", "수취인"]] + [list(r) for r in ledger.waiting_for_tracking()]
+    not_uploaded += [[ctx.channel_name(t.channel), t.line_key, t.order_no, _age(t.tracked_at, ctx.now())]
+                     for t in ledger.tracked_not_invoiced()]
+    no_tracking = [["송장묶음", "출고일", "수취인"]] + [[parcel.shipment_id, parcel.day, parcel.name]
+                                                      for parcel in ledger.waiting_for_tracking()]
     unmatched = [["택배사", "운송장번호", "받는분", "파일", "행", "사유", "읽은 때"]]
-    unmatched += [[c, no, name, src, str(row or ""), why, at] for c, no, name, src, row, why, at in ledger.unmatched_tracking()]
+    unmatched += [[u.courier, u.tracking_no, u.name, u.source, str(u.source_row or ""), u.reason, u.read_at]
+                  for u in ledger.unmatched_tracking()]
     wanted = Counter()
     for l in chain((l for l, _ in open_lines.ready), (l for l, _ in open_lines.short),
                    (l for l, _ in open_lines.bundle_waiting), (l for l, _ in open_lines.too_fresh),
@@ -208,7 +212,7 @@ def _todos(ctx: Context, open_lines, deadlines: dict[tuple[str, str], date], pro
                               + (" (하루 넘음)" if old else ""), f"outbox/{b.day}/" + (b.files[-1] if b.files else ""), old))
     to_invoice = ledger.tracked_not_invoiced()
     if to_invoice:
-        old = any((_days_since(at, ctx.now()) or 0) >= 1 for *_, at in to_invoice)
+        old = any((_days_since(t.tracked_at, ctx.now()) or 0) >= 1 for t in to_invoice)
         todos.append(Todo(f"송장 업로드 파일 만들기 {len(to_invoice)}줄" + (" (하루 넘음 — 송장 누락 주의)" if old else ""),
                           "uv run run.py invoice", old))
     uploads = ledger.pending_uploads((today - timedelta(days=30)).isoformat())

@@ -54,7 +54,7 @@ def test_without_our_id_the_one_look_alike_parcel_takes_it_and_two_look_alikes_t
     assert out.attachments == [Attachment("cj", "600000000002", "P-1", "cj.xlsx")]
     assert out.unmatched == 1 and [p.code for p in out.problems] == ["unmatched_tracking"]
     assert "600000000003" in out.problems[0].text() and "cj.xlsx 3행" in out.problems[0].text()
-    assert [r[1] for r in ledger.unmatched_tracking()] == ["600000000003"]
+    assert [u.tracking_no for u in ledger.unmatched_tracking()] == ["600000000003"]
 
 
 def test_a_second_box_goes_only_to_a_parcel_this_file_matched(ledger):

@@ -20,7 +20,7 @@ from chulgo.fakeapi.cafe24 import FakeCafe24
 from chulgo.fakeapi.coupang import FakeCoupang
 from chulgo.fakeapi.naver import FakeNaver
 from chulgo.fakeapi.orders import cafe24_orders, coupang_sheets, naver_orders
-from chulgo.ledger import SCHEMA_VERSION, Ledger
+from chulgo.ledger import SCHEMA_VERSION, Ledger, PushState
 from chulgo.settings import DEFAULT_SETTINGS
 from chulgo.states import HOLD_VANISHED
 from jobs.collect import collect
@@ -308,7 +308,7 @@ def _supplier_lines(shop: ApiShop) -> tuple[set[str], set[str]]:
     book = shop.ctx().mapping()
     own, outside = set(), set()
     ledger = Ledger(shop.ws / "data" / "chulgo.sqlite")
-    for line, _, _ in ledger.open_lines("new"):
+    for line in [o.line for o in ledger.open_lines("new")]:
         items = book.items_for(line)
         if line.channel != "smartstore" or items is None:
             continue
@@ -455,7 +455,7 @@ def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     ledger = Ledger(path)
     assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])
-    assert ledger.push_states("smartstore", ["1"]) == {"1": ("sending", "", 1)}
+    assert ledger.push_states("smartstore", ["1"]) == {"1": PushState("sending", "", 1)}
 
 
 # -- review findings: what an odd day does to the two routes ------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from chulgo import samples
 from chulgo.files import read_tables
-from chulgo.ledger import SCHEMA_VERSION, Ledger, _on_parcel, _raw_cells, _raw_fields, _raw_text
+from chulgo.ledger import SCHEMA_VERSION, Ledger, LineId, _on_parcel, _raw_cells, _raw_fields, _raw_text
 from chulgo.model import Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, old_ledger, outputs, sheet_rows
@@ -89,7 +89,7 @@ def test_the_downloaded_row_survives_an_api_read_and_a_moved_address_and_goes_wi
                           (ParcelLine("coupang", first.line_key, "O-1", "코튼 팬츠", "", 2, (Item("SKU-1", 2),)),))
         ledger.add_shipments([parcel])
         moved = _coupang_line("부산광역시 해운대구 해운대로 1")
-        assert ledger.upsert_lines([moved], "b" * 64, "20261121130040").address_after_print == [("coupang", "B-1-OPT-1")]
+        assert ledger.upsert_lines([moved], "b" * 64, "20261121130040").address_after_print == [LineId("coupang", "B-1-OPT-1")]
         ledger.attach_tracking([("cj", "612345678901", "P-0001", "cj.xlsx")])
     [line] = ledger.lines_to_invoice()
     assert line.raw == first.raw and line.layout == first.layout
@@ -223,7 +223,7 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
         ("B-1-OPT-1", pending.file), ("B-3-OPT-3", pending.file)]
     assert ledger.invoice_seq("2026-11-20") == 2
     # Files by name once: the open line says where it came from, the file that listed it is still known.
-    [(open_line, _, _)] = ledger.open_lines("new")
+    [open_line] = [o.line for o in ledger.open_lines("new")]
     assert (open_line.line_key, open_line.source, open_line.product_name, open_line.status) == (
         "B-4-OPT-4", "DeliveryList(2).xlsx", "바지", "결제완료")
     relisted = dataclasses.replace(_coupang_line(), line_key="B-4-OPT-4", order_no="O-4", bundle_key="B-4", raw=())
@@ -241,7 +241,7 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
         ledger.void_shipments(["OLD-3"])
         ledger.void_shipments(["OLD-3"])
     assert ledger.stock()["SKU-A"].on_hand == 8
-    assert {line.line_key for line, _, _ in ledger.open_lines("new")} == {"B-4-OPT-4", "B-5-OPT-5"}   # free again
+    assert {o.line.line_key for o in ledger.open_lines("new")} == {"B-4-OPT-4", "B-5-OPT-5"}   # free again
     counted = dict(ledger.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
     assert ledger.count_by_state() == counted == {"invoiced": 1, "confirmed": 1, "tracked": 1, "new": 2}
     with ledger.transaction():

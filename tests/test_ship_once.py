@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from chulgo import samples
-from chulgo.ledger import SCHEMA_VERSION, Ledger
+from chulgo.ledger import SCHEMA_VERSION, DayCounts, Ledger
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import (as_dicts, day_to_uploads, ledger_rows, make_workspace, one_number_each,
                             outputs, own_template, sheet_rows)
@@ -403,7 +403,7 @@ def test_an_old_ledger_is_migrated_in_place(tmp_path):
     assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert ledger.db.execute("SELECT COUNT(*) FROM api_pushes").fetchone() == (0,)     # every step ran, v2 too
     # The dashboard's day counts come from what the old ledger held; its upload can still be marked as done.
-    assert ledger.daily_counts("2026-11-01") == {"x": (4, 0, 0), "2026-11-20": (0, 0, 1)}
+    assert ledger.daily_counts("2026-11-01") == {"x": DayCounts(4, 0, 0), "2026-11-20": DayCounts(0, 0, 1)}
     assert ledger.pending_uploads("2026-11-01") == []        # its one line came back as a return: the channel has it
     assert ledger.mark_uploaded("ss") == ["스마트스토어_발송처리_20261120_1차.xlsx"]
     got = dict(ledger.db.execute("SELECT line_key, state FROM lines"))

@@ -26,8 +26,8 @@ def demand(ws: Path) -> tuple[dict[str, Counter], list]:
     """Open lines' wanted units per SKU per channel, and the lines oldest first with their items."""
     ctx = Context(ws)
     book = ctx.mapping()
-    lines = [(line, book.items_for(line)) for line, reason, _ in Ledger(ws / "data" / "chulgo.sqlite").open_lines("new")
-             if not reason]
+    lines = [(o.line, book.items_for(o.line)) for o in Ledger(ws / "data" / "chulgo.sqlite").open_lines("new")
+             if not o.hold_reason]
     per: dict[str, Counter] = {}
     for line, items in lines:
         for it in items or []:
@@ -37,7 +37,9 @@ def demand(ws: Path) -> tuple[dict[str, Counter], list]:
 
 def shipped_units(ws: Path) -> Counter:
     out = Counter()
-    for parcel in Ledger(ws / "data" / "chulgo.sqlite").shipments("s.voided_at IS NULL"):
+    ledger = Ledger(ws / "data" / "chulgo.sqlite")
+    live = [sid for (sid,) in ledger.db.execute("SELECT shipment_id FROM shipments WHERE voided_at IS NULL")]
+    for parcel in ledger.shipments_by_id(live):
         for it in parcel.items:
             out[it.sku] += it.quantity
     return out

@@ -23,8 +23,8 @@ def open_items(ws: Path) -> list[tuple]:
     """(line, items) of every mapped open line."""
     ctx = Context(ws)
     book = ctx.mapping()
-    return [(line, book.items_for(line)) for line, reason, _ in ctx.ledger.open_lines("new")
-            if not reason and book.items_for(line)]
+    return [(o.line, book.items_for(o.line)) for o in ctx.ledger.open_lines("new")
+            if not o.hold_reason and book.items_for(o.line)]
 
 
 def supplier_workspace(tmp_path: Path, cli, settings: str = DEFAULT_SETTINGS) -> tuple[Path, set[str], set[str]]:
