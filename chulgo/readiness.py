@@ -138,9 +138,10 @@ def sort_open_lines(ledger: Ledger, book: MappingBook, rules: ShipRules,
     ready = []
     now = rules.now
     suppliers = supplier_map(book)
-    for line, reason, first_seen in ((o.line, o.hold_reason, o.first_seen) for o in ledger.open_lines(NEW, HELD)):
-        if reason:
-            out.held.append((line, HOLD_REASONS.get(reason, reason)))
+    for open_line in ledger.open_lines(NEW, HELD):
+        line = open_line.line
+        if open_line.hold_reason:
+            out.held.append((line, HOLD_REASONS.get(open_line.hold_reason, open_line.hold_reason)))
             continue
         items = book.items_for(line)
         if items is None:
@@ -153,7 +154,7 @@ def sort_open_lines(ledger: Ledger, book: MappingBook, rules: ShipRules,
             out.bad_recipient.append((line, problems))
         elif (age := minutes_since_paid(line, now)) is not None and age < rules.min_age_minutes:
             out.too_fresh.append((line, age))
-        elif (day := ship_day(rules, first_seen)) > rules.today and not rules.ship_now:
+        elif (day := ship_day(rules, open_line.first_seen)) > rules.today and not rules.ship_now:
             out.next_day.append((line, day))
         else:
             ready.append((line, items))
