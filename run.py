@@ -284,9 +284,10 @@ def _main(argv: list[str] | None, state: dict) -> int:
             if skip:                           # a scheduled run on a day off: nothing to do, exit 0
                 print(skip)
                 return 0
-        if args.command != "purge":           # deleting old personal data must not wait for a template fix
-            ctx.check_templates()
+        check = args.command != "purge"       # deleting old personal data must not wait for a template fix
         if ctx.dry_run:
+            if check:
+                ctx.check_templates()
             # An in-memory copy of the ledger, no lock, nothing written but outbox/_dryrun/.
             with ctx.ledger.transaction(commit=False):   # every step sees the ones before; none is kept
                 run_job(ctx, args)
@@ -296,6 +297,8 @@ def _main(argv: list[str] | None, state: dict) -> int:
             try:
                 with FileLock(str(lock_path), timeout=0):
                     ctx.recover()                          # a killed run's outputs: finished or discarded
+                    if check:                              # after recover: committed files reach outbox regardless
+                        ctx.check_templates()
                     if args.command in ("daily", "collect", "tracking"):
                         ctx.pick_up_downloads()
                     clear_failure(ctx.settings.data)       # this run's 현황 speaks for itself; a failure records again

@@ -941,9 +941,12 @@ class Ledger:
     def _release_free_pages(self) -> None:
         """Give the file's free pages back when they are many (the invoice step deletes a peak day's export rows:
         some 10 MB). They are zeroed already (secure_delete); an old ledger without auto_vacuum keeps them."""
-        pages, free = (self.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
-        if free > pages * self.FREE_SHARE and self.db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
-            self.db.executescript("PRAGMA incremental_vacuum;")     # a script: it runs to the end, not one page
+        try:
+            pages, free = (self.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count"))
+            if free > pages * self.FREE_SHARE and self.db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+                self.db.executescript("PRAGMA incremental_vacuum;")     # a script: it runs to the end, not one page
+        except sqlite3.Error:
+            pass      # the run is committed; the pages stay free (reused) and the next run tries again
 
     def _forget(self) -> None:
         """After a rollback: the numbers of layouts, texts and item sets written inside it are gone with it."""
