@@ -36,29 +36,29 @@ class Formats:
 
     def claimants(self, table: RawTable) -> tuple[list[tuple[Channel, int]], list[tuple[ClaimLayout, int]],
                                                   list[tuple[TrackingReader, int]]]:
-        """(channels, claim lists, tracking readers) that claim ``table``, each with the header row it found.
-        Supplier templates that read answers alike are one reader, not two claims."""
-        orders = [(ch, hr) for ch in self.channels if (hr := ch.identify(table)) >= 0]
+        """(channels, claim lists, tracking readers) that claim ``table``, each with the header row it found."""
         claims = [(layout, hr) for ch in self.channels for layout in ch.claim_layouts
                   if (hr := layout.identify(table)) >= 0]
-        tracking = [(co, hr) for co in self.couriers if (hr := co.identify_tracking(table)) >= 0]
+        return self._orders(table), claims, self._tracking(table)
+
+    def recognises(self, tables: Iterable[RawTable]) -> bool:
+        """Some table is an order export or a tracking result (what a pick-up from Downloads takes)."""
+        return any(self._orders(table) or self._tracking(table) for table in tables)
+
+    def _orders(self, table: RawTable) -> list[tuple[Channel, int]]:
+        return [(ch, hr) for ch in self.channels if (hr := ch.identify(table)) >= 0]
+
+    def _tracking(self, table: RawTable) -> list[tuple[TrackingReader, int]]:
+        """Couriers, and supplier templates that claim it — those that read answers alike as one reader."""
+        found = [(co, hr) for co in self.couriers if (hr := co.identify_tracking(table)) >= 0]
         answers: dict[str, tuple[TrackingReader, int]] = {}
         for sup in self.suppliers:
             if (hr := sup.identify_tracking(table)) >= 0:
                 answers.setdefault(repr(sorted(sup.result.items())), (sup, hr))
-        return orders, claims, tracking + list(answers.values())
-
-    def recognises(self, tables: Iterable[RawTable]) -> bool:
-        """Some table is an order export or a tracking result (what a pick-up from Downloads takes)."""
-        for table in tables:
-            orders, _, tracking = self.claimants(table)
-            if orders or tracking:
-                return True
-        return False
+        return found + list(answers.values())
 
 
 Reader = TypeVar("Reader")
-KINDS = {"orders": "주문", "claims": "반품·교환", "tracking": "택배 결과"}
 
 
 @dataclass
@@ -116,15 +116,13 @@ def identify_tables(path: Path, sha: str, tables: Iterable[RawTable], formats: F
     out = InputFile(path, sha)
     for table in tables:
         orders, claims, tracking = formats.claimants(table)
-        found = [("orders", r, hr) for r, hr in orders] + [("claims", r, hr) for r, hr in claims] + \
-                [("tracking", r, hr) for r, hr in tracking]
-        if len(found) > 1:
-            names = ", ".join(f"{r.name}({KINDS[kind]})" for kind, r, _ in found)
-            return InputFile(path, sha, error=f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {names}. "
+        found = [(orders, out.orders, "주문"), (claims, out.claims, "반품·교환"), (tracking, out.tracking, "택배 결과")]
+        names = [f"{r.name}({kind})" for readers, _, kind in found for r, _ in readers]
+        if len(names) > 1:
+            return InputFile(path, sha, error=f"{shown.name}: 두 형식이 같은 파일을 자기 것이라 합니다: {', '.join(names)}. "
                                               "templates/ 의 [identify] headers 를 더 구체적으로 고치세요.")
-        if found:
-            kind, reader, hr = found[0]
-            getattr(out, kind).append((reader, replace(table, header_row=hr)))
+        for readers, into, _ in found:
+            into.extend((reader, replace(table, header_row=hr)) for reader, hr in readers)
     return out
 
 

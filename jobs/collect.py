@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from chulgo.identify import InputFile
 from chulgo.ledger import CollectReport, order_time_key
 from chulgo.model import OrderLine, Problem
 from chulgo.progress import shown
 from jobs.channel_api import confirm_orders, pull_orders, store_orders
-from chulgo.identify import InputFile
 from jobs.context import Context
 from jobs.waiting import sorted_lines, update_unmapped
 

@@ -10,8 +10,8 @@ from chulgo.model import ChulgoError, Item, OrderLine
 from chulgo.parcels import group_parcels, make_shipments
 from chulgo.picking import write_day_total, write_picking_list
 from chulgo.progress import shown
-from jobs.context import Context
 from chulgo.suppliers import split_by_supplier
+from jobs.context import Context
 from jobs.suppliers import order_batch, trust_now
 from jobs.waiting import record_stock_counts, sorted_lines, update_unmapped
 
