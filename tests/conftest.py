@@ -18,7 +18,7 @@ from chulgo.channels import load_channels
 from chulgo.couriers import load_couriers
 from chulgo.files import read_tables
 from chulgo.identify import Formats, InputFile, identify_tables
-from chulgo.model import InvoiceLine, OrderLine, Shipment
+from chulgo.model import InvoiceLine, OrderLine, RawTable, Shipment
 from chulgo.samples.fixtures import PASSWORDS as FIXTURE_PASSWORDS
 from chulgo.samples.fixtures import write_channel_fixtures
 from chulgo.settings import DEFAULT_SETTINGS, Seller
@@ -150,10 +150,15 @@ def parcels(exports) -> tuple[list[OrderLine], list[Shipment]]:
     return [l for l, _ in ready], make_shipments(group_parcels(ready, "all"), PRINTED, 1, "cj", code="S")
 
 
+def tables_of(path: Path) -> list[RawTable]:
+    """Every sheet of a file as chulgo reads it (the fixture passwords given)."""
+    return read_tables(path, FIXTURE_PASSWORDS)
+
+
 def identified(path: Path, formats: Formats | None = None) -> InputFile:
     """The file identified the way inbox files are (the repo's templates unless ``formats``)."""
     formats = formats or Formats(list(load_channels(None).values()), list(load_couriers(None).values()))
-    return identify_tables(path, "", read_tables(path, FIXTURE_PASSWORDS), formats)
+    return identify_tables(path, "", tables_of(path), formats)
 
 
 def lines_of(path: Path, formats: Formats | None = None) -> list[OrderLine]:
@@ -168,7 +173,7 @@ def claimed(path: Path) -> set[str]:
     (without the two-claims refusal, so a clash shows as two entries)."""
     formats = Formats(list(load_channels(None).values()), list(load_couriers(None).values()))
     out: set[str] = set()
-    for table in read_tables(path, FIXTURE_PASSWORDS):
+    for table in tables_of(path):
         orders, claims, tracking = formats.claimants(table)
         out |= {f"orders:{c.id}" for c, _ in orders} | {f"claims:{c.name}" for c, _ in claims}
         out |= {f"tracking:{c.id}" for c, _ in tracking}

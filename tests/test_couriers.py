@@ -20,9 +20,9 @@ from chulgo.files import read_tables
 from chulgo.attach import attach_results
 from chulgo.ledger import Ledger
 from chulgo.matching import fallback_match
-from chulgo.model import OrderLine, Problem, RawTable, Shipment, TrackingResult
+from chulgo.model import OrderLine, Problem, Shipment, TrackingResult
 from chulgo.normalise import address_key, digits
-from tests.conftest import PRINTED, SELLER, claimed
+from tests.conftest import PRINTED, SELLER, claimed, tables_of
 
 # The request headers as the reference lists them, by position ("" = a blank header cell).
 REFERENCE_HEADERS: dict[tuple[str, str], list[str]] = {
@@ -85,10 +85,6 @@ def shipments(parcels) -> list[Shipment]:
     return parcels[1]
 
 
-def read(path: Path) -> list[RawTable]:
-    return read_tables(path, {})
-
-
 def write_request(cid: str, layout: str, parcels: list[Shipment], out: Path, stem: str = "req") -> Path:
     parcels = [dataclasses.replace(s, courier=cid) for s in parcels]
     return courier(cid, layout).write_waybills(parcels, SELLER, out, stem)
@@ -104,7 +100,7 @@ def read_results(cid: str, path: Path) -> list[TrackingResult]:
     co = courier(cid)
     found: list[TrackingResult] = []
     assert claimed(path) == {f"tracking:{cid}"}, f"{path.name} claimed by {claimed(path)}"
-    for table in read(path):
+    for table in tables_of(path):
         items = list(co.read_tracking(dataclasses.replace(table, header_row=co.identify_tracking(table))))
         problems = [x.text() for x in items if isinstance(x, Problem)]
         assert not problems, problems
@@ -140,7 +136,7 @@ def test_waybill_request_is_the_reference_layout(shipments, tmp_path, key):
     cid, layout = key
     path = write_request(cid, layout, shipments, tmp_path, "golden")
 
-    (table,) = read(path)
+    (table,) = tables_of(path)
     assert table.sheet == SHEETS.get(key, "Sheet1")
     assert table.rows[0] == REFERENCE_HEADERS[key]
     body = table.rows[1:]
@@ -155,7 +151,7 @@ def test_waybill_request_is_the_reference_layout(shipments, tmp_path, key):
 
 
 def test_logen_address_merged_form_leaves_d_e_h_i_k_blank(shipments, tmp_path):
-    (table,) = read(write_request("logen", "", shipments, tmp_path))
+    (table,) = tables_of(write_request("logen", "", shipments, tmp_path))
     assert all(r[i] == "" for r in table.rows for i in (3, 4, 7, 8, 10))
     assert {r[2] for r in table.rows[1:]} == {s.recipient.address for s in shipments}, "whole address in 주소1"
 
@@ -167,7 +163,7 @@ def test_epost_detail_address_is_a_single_space_not_empty(shipments, tmp_path):
 
 
 def test_cj_file_layout_writes_items_in_the_first_of_its_two_item_columns(shipments, tmp_path):
-    (table,) = read(write_request("cj", "file", shipments, tmp_path))
+    (table,) = tables_of(write_request("cj", "file", shipments, tmp_path))
     assert [i for i, h in enumerate(table.rows[0]) if h == "품목명"] == [9, 15]
     assert all(r[9] and not r[15] for r in table.rows[1:])
 
@@ -246,7 +242,7 @@ def test_cj_result_phones_lose_their_leading_zero_and_are_read_back_whole(shipme
 def test_hanjin_result_is_its_own_list_sorted_by_region(shipments, tmp_path):
     request = write_request("hanjin", "", shipments, tmp_path)
     simulate("hanjin", request, tmp_path / "r.xlsx", shipments)
-    (table,) = read(tmp_path / "r.xlsx")
+    (table,) = tables_of(tmp_path / "r.xlsx")
     assert table.sheet == "출력자료" and table.rows[0][:3] == ["순번", "운송장번호", "받으시는 분"]
     addresses = [r[6] for r in table.rows[1:]]
     assert addresses == sorted(addresses, key=address_key)
@@ -256,7 +252,7 @@ def test_hanjin_result_is_its_own_list_sorted_by_region(shipments, tmp_path):
 def test_logen_result_has_its_header_on_row_3_and_masked_phones(shipments, tmp_path):
     request = write_request("logen", "", shipments, tmp_path)
     simulate("logen", request, tmp_path / "r.xlsx", shipments)
-    (table,) = read(tmp_path / "r.xlsx")
+    (table,) = tables_of(tmp_path / "r.xlsx")
     assert courier("logen").identify_tracking(table) == 2
     phones = [r[2] for r in table.rows[3:]]
     assert all("*" in p for p in phones)
@@ -325,7 +321,7 @@ def test_a_whole_day_with_each_courier_puts_every_number_on_its_parcel(cli, tmp_
 
     cid, layout = key
     ws, request, ids = _day_with(cli, tmp_path, day, cid, layout)
-    (table,) = read(request)
+    (table,) = tables_of(request)
     assert table.rows[0] == REFERENCE_HEADERS[key] and len(table.rows) == len(ids) + 1
     # A parcel split into two boxes comes back by our id only: without it the second box has no parcel left
     # to fit (see test_logen_split_parcel_without_our_id_loses_its_second_box).

@@ -5,28 +5,23 @@ locked 오늘의집 export, gifts without an address, and a whole day through th
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
 from chulgo import samples
 from chulgo.channels import load_channels
 from chulgo.files import InputFileError, read_tables
-from chulgo.model import OrderLine, RawTable
+from chulgo.model import OrderLine
 from chulgo.samples.fixtures import MORE_WRITERS as WRITERS
 from chulgo.samples.fixtures import PASSWORDS, channel_rows
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, claimed, dump_lines, invoiced, ledger_rows, lines_of, make_workspace, outputs, \
-    sheet_rows
+    sheet_rows, tables_of
 
 NEW = samples.MORE_CHANNEL_IDS
 OHOUSE_PASSWORD = PASSWORDS["ohouse"]
 UPLOAD_NAMES = {"11st": "11번가_발송처리", "esm": "ESM_발송처리", "toss": "토스쇼핑_송장업로드",
                 "ohouse": "오늘의집_송장등록", "lotteon": "롯데ON_송장등록", "kakao-gift": "카카오선물하기_송장등록"}
-
-
-def read(path: Path) -> list[RawTable]:
-    return read_tables(path, PASSWORDS)
 
 
 @pytest.mark.parametrize("cid", NEW)
@@ -61,7 +56,7 @@ def test_generated_rows_are_deterministic_unique_and_fully_mapped(exports):
 def test_toss_upload_keeps_rows_1_to_4_and_changes_only_status_courier_and_number(exports, tmp_path):
     lines = lines_of(exports.files["toss"])
     out = load_channels(None)["toss"].write_invoices(invoiced(lines), tmp_path, "x")[0]
-    original, uploaded = read(exports.files["toss"])[0], read(out)[0]
+    original, uploaded = tables_of(exports.files["toss"])[0], tables_of(out)[0]
     assert original.sheet == uploaded.sheet == "주문내역"
     assert uploaded.rows[:4] == original.rows[:4]
     assert original.rows[0][0].startswith("※") and original.rows[1][0] == "일시 정보"
@@ -81,7 +76,7 @@ def test_esm_upload_has_exactly_the_four_columns_and_the_account_per_site(export
     lines = lines_of(exports.files["esm"])
     esm = load_channels(None)["esm"]
     out = esm.write_invoices(invoiced(lines), tmp_path, "x")[0]
-    table = read(out)[0]
+    table = tables_of(out)[0]
     assert table.sheet == "발송처리"
     assert table.rows[0] == ["계정", "주문번호", "택배사", "운송장번호"]
     body = as_dicts(table.rows)
@@ -98,7 +93,7 @@ def test_esm_account_from_a_bare_seller_id_and_a_site_column(tmp_path):
     bare = [dict(r, 판매아이디="harushop") for r in rows]
     lines = lines_of(samples.write_esm_export(tmp_path / "bare.xlsx", bare))
     esm = load_channels(None)["esm"]
-    body = as_dicts(read(esm.write_invoices(invoiced(lines), tmp_path, "x")[0])[0].rows)
+    body = as_dicts(tables_of(esm.write_invoices(invoiced(lines), tmp_path, "x")[0])[0].rows)
     want = {"G마켓": "지마켓(harushop)", "옥션": "옥션(harushop)"}
     assert [r["계정"] for r in body] == [want[r["판매사이트"]] for r in bare]
 
@@ -106,7 +101,7 @@ def test_esm_account_from_a_bare_seller_id_and_a_site_column(tmp_path):
     lines = lines_of(samples.write_esm_export(tmp_path / "unknown.xlsx", unknown))
     problems = esm.check_invoices(invoiced(lines))
     assert len(problems) == 1 and "esm.toml" in problems[0].message and f"{len(lines)}줄" in problems[0].message
-    body = as_dicts(read(esm.write_invoices(invoiced(lines), tmp_path, "y")[0])[0].rows)
+    body = as_dicts(tables_of(esm.write_invoices(invoiced(lines), tmp_path, "y")[0])[0].rows)
     assert [r["계정"] for r in body] == [""] * len(lines), "the upload is still written, 계정 left for the seller"
     assert all(r["운송장번호"] for r in body)
 
