@@ -32,7 +32,7 @@ from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VAN
                            PRINTED_STATES, SHIPPED_STATES, STATE_NAMES, STATES, TRACKED, TRANSITIONS, Move,
                            first_state, on_export)
 
-SCHEMA_VERSION = 5      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
+SCHEMA_VERSION = 6      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
@@ -57,7 +57,6 @@ CREATE INDEX IF NOT EXISTS uploads_day ON uploads(day);
 CREATE TABLE IF NOT EXISTS lines (
     channel TEXT NOT NULL, line_key TEXT NOT NULL, order_no TEXT NOT NULL, bundle_key TEXT NOT NULL,
     product_code TEXT, option_code TEXT, quantity INTEGER NOT NULL,
-    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT,
     status_class TEXT NOT NULL DEFAULT '', ordered_at TEXT,
     layout_id INTEGER REFERENCES layouts, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
@@ -66,6 +65,7 @@ CREATE TABLE IF NOT EXISTS lines (
     shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
     source_id INTEGER REFERENCES texts, last_file_id INTEGER REFERENCES texts, upload_id INTEGER REFERENCES uploads,
     product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
+    recipient_id INTEGER,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
@@ -76,9 +76,11 @@ CREATE TABLE IF NOT EXISTS export_rows (
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
     created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS recipients (
+    recipient_id INTEGER PRIMARY KEY, name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT);
 CREATE TABLE IF NOT EXISTS shipments (
     shipment_id TEXT PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches, courier TEXT NOT NULL,
-    name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT, voided_at TEXT);
+    recipient_id INTEGER, voided_at TEXT) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS shipments_batch ON shipments(batch_id, voided_at);
 CREATE TABLE IF NOT EXISTS item_sets (
     item_set INTEGER PRIMARY KEY, items TEXT NOT NULL UNIQUE);
@@ -273,10 +275,31 @@ COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_n
 TEXT_COLUMNS = {"product_name": "product_name_id", "option_text": "option_text_id", "status": "status_id"}
 
 
-def _stored(column: str) -> str:
-    """The lines column that holds a LINE_COLUMNS value (a text's number for TEXT_COLUMNS)."""
-    return TEXT_COLUMNS.get(column, column)
+# A recipient is stored once, in recipients: the lines of a parcel and the parcel itself share its row, and lines and
+# shipments keep its number (recipient_id; NULL once purged). A row is never changed: a new address is a new row.
 RECIPIENT_COLUMNS = ("name", "phone", "phone2", "zip", "address", "message")
+_RECIPIENT_AT = LINE_COLUMNS.index("name")
+# The lines columns that hold LINE_COLUMNS (TEXT_COLUMNS by number, the recipient by its number), in their order.
+DB_LINE_COLUMNS = tuple(TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[:_RECIPIENT_AT]) + ("recipient_id",) + tuple(
+    TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[_RECIPIENT_AT + len(RECIPIENT_COLUMNS):])
+
+
+def _stored(column: str, alias: str = "lines") -> str:
+    """What a select of ``alias`` (a lines table joined by _with_recipient) reads for a LINE_COLUMNS value: a text's
+    number for TEXT_COLUMNS, a recipient field from the joined recipients row."""
+    if column in RECIPIENT_COLUMNS:
+        return f"{alias}_r.{column}"
+    return f"{alias}.{TEXT_COLUMNS.get(column, column)}"
+
+
+def _with_recipient(alias: str = "lines") -> str:
+    """The join that lets a select of lines or shipments as ``alias`` read the recipient fields as ``alias``_r."""
+    return f"LEFT JOIN recipients {alias}_r ON {alias}_r.recipient_id = {alias}.recipient_id"
+
+
+_PARCEL_RECIPIENT = ", ".join(f"s_r.{c}" for c in RECIPIENT_COLUMNS)    # a parcel's (shipments s) recipient fields
+
+
 PARCEL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no I, O, 0, 1: read aloud over the phone
 
 
@@ -448,7 +471,35 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO state_counts (state, lines) SELECT state, COUNT(*) FROM lines GROUP BY state")
 
 
-MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5}         # version reached -> step from the version before
+def _migrate_to_6(db: sqlite3.Connection) -> None:
+    """v5 → v6: a recipient once (a parcel's lines and the parcel named it up to six times), parcels kept by their
+    id alone (no second key)."""
+    _create(db, "recipients")
+    recipient = ", ".join(RECIPIENT_COLUMNS)
+    kept = " OR ".join(f"{c} IS NOT NULL" for c in RECIPIENT_COLUMNS)         # purged: every field NULL
+    db.execute(f"INSERT INTO recipients ({recipient}) SELECT {recipient} FROM lines WHERE {kept} "
+               f"UNION SELECT {recipient} FROM shipments WHERE {kept}")
+    db.execute(f"CREATE INDEX recipients_v5 ON recipients ({recipient})")        # for the two look-ups below
+    same = " AND ".join(f"r.{c} IS {{t}}.{c}" for c in RECIPIENT_COLUMNS)
+    db.execute("ALTER TABLE lines ADD COLUMN recipient_id INTEGER")
+    db.execute(f"UPDATE lines SET recipient_id = (SELECT r.recipient_id FROM recipients r WHERE {same.format(t='lines')}) "
+               f"WHERE {kept}")
+    for column in RECIPIENT_COLUMNS:
+        db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
+    # shipments without its rowid: rebuilt under a new name, then renamed (its children keep naming 'shipments').
+    db.execute([st for st in statements(SCHEMA) if _created(st) == "shipments"][0]
+               .replace("EXISTS shipments", "EXISTS shipments_v6"))
+    db.execute("INSERT INTO shipments_v6 (shipment_id, batch_id, courier, recipient_id, voided_at) SELECT shipment_id, "
+               f"batch_id, courier, (SELECT r.recipient_id FROM recipients r WHERE {same.format(t='s')}), voided_at "
+               "FROM shipments s")
+    db.execute("DROP TABLE shipments")
+    db.execute("ALTER TABLE shipments_v6 RENAME TO shipments")
+    db.execute("DROP INDEX recipients_v5")
+    _create(db, "shipments_batch")
+
+
+MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
+              6: _migrate_to_6}         # version reached -> step from the version before
 
 
 def order_time_key(text: str | None) -> str:
@@ -733,12 +784,15 @@ def _move_ref(shipment_id: str, channel: str, line_key: str) -> str:
 
 
 def _line_select(alias: str = "lines", raw: bool = True) -> str:
-    """The columns Ledger._line reads, of lines as ``alias``: LINE_COLUMNS with the export row (or NULL) after
-    layout_id."""
-    columns = [f"{alias}.{_stored(c)}" for c in LINE_COLUMNS]
+    """The _LINE_WIDTH columns Ledger._line reads, of lines as ``alias`` joined by _with_recipient: LINE_COLUMNS with
+    the export row (or NULL) after layout_id, then the recipient's number."""
+    columns = [_stored(c, alias) for c in LINE_COLUMNS]
     columns.insert(LINE_COLUMNS.index("layout_id") + 1, "NULL" if not raw else
                    f"(SELECT raw FROM export_rows r WHERE r.channel = {alias}.channel AND r.line_key = {alias}.line_key)")
-    return ", ".join(columns)
+    return ", ".join(columns + [f"{alias}.recipient_id"])
+
+
+_LINE_WIDTH = len(LINE_COLUMNS) + 2
 
 
 def _on_parcel(*states: str) -> str:
@@ -831,6 +885,9 @@ class Ledger:
         self._texts: dict[int, str] = {}
         self._item_sets: dict[str, int] = {}
         self._item_set_items: dict[int, tuple[Item, ...]] = {}
+        self._recipient_ids: dict[tuple, int] = {}      # this transaction's recipients by their fields
+        self._new_recipients: list[tuple] = []          # made by _recipient_id, written by _store_recipients
+        self._next_recipient: int | None = None
         self.clock: Callable[[], datetime] = datetime.now       # a run's clock (tests and backfills inject one)
 
     def now(self) -> str:
@@ -872,11 +929,16 @@ class Ledger:
                     db.execute("DELETE FROM state_transitions")
                     db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
             return
+        db.execute("PRAGMA foreign_keys=OFF")        # a step may rebuild a table others refer to (checked below)
         db.execute("BEGIN IMMEDIATE")
         try:
             if not fresh:
+                broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
                 for target in range(version + 1, SCHEMA_VERSION + 1):
                     MIGRATIONS[target](db)
+                if len(db.execute("PRAGMA foreign_key_check").fetchall()) > broken:
+                    raise ChulgoError("장부 형식을 새 버전으로 바꾸다 참조가 맞지 않는 줄이 생겨 멈췄습니다. 장부는 그대로 둡니다. "
+                                      "--debug 로 다시 실행해 알려 주세요.")
             self._seed(parcel_code)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
@@ -884,6 +946,8 @@ class Ledger:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        finally:
+            db.execute("PRAGMA foreign_keys=ON")
 
     def _seed(self, parcel_code: str) -> None:
         """The state table, the transitions the trigger allows, and this workspace's parcel code."""
@@ -924,6 +988,7 @@ class Ledger:
             self.db.execute("RELEASE step")
             return
         self.db.execute("BEGIN IMMEDIATE")
+        self._forget_recipients()         # a purge in another run may have removed a row this one remembers
         try:
             yield
         except BaseException:
@@ -956,6 +1021,12 @@ class Ledger:
         self._texts.clear()
         self._item_sets.clear()
         self._item_set_items.clear()
+        self._forget_recipients()
+
+    def _forget_recipients(self) -> None:
+        self._recipient_ids.clear()
+        self._new_recipients.clear()
+        self._next_recipient = None
 
     def start_run(self, job: str) -> int:
         return self.db.execute("INSERT INTO runs(job, started_at) VALUES (?, ?)", (job, self.now())).lastrowid
@@ -985,16 +1056,19 @@ class Ledger:
         finished = ", ".join(f"'{s}'" for s in (INVOICED, CONFIRMED, RETURNED, CANCELLED, CLOSED))
         stamp = self.now()
         lines = self.db.execute(
-            "UPDATE lines SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL, "
-            f"purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) AND updated_at < ?",
-            (stamp, before_day)).rowcount
+            f"UPDATE lines SET recipient_id = NULL, purged_at = ? WHERE purged_at IS NULL AND state IN ({finished}) "
+            "AND updated_at < ?", (stamp, before_day)).rowcount
         self.db.execute("DELETE FROM export_rows WHERE EXISTS (SELECT 1 FROM lines l WHERE l.purged_at IS NOT NULL "
                         "AND l.channel = export_rows.channel AND l.line_key = export_rows.line_key)")
         parcels = self.db.execute(
-            "UPDATE shipments SET name = NULL, phone = NULL, phone2 = NULL, zip = NULL, address = NULL, message = NULL "
-            "WHERE name IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND shipment_id NOT IN "
-            f"(SELECT shipment_id FROM lines WHERE state IN ('{BATCHED}', '{TRACKED}') AND shipment_id IS NOT NULL)",
+            "UPDATE shipments SET recipient_id = NULL "
+            "WHERE recipient_id IS NOT NULL AND batch_id IN (SELECT batch_id FROM batches WHERE day < ?) AND shipment_id "
+            f"NOT IN (SELECT shipment_id FROM lines WHERE state IN ('{BATCHED}', '{TRACKED}') AND shipment_id IS NOT NULL)",
             (before_day,)).rowcount
+        # A recipient no line or parcel names any more is gone (secure_delete overwrites it).
+        self.db.execute("DELETE FROM recipients WHERE recipient_id NOT IN (SELECT recipient_id FROM lines WHERE "
+                        "recipient_id IS NOT NULL UNION SELECT recipient_id FROM shipments WHERE recipient_id IS NOT NULL)")
+        self._forget_recipients()
         unmatched = self.db.execute(
             "UPDATE unmatched_tracking SET name = NULL, phone = NULL, address = NULL "
             "WHERE read_at < ? AND (name IS NOT NULL OR phone IS NOT NULL OR address IS NOT NULL)", (before_day,)).rowcount
@@ -1067,8 +1141,36 @@ class Ledger:
             self._item_set_items[item_set] = tuple(Item(*it) for it in json.loads(text))
         return self._item_set_items[item_set]
 
+    def _recipient_id(self, fields: Sequence[str | None]) -> int | None:
+        """The number of the recipients row with these RECIPIENT_COLUMNS fields: one this transaction read or made,
+        else a new one (written by _store_recipients). A purged recipient (every field None) has none."""
+        key = tuple(fields)
+        rid = self._recipient_ids.get(key)
+        if rid is None:
+            if all(v is None for v in key):
+                return None
+            if self._next_recipient is None:
+                self._next_recipient = self.db.execute(
+                    "SELECT COALESCE(MAX(recipient_id), 0) + 1 FROM recipients").fetchone()[0]
+            rid = self._recipient_ids[key] = self._next_recipient
+            self._next_recipient += 1
+            self._new_recipients.append((rid,) + key)
+        return rid
+
+    def _store_recipients(self) -> None:
+        """Write the recipients rows _recipient_id made (before anything that names them is read back)."""
+        self.db.executemany(f"INSERT INTO recipients (recipient_id, {', '.join(RECIPIENT_COLUMNS)}) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)", self._new_recipients)
+        self._new_recipients.clear()
+
+    def _db_row(self, values: Sequence) -> tuple:
+        """A line's LINE_COLUMNS values from _values as DB_LINE_COLUMNS store them (the recipient by number)."""
+        end = _RECIPIENT_AT + len(RECIPIENT_COLUMNS)
+        return tuple(values[:_RECIPIENT_AT]) + (self._recipient_id(values[_RECIPIENT_AT:end]),) + tuple(values[end:])
+
     def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
-        """The line's LINE_COLUMNS values as stored, and its export row as stored (None: none kept)."""
+        """The line's LINE_COLUMNS values as stored (texts by number; the recipient's fields as they are, see
+        _db_row), and its export row as stored (None: none kept)."""
         r = line.recipient
         compared = (line.order_no, line.bundle_key, line.product_code, line.option_code, line.product_name,
                     line.option_text, line.quantity, r.name, r.phone, r.phone2, r.zip, r.address, r.message, line.status,
@@ -1097,8 +1199,11 @@ class Ledger:
         for ch in {line.channel for line in lines}:      # only this file's lines: a big ledger costs nothing here
             wanted = sorted(k for c, k in keys if c == ch)
             for row in self._lookup(f"SELECT line_key, state, claim, last_file_id, state_from, purged_at IS NOT NULL, "
-                                    f"{compared} FROM lines WHERE channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
-                existing[(ch, row[0])] = (row[1], row[2], tuple(row[6:]))
+                                    f"lines.recipient_id, {compared} FROM lines {_with_recipient()} "
+                                    f"WHERE lines.channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
+                existing[(ch, row[0])] = (row[1], row[2], tuple(row[7:]))
+                if row[6] is not None:
+                    self._recipient_ids.setdefault(row[7 + _RECIPIENT_AT - 2:7 + _RECIPIENT_AT + 4], row[6])
                 since[(ch, row[0])] = (row[4], bool(row[5]))
                 report.previous_files.add(self._text(row[3]))
         claimed = {(ch, k) for ch in {line.channel for line in lines}
@@ -1119,8 +1224,7 @@ class Ledger:
                              _raw_fields(key[1], self._compared(new_fields)))
 
         # An API read carries no export layout or raw row: the ones an export stored are kept for its upload.
-        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{_stored(c)} = ?" for c in LINE_COLUMNS[2:])
-        set_recipient = ", ".join(f"{c} = ?" for c in RECIPIENT_COLUMNS)
+        set_all = ", ".join(f"{c} = COALESCE(?, {c})" if c == "layout_id" else f"{c} = ?" for c in DB_LINE_COLUMNS[2:])
         for line in lines:
             key = (line.channel, line.line_key)
             values, raw = self._values(line)
@@ -1128,8 +1232,8 @@ class Ledger:
             old = existing.get(key)
             if old is None:
                 move = first_state(line.status_class)
-                inserts.append(values + (move.state, move.hold_reason, order_time_key(line.ordered_at), file_no,
-                                         file_time, order_time_key(line.ship_by), stamp, stamp))
+                inserts.append(self._db_row(values) + (move.state, move.hold_reason, order_time_key(line.ordered_at),
+                                                       file_no, file_time, order_time_key(line.ship_by), stamp, stamp))
                 existing[key] = (move.state, "", fields)
                 if raw is not None:
                     stored_raw[key] = raw
@@ -1160,7 +1264,8 @@ class Ledger:
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
                                     "state_from = ?, ship_by = ?, purged_at = NULL, updated_at = ? "
                                     "WHERE channel = ? AND line_key = ?",
-                                    values[2:] + (move.state, move.hold_reason, order_time_key(line.ordered_at),
+                                    self._db_row(values)[2:] + (move.state, move.hold_reason,
+                                                                order_time_key(line.ordered_at),
                                                   file_time if move.state != state else state_from,
                                                   order_time_key(line.ship_by), stamp) + key))
                     report.updated += 1
@@ -1189,18 +1294,19 @@ class Ledger:
                         raw = kept_raw(key, old_fields, fields)
                         if raw is not None:
                             stored_raw[key] = raw
-                    updates.append((f"UPDATE lines SET status_id = ?, status_class = ?, claim = ?, state = ?, "
-                                    f"{set_recipient}, updated_at = ? WHERE channel = ? AND line_key = ?",
-                                    (status, line.status_class, move.claim, move.state) + now_recipient
-                                    + (stamp,) + key))
+                    updates.append(("UPDATE lines SET status_id = ?, status_class = ?, claim = ?, state = ?, "
+                                    "recipient_id = ?, updated_at = ? WHERE channel = ? AND line_key = ?",
+                                    (status, line.status_class, move.claim, move.state,
+                                     self._recipient_id(now_recipient), stamp) + key))
                     report.updated += 1
                 else:
                     fields = old_fields
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)     # as stored now
-        self.db.executemany(f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, "
+        self._store_recipients()
+        self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
                             f"ordered_key, last_file_id, state_from, ship_by, first_seen, updated_at) "
-                            f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 8))})", inserts)
+                            f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
@@ -1237,9 +1343,13 @@ class Ledger:
                             [(HELD, HOLD_VANISHED, since, stamp, channel, key) for key in keys])
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
+        """A line from the first _LINE_WIDTH columns of a row selected by _line_select."""
         (channel, line_key, order_no, bundle_key, pcode, ocode, pname, otext, qty, name, phone, phone2, zip_,
-         address, message, status, status_class, ordered_at, layout_id, raw, source_id, source_row) = row[:22]
+         address, message, status, status_class, ordered_at, layout_id, raw, source_id, source_row,
+         recipient_id) = row[:_LINE_WIDTH]
         text = self._text
+        if recipient_id is not None:       # a parcel made of this line shares its recipient's row
+            self._recipient_ids.setdefault(row[_RECIPIENT_AT:_RECIPIENT_AT + len(RECIPIENT_COLUMNS)], recipient_id)
         return OrderLine(channel, line_key, order_no, bundle_key, pcode or "", ocode or "", text(pname),
                          text(otext), qty,
                          Recipient(name or "", phone or "", phone2 or "", zip_ or "", address or "", message or ""),
@@ -1250,10 +1360,10 @@ class Ledger:
     def open_lines(self, *states: str) -> list[OpenLine]:
         """Lines in ``states`` with their hold reason and when they were first collected, oldest first, without their
         raw export row."""
-        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines "
+        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines {_with_recipient()} "
              f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_at, channel, line_key")
-        line = self._line
-        return [OpenLine(line(r), r[22], r[23]) for r in self.db.execute(q, states)]
+        line, n = self._line, _LINE_WIDTH
+        return [OpenLine(line(r), r[n], r[n + 1]) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
         """Lines per state, kept by triggers (a ledger of a million lines is not counted on every status)."""
@@ -1346,10 +1456,10 @@ class Ledger:
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
                     self.db.execute(
-                        f"INSERT INTO lines ({', '.join(map(_stored, LINE_COLUMNS))}, state, hold_reason, ordered_key, "
+                        f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
-                        "name, phone, phone2, zip, address, message, ?, '', ordered_at, NULL, ?, ?, "
+                        "recipient_id, ?, '', ordered_at, NULL, ?, ?, "
                         f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ? "
                         "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
@@ -1406,9 +1516,10 @@ class Ledger:
             "FROM claims")}
 
     def _claims(self, states: tuple[str, ...]) -> list[ClaimedLine]:
-        q = (f"SELECT {_line_select()}, claim, state, shipment_id FROM lines "
+        q = (f"SELECT {_line_select()}, claim, state, shipment_id FROM lines {_with_recipient()} "
              f"WHERE claim != '' AND state IN ({', '.join('?' * len(states))}) ORDER BY channel, line_key")
-        return [ClaimedLine(self._line(r), r[22], r[23], r[24]) for r in self.db.execute(q, states)]
+        n = _LINE_WIDTH
+        return [ClaimedLine(self._line(r), *r[n:n + 3]) for r in self.db.execute(q, states)]
 
     # -- batches and parcels -----------------------------------------------------------------------------
 
@@ -1455,14 +1566,16 @@ class Ledger:
         taken: Counter = Counter()
         for s in shipments:
             r = s.recipient
-            rows.append((s.shipment_id, s.batch_id, s.courier, r.name, r.phone, r.phone2, r.zip, r.address, r.message))
+            rows.append((s.shipment_id, s.batch_id, s.courier,
+                         self._recipient_id((r.name, r.phone, r.phone2, r.zip, r.address, r.message))))
             for line in s.lines:
                 links.append((s.shipment_id, line.channel, line.line_key, self._item_set(line.items)))
                 moves.append((s.shipment_id, self.now(), line.channel, line.line_key))
                 for it in line.items if moves_stock else ():
                     taken[(_batch_ref(s.batch_id), it.sku)] += it.quantity
-        self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, name, phone, phone2, zip, address, "
-                            "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._store_recipients()
+        self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, recipient_id) VALUES (?, ?, ?, ?)",
+                            rows)
         self.db.executemany("INSERT INTO shipment_lines (shipment_id, channel, line_key, item_set) VALUES (?, ?, ?, ?)",
                             links)
         stamp = self.now()
@@ -1486,8 +1599,8 @@ class Ledger:
     def _shipments(self, where: str, params: tuple) -> list[Shipment]:
         """Parcels with their lines, filtered by a SQL condition on the shipments table (alias s)."""
         ships = self.db.execute(
-            "SELECT s.shipment_id, s.batch_id, s.courier, s.name, s.phone, s.phone2, s.zip, s.address, s.message "
-            f"FROM shipments s WHERE {where} ORDER BY s.shipment_id", params).fetchall()
+            f"SELECT s.shipment_id, s.batch_id, s.courier, {_PARCEL_RECIPIENT} FROM shipments s {_with_recipient('s')} "
+            f"WHERE {where} ORDER BY s.shipment_id", params).fetchall()
         if not ships:
             return []
         ids = [s[0] for s in ships]
@@ -1560,8 +1673,8 @@ class Ledger:
     def parcel_recipients(self, shipment_ids: list[str]) -> dict[str, Recipient]:
         """{parcel id: recipient as printed on its waybill} for those of ``shipment_ids`` that are ours."""
         return {sid: Recipient(*(v or "" for v in rest)) for sid, *rest in self._lookup(
-            "SELECT shipment_id, name, phone, phone2, zip, address, message FROM shipments WHERE shipment_id IN ({in})",
-            sorted(set(shipment_ids)))}
+            f"SELECT s.shipment_id, {_PARCEL_RECIPIENT} FROM shipments s {_with_recipient('s')} "
+            "WHERE s.shipment_id IN ({in})", sorted(set(shipment_ids)))}
 
     def tracking_owners(self, courier: str, tracking_nos: list[str]) -> dict[str, str]:
         """{tracking number: parcel id} for the numbers already attached."""
@@ -1609,8 +1722,8 @@ class Ledger:
             " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id AND l.ship_by != ''), "
             "(SELECT MIN(l.ordered_key) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
             " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id), "
-            "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s.name "
-            "FROM shipments s JOIN batches b ON b.batch_id = s.batch_id WHERE s.batch_id IN "
+            "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s_r.name "
+            f"FROM shipments s JOIN batches b ON b.batch_id = s.batch_id {_with_recipient('s')} WHERE s.batch_id IN "
             "(SELECT batch_id FROM batches WHERE supplier != '' AND day >= ?) AND s.voided_at IS NULL "
             "ORDER BY b.day, s.shipment_id", (since_day,))
         return [SupplierParcel(sup, sid, day, ship_by or "", ordered or "", tracked or "", name or "")
@@ -1623,7 +1736,8 @@ class Ledger:
     def waiting_for_tracking(self) -> list[AwaitedParcel]:
         """Our live parcels printed but not yet tracked (a supplier's wait is ``supplier_parcels``)."""
         return [AwaitedParcel(*r) for r in self.db.execute(
-            "SELECT s.shipment_id, b.day, s.name FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
+            f"SELECT s.shipment_id, b.day, s_r.name FROM shipments s JOIN batches b ON b.batch_id = s.batch_id "
+            f"{_with_recipient('s')} "
             f"WHERE s.shipment_id IN (SELECT shipment_id FROM lines WHERE state = '{BATCHED}') AND s.voided_at IS NULL "
             "AND b.supplier = '' ORDER BY s.shipment_id")]
 
@@ -1639,8 +1753,8 @@ class Ledger:
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
              " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
              "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END, "
-             f"{', '.join('l.' + _stored(c) for c in COMPARED)} "
-             "FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
+             f"{', '.join(_stored(c, 'l') for c in COMPARED)} "
+             f"FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id {_with_recipient('l')} "
              "LEFT JOIN export_rows r ON r.channel = l.channel AND r.line_key = l.line_key "
              f"WHERE l.state = '{TRACKED}' AND l.claim = '' ORDER BY l.channel, l.order_no, l.line_key")
         return [InvoiceLine(ch, key, order_no, courier, tuple(nos.split()), self._layout(layout_id),
@@ -1791,9 +1905,10 @@ class Ledger:
         """API lines that are to ship and not yet confirmed (발주확인) at the channel."""
         rows = self.db.execute(
             f"SELECT {_line_select('l', raw=False)}, a.account, a.ref FROM api_lines a JOIN lines l "
-            f"ON l.channel = a.channel AND l.line_key = a.line_key WHERE a.confirmed_at IS NULL "
+            f"ON l.channel = a.channel AND l.line_key = a.line_key {_with_recipient('l')} WHERE a.confirmed_at IS NULL "
             f"AND l.state IN ('{NEW}', '{BATCHED}', '{TRACKED}') ORDER BY a.account, l.ordered_key, l.line_key")
-        return [LineToConfirm(r[22], self._line(r), json.loads(r[23])) for r in rows]
+        n = _LINE_WIDTH
+        return [LineToConfirm(r[n], self._line(r), json.loads(r[n + 1])) for r in rows]
 
     def mark_confirmed(self, channel: str, keys: list[str]) -> None:
         stamp = self.now()

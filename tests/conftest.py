@@ -228,11 +228,11 @@ def ledger_rows(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def old_ledger(path: Path, version: int, triggers: bool = True) -> sqlite3.Connection:
-    """An empty ledger as chulgo left it at schema ``version`` (1 to 4): the v3 tables less what v2 and v3 added (plus
-    what v4 as released added), its triggers (``triggers`` False: none of the line triggers, to write lines straight
+    """An empty ledger as chulgo left it at schema ``version`` (1 to 5): the v3 tables less what v2 and v3 added (plus
+    what v4 as released added, and v5's step), its triggers (``triggers`` False: none of the line triggers, to write lines straight
     into later states; opening it adds them), states and parcel code. The caller fills it, commits and closes it;
     Ledger(path) then upgrades it."""
-    from chulgo.ledger import _SCHEMA_V3, _SCHEMA_V4_ADDED, SCHEMA, _created, statements
+    from chulgo.ledger import _SCHEMA_V3, _SCHEMA_V4_ADDED, MIGRATIONS, SCHEMA, _created, statements
     from chulgo.states import STATE_NAMES, TRANSITIONS
 
     later = {2: ("api_sync", "api_lines", "api_pushes"),
@@ -253,6 +253,8 @@ def old_ledger(path: Path, version: int, triggers: bool = True) -> sqlite3.Conne
             db.execute(statement)
         db.execute("DROP INDEX stock_moves_sku")
         db.execute("DROP INDEX stock_moves_kind")
+    if version >= 5:
+        MIGRATIONS[5](db)
     db.executemany("INSERT INTO line_states VALUES (?, ?)", STATE_NAMES.items())
     db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
     db.execute("INSERT INTO meta VALUES ('parcel_code', 'OLD')")

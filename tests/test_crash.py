@@ -142,7 +142,8 @@ class Day:
                                 "GROUP BY sl.channel, sl.line_key HAVING COUNT(*) > 1")
         assert twice == [], "a line on two live parcels"
 
-        recipient = dict(ledger_rows(ws, "SELECT shipment_id, name FROM shipments"))
+        recipient = dict(ledger_rows(ws, "SELECT s.shipment_id, r.name FROM shipments s "
+                                         "LEFT JOIN recipients r ON r.recipient_id = s.recipient_id"))
         for sid, no in ledger_rows(ws, "SELECT shipment_id, tracking_no FROM tracking"):
             assert self.results.get(sid) == no, f"tracking {no} on {sid}, the courier gave it to another parcel"
 

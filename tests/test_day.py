@@ -98,10 +98,12 @@ def test_same_recipient_on_two_channels_gets_one_parcel(cli, ws, day):
     cli(ws, "collect")
     cli(ws, "ship")
     by_name: dict[str, set[str]] = {}
-    for name, sid in ledger_rows(ws, "SELECT name, shipment_id FROM lines WHERE shipment_id IS NOT NULL"):
+    for name, sid in ledger_rows(ws, "SELECT r.name, l.shipment_id FROM lines l JOIN recipients r "
+                                     "ON r.recipient_id = l.recipient_id WHERE l.shipment_id IS NOT NULL"):
         by_name.setdefault(name, set()).add(sid)
     channels_of = {}
-    for name, ch in ledger_rows(ws, "SELECT name, channel FROM lines WHERE shipment_id IS NOT NULL"):
+    for name, ch in ledger_rows(ws, "SELECT r.name, l.channel FROM lines l JOIN recipients r "
+                                    "ON r.recipient_id = l.recipient_id WHERE l.shipment_id IS NOT NULL"):
         channels_of.setdefault(name, set()).add(ch)
     cross = [n for n, chs in channels_of.items() if len(chs) > 1]
     assert cross, "the generated day has a recipient ordering on two channels"

@@ -12,7 +12,7 @@ import pytest
 
 from chulgo import samples
 from chulgo.files import read_tables
-from chulgo.ledger import SCHEMA_VERSION, Ledger, LineId, _on_parcel, _raw_cells, _raw_fields, _raw_text
+from chulgo.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger, LineId, _on_parcel, _raw_cells, _raw_fields, _raw_text
 from chulgo.model import Item, Layout, OrderLine, ParcelLine, Recipient, Shipment
 from chulgo.settings import DEFAULT_SETTINGS
 from tests.conftest import as_dicts, ledger_rows, make_workspace, old_ledger, outputs, sheet_rows
@@ -116,7 +116,8 @@ def test_the_coupang_upload_from_the_ledger_is_each_downloaded_row_with_only_the
     samples.write_coupang_export(ws / "inbox" / "DeliveryList(later).xlsx", rows)
     code, out = cli(ws, "collect")
     assert "송장 출력 후 배송지가 바뀌었습니다" in out, out
-    assert ledger_rows(ws, "SELECT address FROM lines WHERE line_key = ?", (key,)) == [(row["수취인 주소"],)]
+    assert ledger_rows(ws, "SELECT r.address FROM lines l JOIN recipients r ON r.recipient_id = l.recipient_id "
+                               "WHERE l.line_key = ?", (key,)) == [(row["수취인 주소"],)]
     samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
     cli(ws, "tracking")
     code, out = cli(ws, "invoice")
@@ -146,8 +147,9 @@ def test_uploads_that_need_export_columns_get_them_from_the_ledger(cli, tmp_path
         exports[cid] = write(tmp_path / f"{cid}.xlsx", rows[cid])
         (ws / "inbox" / f"{cid}_orders.xlsx").write_bytes(exports[cid].read_bytes())
     cli(ws, "collect")
-    stored = ledger_rows(ws, "SELECT r.raw, l.name FROM lines l JOIN export_rows r ON r.channel = l.channel "
-                             "AND r.line_key = l.line_key WHERE l.channel = '11st'")
+    stored = ledger_rows(ws, "SELECT r.raw, p.name FROM lines l JOIN export_rows r ON r.channel = l.channel "
+                             "AND r.line_key = l.line_key JOIN recipients p ON p.recipient_id = l.recipient_id "
+                             "WHERE l.channel = '11st'")
     assert len(stored) == 6 and all(name not in raw for raw, name in stored), "two columns of its row, no recipient"
     cli(ws, "ship")
     samples.write_courier_result(outputs(ws, "CJ대한통운_송장요청")[0], ws / "inbox" / "cj.xlsx")
@@ -168,16 +170,17 @@ def test_uploads_that_need_export_columns_get_them_from_the_ledger(cli, tmp_path
     assert len(lotteon) == 5 and all(r["주문순번"] and (r["주문번호"], r["주문순번"]) in seqs for r in lotteon)
 
 
-# -- v3 and v4 → v5 ------------------------------------------------------------------------------------------------------
+# -- v3, v4 and v5 → v6 ------------------------------------------------------------------------------------------------------
 
 V3_ITEMS = json.dumps([["SKU-A", 2, "티셔츠 A", "A-1", "880"]], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("version", [3, 4, 5])
 def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, tmp_path):
-    """v3, and v4 as released (its ledgers are on sellers' PCs), reach v5 in place and read back as they were."""
+    """v3, and v4 and v5 as released (their ledgers are on sellers' PCs), reach v6 in place and read back as they
+    were (a v5 ledger is this v4 one taken to v5 by its own step)."""
     path = tmp_path / "old.sqlite"
-    db = old_ledger(path, version, triggers=False)        # lines written straight into their later states
+    db = old_ledger(path, min(version, 4), triggers=False)        # lines written straight into their later states
     layout = json.dumps(["Delivery", [], list(HEADER), []], ensure_ascii=False)
     db.execute("INSERT INTO layouts VALUES (1, ?)", (layout,))
     raw = ["B-2", "O-2", "OPT-2", "바지", "1", "박둘", "서울 종로구 1", "2026-11-20 10:00:00", "APP", ""]
@@ -208,6 +211,9 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
     db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, ?, ?, 'x')",
                    [("SKU-A", 10, "count", ""), ("SKU-A", -2, "shipped", "OLD-2|coupang|B-2-OPT-2"),
                     ("SKU-A", -2, "shipped", "OLD-3|coupang|B-5-OPT-5")])
+    if version == 5:
+        MIGRATIONS[5](db)
+        db.execute("PRAGMA user_version = 5")
     db.commit()
     db.close()
 
@@ -226,6 +232,12 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
     [open_line] = [o.line for o in ledger.open_lines("new")]
     assert (open_line.line_key, open_line.source, open_line.product_name, open_line.status) == (
         "B-4-OPT-4", "DeliveryList(2).xlsx", "바지", "결제완료")
+    # Recipients once: the parcel and its line named 김하나 at the same address share one row; nothing else changed.
+    assert open_line.recipient == Recipient("이넷", "", "", "", "서울 종로구 1", "")
+    assert ledger.parcel_recipients(["OLD-1", "OLD-2"]) == {sid: Recipient("김하나", "", "", "", "서울 종로구 1", "")
+                                                            for sid in ("OLD-1", "OLD-2")}
+    assert sorted(n for (n,) in ledger.db.execute("SELECT name FROM recipients")) == ["김하나", "박둘", "이넷", "정다섯",
+                                                                                   "최셋"]
     relisted = dataclasses.replace(_coupang_line(), line_key="B-4-OPT-4", order_no="O-4", bundle_key="B-4", raw=())
     with ledger.transaction():
         assert ledger.upsert_lines([relisted], "c" * 64).previous_files == {"b" * 16}
@@ -249,11 +261,11 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
     assert ledger.pending_uploads("2026-11-01") == []
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
-def test_an_empty_ledger_of_each_older_version_opens_as_v5_and_takes_a_day(version, tmp_path):
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
+def test_an_empty_ledger_of_each_older_version_opens_as_v6_and_takes_a_day(version, tmp_path):
     old_ledger(tmp_path / "old.sqlite", version).close()
     ledger = Ledger(tmp_path / "old.sqlite")
-    assert ledger.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (5,)
+    assert ledger.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (6,)
     line = _coupang_line()
     with ledger.transaction():
         ledger.upsert_lines([line], "a" * 64)

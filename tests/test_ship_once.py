@@ -457,15 +457,17 @@ CREATE TABLE runs (run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEX
 
 # -- personal data ---------------------------------------------------------------------------------------------
 
+NAMED = "SELECT {what} FROM lines l JOIN recipients r ON r.recipient_id = l.recipient_id"   # lines with their recipient
+
 def test_purge_removes_recipients_of_finished_lines_beyond_recovery(cli, ws, monkeypatch):
     day_to_uploads(cli, ws)
-    name = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'invoiced' LIMIT 1")[0][0]
+    name = ledger_rows(ws, f"{NAMED.format(what='r.name')} WHERE l.state = 'invoiced' LIMIT 1")[0][0]
     tracked = ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0]
-    waiting = ledger_rows(ws, "SELECT name FROM lines WHERE state = 'new' AND name != '' LIMIT 1")
+    waiting = ledger_rows(ws, f"{NAMED.format(what='r.name')} WHERE l.state = 'new' AND r.name != '' LIMIT 1")
     monkeypatch.setenv("CHULGO_TODAY", (date.today() + timedelta(days=365)).isoformat())
     code, out = cli(ws, "purge")
     assert "개인정보 정리" not in out, "a business day typed in the future never purges"
-    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE name IS NULL")[0][0] == 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE recipient_id IS NULL")[0][0] == 0
     monkeypatch.delenv("CHULGO_TODAY")
     # Ninety-one days pass: the ledger's dates and the dated folders age.
     old = (date.today() - timedelta(days=91)).isoformat()
@@ -480,16 +482,19 @@ def test_purge_removes_recipients_of_finished_lines_beyond_recovery(cli, ws, mon
     code, out = cli(ws, "purge")
     assert code == 0, out
     assert "개인정보 정리" in out
-    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'invoiced' AND name IS NOT NULL")[0][0] == 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'invoiced' AND recipient_id IS NOT NULL")[0][0] == 0
+    assert ledger_rows(ws, "SELECT COUNT(*) FROM recipients WHERE recipient_id NOT IN (SELECT recipient_id FROM lines "
+                           "WHERE recipient_id IS NOT NULL UNION SELECT recipient_id FROM shipments WHERE recipient_id "
+                           "IS NOT NULL)")[0][0] == 0, "no recipient is kept that no line or parcel names"
     assert ledger_rows(ws, "SELECT COUNT(*) FROM export_rows r JOIN lines l ON l.channel = r.channel AND "
                            "l.line_key = r.line_key WHERE l.purged_at IS NOT NULL OR l.state = 'invoiced'")[0][0] == 0
     assert ledger_rows(ws, "SELECT COUNT(*) FROM tracking")[0][0] == tracked, "tracking numbers stay"
     assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE state = 'invoiced' AND order_no != ''")[0][0] > 0
     if waiting:
-        assert ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE name = ?", (waiting[0][0],))[0][0] > 0, \
+        assert ledger_rows(ws, f"{NAMED.format(what='COUNT(*)')} WHERE r.name = ?", (waiting[0][0],))[0][0] > 0, \
             "a line still waiting keeps its recipient"
     data = b"".join(p.read_bytes() for p in (ws / "data").glob("chulgo.sqlite*"))
-    only_finished = ledger_rows(ws, "SELECT COUNT(*) FROM lines WHERE name = ?", (name,))[0][0] == 0
+    only_finished = ledger_rows(ws, f"{NAMED.format(what='COUNT(*)')} WHERE r.name = ?", (name,))[0][0] == 0
     if only_finished:
         assert name.encode() not in data, "the ledger file holds no trace of a purged name"
     assert not (ws / "archive").exists() or not any((ws / "archive").iterdir()), "dated archive folders are gone"

@@ -56,7 +56,8 @@ def test_supplier_lines_never_reach_our_waybill_or_our_shelf_and_go_to_their_own
     assert {parcel_of[k] for k in theirs} == {r["발주번호"] for r in rows}
     assert not {r["고객주문번호"] for r in waybill} & {r["발주번호"] for r in rows}
     assert {r["SKU"] for r in rows} <= skus and all(r["송장번호"] == "" and r["택배사"] == "" for r in rows)
-    recipients = dict(ledger_rows(ws, "SELECT shipment_id, phone FROM shipments"))
+    recipients = dict(ledger_rows(ws, "SELECT s.shipment_id, r.phone FROM shipments s JOIN recipients r "
+                                         "ON r.recipient_id = s.recipient_id"))
     assert all(r["받는분 전화"] == recipients[r["발주번호"]] for r in rows)     # text, leading 0 kept
     moved = ledger_rows(ws, "SELECT COUNT(*) FROM stock_moves WHERE kind = 'shipped' AND sku IN (%s)"
                         % ", ".join("?" * len(skus)), tuple(skus))
@@ -190,8 +191,9 @@ def test_a_trusted_supplier_by_history_is_said_so_when_its_order_sheet_is_writte
     with ledger.transaction():         # five past orders answered the same day
         for i in range(MIN_HISTORY):
             batch = ledger.new_batch(f"2026-10-0{i + 1}", "", supplier=SUPPLIER)
-            ledger.db.execute("INSERT INTO shipments (shipment_id, batch_id, courier, name) VALUES (?, ?, '', "
-                              "'김하나')", (f"OLD-{i}", batch.batch_id))
+            ledger.db.execute("INSERT INTO recipients (recipient_id, name) VALUES (?, '김하나')", (1000 + i,))
+            ledger.db.execute("INSERT INTO shipments (shipment_id, batch_id, courier, recipient_id) VALUES (?, ?, '', "
+                              "?)", (f"OLD-{i}", batch.batch_id, 1000 + i))
             ledger.db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, read_at) VALUES ('cj', ?, ?, ?)",
                               (f"60000000000{i}", f"OLD-{i}", f"2026-10-0{i + 1}T18:00:00"))
     ledger.db.close()
