@@ -62,10 +62,10 @@ CREATE TABLE IF NOT EXISTS lines (
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
     state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
-    shipment_id TEXT, first_seen TEXT NOT NULL, updated_at TEXT NOT NULL, purged_at TEXT,
+    shipment_id TEXT, updated_at TEXT NOT NULL, purged_at TEXT,
     source_id INTEGER REFERENCES texts, last_file_id INTEGER REFERENCES texts, upload_id INTEGER REFERENCES uploads,
     product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
-    recipient_id INTEGER,
+    recipient_id INTEGER, first_seen_id INTEGER NOT NULL REFERENCES texts,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
@@ -282,14 +282,31 @@ _RECIPIENT_AT = LINE_COLUMNS.index("name")
 # The lines columns that hold LINE_COLUMNS (TEXT_COLUMNS by number, the recipient by its number), in their order.
 DB_LINE_COLUMNS = tuple(TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[:_RECIPIENT_AT]) + ("recipient_id",) + tuple(
     TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[_RECIPIENT_AT + len(RECIPIENT_COLUMNS):])
+_ORDERED_AT = DB_LINE_COLUMNS.index("ordered_at")
 
 
 def _stored(column: str, alias: str = "lines") -> str:
     """What a select of ``alias`` (a lines table joined by _with_recipient) reads for a LINE_COLUMNS value: a text's
-    number for TEXT_COLUMNS, a recipient field from the joined recipients row."""
+    number for TEXT_COLUMNS, a recipient field from the joined recipients row, the order time as _stored_time left
+    it."""
     if column in RECIPIENT_COLUMNS:
         return f"{alias}_r.{column}"
+    if column == "ordered_at":
+        return (f"CASE WHEN {alias}.ordered_at IS NOT NULL OR {alias}.ordered_key = '' THEN {alias}.ordered_at ELSE "
+                + _plain_time(f"{alias}.ordered_key") + " END")
     return f"{alias}.{TEXT_COLUMNS.get(column, column)}"
+
+
+def _plain_time(key: str) -> str:
+    """SQL spelling an order time key (`YYYYMMDDHHMMSS`) as `YYYY-MM-DD HH:MM:SS`, most exports' spelling."""
+    return (f"substr({key}, 1, 4) || '-' || substr({key}, 5, 2) || '-' || substr({key}, 7, 2) || ' ' || "
+            f"substr({key}, 9, 2) || ':' || substr({key}, 11, 2) || ':' || substr({key}, 13, 2)")
+
+
+def _stored_time(ordered_at: str | None) -> str | None:
+    """A line's 주문일시 as lines keep it: NULL when it is the plain spelling of its ordered_key (most are: the key
+    holds it already), else as the channel wrote it."""
+    return None if ordered_at and len(ordered_at) == 19 and _PLAIN_TIME.fullmatch(ordered_at) else ordered_at
 
 
 def _with_recipient(alias: str = "lines") -> str:
@@ -473,7 +490,7 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
 
 def _migrate_to_6(db: sqlite3.Connection) -> None:
     """v5 → v6: a recipient once (a parcel's lines and the parcel named it up to six times), parcels kept by their
-    id alone (no second key)."""
+    id alone (no second key), a line's first-seen moment by number and its order time not twice."""
     _create(db, "recipients")
     recipient = ", ".join(RECIPIENT_COLUMNS)
     kept = " OR ".join(f"{c} IS NOT NULL" for c in RECIPIENT_COLUMNS)         # purged: every field NULL
@@ -486,6 +503,13 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
                f"WHERE {kept}")
     for column in RECIPIENT_COLUMNS:
         db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
+    # The moment a line was first collected is one per collect: stored once, in texts.
+    db.execute("ALTER TABLE lines ADD COLUMN first_seen_id INTEGER NOT NULL DEFAULT 0 REFERENCES texts")
+    db.execute("INSERT OR IGNORE INTO texts (text) SELECT DISTINCT first_seen FROM lines")
+    db.execute("UPDATE lines SET first_seen_id = (SELECT text_id FROM texts WHERE text = lines.first_seen)")
+    db.execute("ALTER TABLE lines DROP COLUMN first_seen")
+    # An order time spelled as its key spells it is the key's to give (_stored_time).
+    db.execute(f"UPDATE lines SET ordered_at = NULL WHERE ordered_at = {_plain_time('ordered_key')}")
     # shipments without its rowid: rebuilt under a new name, then renamed (its children keep naming 'shipments').
     db.execute([st for st in statements(SCHEMA) if _created(st) == "shipments"][0]
                .replace("EXISTS shipments", "EXISTS shipments_v6"))
@@ -1164,9 +1188,11 @@ class Ledger:
         self._new_recipients.clear()
 
     def _db_row(self, values: Sequence) -> tuple:
-        """A line's LINE_COLUMNS values from _values as DB_LINE_COLUMNS store them (the recipient by number)."""
+        """A line's LINE_COLUMNS values from _values as DB_LINE_COLUMNS store them (the recipient by number, the
+        order time by _stored_time)."""
         end = _RECIPIENT_AT + len(RECIPIENT_COLUMNS)
-        return tuple(values[:_RECIPIENT_AT]) + (self._recipient_id(values[_RECIPIENT_AT:end]),) + tuple(values[end:])
+        row = tuple(values[:_RECIPIENT_AT]) + (self._recipient_id(values[_RECIPIENT_AT:end]),) + tuple(values[end:])
+        return row[:_ORDERED_AT] + (_stored_time(row[_ORDERED_AT]),) + row[_ORDERED_AT + 1:]
 
     def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
         """The line's LINE_COLUMNS values as stored (texts by number; the recipient's fields as they are, see
@@ -1209,6 +1235,7 @@ class Ledger:
         claimed = {(ch, k) for ch in {line.channel for line in lines}
                    for (k,) in self.db.execute("SELECT line_key FROM claims WHERE channel = ?", (ch,))}
         stamp = self.now()
+        seen = self._text_id(stamp)     # first_seen: one moment for every line of this call, stored once
         file_no = self._text_id(file_id)
         inserts, updates = [], []
         stored_raw: dict[tuple[str, str], str | None] = {}      # export rows this call stores, to write after the lines
@@ -1233,7 +1260,7 @@ class Ledger:
             if old is None:
                 move = first_state(line.status_class)
                 inserts.append(self._db_row(values) + (move.state, move.hold_reason, order_time_key(line.ordered_at),
-                                                       file_no, file_time, order_time_key(line.ship_by), stamp, stamp))
+                                                       file_no, file_time, order_time_key(line.ship_by), seen, stamp))
                 existing[key] = (move.state, "", fields)
                 if raw is not None:
                     stored_raw[key] = raw
@@ -1304,8 +1331,9 @@ class Ledger:
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)     # as stored now
         self._store_recipients()
+        inserts.sort(key=lambda row: row[:2])      # in key order: the key index grows at its end, its pages full
         self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
-                            f"ordered_key, last_file_id, state_from, ship_by, first_seen, updated_at) "
+                            f"ordered_key, last_file_id, state_from, ship_by, first_seen_id, updated_at) "
                             f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
@@ -1360,10 +1388,10 @@ class Ledger:
     def open_lines(self, *states: str) -> list[OpenLine]:
         """Lines in ``states`` with their hold reason and when they were first collected, oldest first, without their
         raw export row."""
-        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen FROM lines {_with_recipient()} "
-             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_at, channel, line_key")
-        line, n = self._line, _LINE_WIDTH
-        return [OpenLine(line(r), r[n], r[n + 1]) for r in self.db.execute(q, states)]
+        q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen_id FROM lines {_with_recipient()} "
+             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY {_stored('ordered_at')}, channel, line_key")
+        line, text, n = self._line, self._text, _LINE_WIDTH
+        return [OpenLine(line(r), r[n], text(r[n + 1])) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
         """Lines per state, kept by triggers (a ledger of a million lines is not counted on every status)."""
@@ -1457,13 +1485,13 @@ class Ledger:
                     before = self.db.total_changes
                     self.db.execute(
                         f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                        "last_file_id, state_from, ship_by, first_seen, updated_at) SELECT channel, ?, order_no, "
+                        "last_file_id, state_from, ship_by, first_seen_id, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
                         "recipient_id, ?, '', ordered_at, NULL, ?, ?, "
                         f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ? "
                         "ON CONFLICT DO NOTHING",
-                        (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row, stamp, stamp,
-                         c.channel, c.line_key))
+                        (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row,
+                         self._text_id(stamp), stamp, c.channel, c.line_key))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
                     self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
                                     f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,23 @@ def _coupang_line(address: str = "서울특별시 중구 세종대로 110", **ch
     return dataclasses.replace(line, **changes)
 
 
+def test_a_line_reads_back_its_order_time_as_spelled_and_when_it_was_first_seen(tmp_path):
+    """The plain spelling of an order time is not stored twice (its order key holds it); every other spelling, and
+    none, is kept as the channel wrote it. The first-seen moment is stored once per collect."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    ledger.clock = lambda: datetime(2026, 11, 23, 9, 30, 5)
+    spellings = ["2026-11-21 13:00:40", "2026-11-21T13:00:40+09:00", "2026/11/21 오후 1:00", "", "2026-11-21 13:00"]
+    lines = [_coupang_line(line_key=f"B-{n}-OPT-1", bundle_key=f"B-{n}", ordered_at=t) for n, t in enumerate(spellings)]
+    with ledger.transaction():
+        ledger.upsert_lines(lines, "a" * 64)
+    read = {o.line.line_key: (o.line.ordered_at, o.first_seen) for o in ledger.open_lines("new")}
+    assert read == {line.line_key: (line.ordered_at, "2026-11-23T09:30:05") for line in lines}
+    stored = dict(ledger.db.execute("SELECT line_key, ordered_at FROM lines"))
+    assert stored == {line.line_key: None if n == 0 else line.ordered_at for n, line in enumerate(lines)}
+    with ledger.transaction():        # read again: nothing differs, nothing is rewritten
+        assert ledger.upsert_lines(lines, "a" * 64).unchanged == len(lines)
+
+
 def test_the_downloaded_row_survives_an_api_read_and_a_moved_address_and_goes_with_its_upload(tmp_path):
     """The row points at the line's fields, which an API read (its own spelling of the product and time) or a newer
     export (the recipient moved after printing) change: the upload still gets the row as downloaded."""
@@ -91,6 +109,10 @@ def test_the_downloaded_row_survives_an_api_read_and_a_moved_address_and_goes_wi
         moved = _coupang_line("부산광역시 해운대구 해운대로 1")
         assert ledger.upsert_lines([moved], "b" * 64, "20261121130040").address_after_print == [LineId("coupang", "B-1-OPT-1")]
         ledger.attach_tracking([("cj", "612345678901", "P-0001", "cj.xlsx")])
+    # The parcel keeps the recipient printed on its waybill; the line takes the new address.
+    assert ledger.parcel_recipients(["P-0001"]) == {"P-0001": first.recipient}
+    assert ledger.db.execute("SELECT r.address FROM lines l JOIN recipients r ON r.recipient_id = l.recipient_id"
+                             ).fetchall() == [("부산광역시 해운대구 해운대로 1",)]
     [line] = ledger.lines_to_invoice()
     assert line.raw == first.raw and line.layout == first.layout
     assert ledger.shipments_by_id(["P-0001"])[0].lines[0].items == (Item("SKU-1", 2),)

@@ -241,5 +241,5 @@ def test_a_line_cannot_start_past_open(state: str):
     shop = Shop()
     REACH[NEW](shop)
     with pytest.raises(sqlite3.IntegrityError, match="a line must start open, cancelled or closed"):
-        shop.ledger.db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, state, first_seen, "
-                               "updated_at) VALUES (?, 'other', 'O', 'B', 1, ?, 'x', 'x')", (CHANNEL, state))
+        shop.ledger.db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, state, first_seen_id, "
+                               "updated_at) VALUES (?, 'other', 'O', 'B', 1, ?, 1, 'x')", (CHANNEL, state))

@@ -371,15 +371,16 @@ def test_the_state_table_is_enforced_by_the_ledger(tmp_path):
     ledger = Ledger(tmp_path / "l.sqlite")
     db = ledger.db
     now = "2026-11-23T10:00:00"
-    db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, first_seen, updated_at) "
-               "VALUES ('coupang', 'k', 'o', 'b', 1, ?, ?)", (now, now))
+    seen = db.execute("INSERT INTO texts (text) VALUES (?)", (now,)).lastrowid
+    db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, first_seen_id, updated_at) "
+               "VALUES ('coupang', 'k', 'o', 'b', 1, ?, ?)", (seen, now))
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE lines SET state = 'invoiced' WHERE line_key = 'k'")     # new -> invoiced skips steps
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE lines SET state = 'shipped' WHERE line_key = 'k'")      # no such state
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, state, first_seen, updated_at) "
-                   "VALUES ('coupang', 'k2', 'o', 'b', 1, 'tracked', ?, ?)", (now, now))
+        db.execute("INSERT INTO lines (channel, line_key, order_no, bundle_key, quantity, state, first_seen_id, "
+                   "updated_at) VALUES ('coupang', 'k2', 'o', 'b', 1, 'tracked', ?, ?)", (seen, now))
     for state in ("held", "new", "batched", "tracked", "invoiced", "returned", "confirmed"):
         db.execute("UPDATE lines SET state = ? WHERE line_key = 'k'", (state,))
     with pytest.raises(sqlite3.IntegrityError):
