@@ -61,11 +61,11 @@ CREATE TABLE IF NOT EXISTS lines (
     layout_id INTEGER REFERENCES layouts, source_row INTEGER,
     state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ({_STATE_LIST})),
     hold_reason TEXT NOT NULL DEFAULT '', claim TEXT NOT NULL DEFAULT '', ordered_key TEXT NOT NULL DEFAULT '',
-    state_from TEXT NOT NULL DEFAULT '', ship_by TEXT NOT NULL DEFAULT '',
     shipment_id TEXT, updated_at TEXT NOT NULL, purged_at TEXT,
     source_id INTEGER REFERENCES texts, last_file_id INTEGER REFERENCES texts, upload_id INTEGER REFERENCES uploads,
     product_name_id INTEGER REFERENCES texts, option_text_id INTEGER REFERENCES texts, status_id INTEGER REFERENCES texts,
-    recipient_id INTEGER, first_seen_id INTEGER NOT NULL REFERENCES texts,
+    recipient_id INTEGER, first_seen_id INTEGER NOT NULL REFERENCES texts, state_from_id INTEGER REFERENCES texts,
+    ship_by_id INTEGER REFERENCES texts,
     PRIMARY KEY (channel, line_key));
 CREATE INDEX IF NOT EXISTS lines_state ON lines(state);
 CREATE INDEX IF NOT EXISTS lines_bundle ON lines(channel, bundle_key);
@@ -490,7 +490,7 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
 
 def _migrate_to_6(db: sqlite3.Connection) -> None:
     """v5 → v6: a recipient once (a parcel's lines and the parcel named it up to six times), parcels kept by their
-    id alone (no second key), a line's first-seen moment by number and its order time not twice."""
+    id alone (no second key), a line's keys shared by a collect or file by number, its order time not twice."""
     _create(db, "recipients")
     recipient = ", ".join(RECIPIENT_COLUMNS)
     kept = " OR ".join(f"{c} IS NOT NULL" for c in RECIPIENT_COLUMNS)         # purged: every field NULL
@@ -503,11 +503,14 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
                f"WHERE {kept}")
     for column in RECIPIENT_COLUMNS:
         db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
-    # The moment a line was first collected is one per collect: stored once, in texts.
-    db.execute("ALTER TABLE lines ADD COLUMN first_seen_id INTEGER NOT NULL DEFAULT 0 REFERENCES texts")
-    db.execute("INSERT OR IGNORE INTO texts (text) SELECT DISTINCT first_seen FROM lines")
-    db.execute("UPDATE lines SET first_seen_id = (SELECT text_id FROM texts WHERE text = lines.first_seen)")
-    db.execute("ALTER TABLE lines DROP COLUMN first_seen")
+    # Keys a whole collect or file shares (when it was first seen, the export's time that set the state, the
+    # channel's 발송기한) by number, each text once in texts ('' → NULL).
+    for column, kind in (("first_seen", "NOT NULL DEFAULT 0"), ("state_from", ""), ("ship_by", "")):
+        db.execute(f"ALTER TABLE lines ADD COLUMN {column}_id INTEGER {kind} REFERENCES texts")
+        db.execute(f"INSERT OR IGNORE INTO texts (text) SELECT DISTINCT {column} FROM lines WHERE {column} != ''")
+        db.execute(f"UPDATE lines SET {column}_id = (SELECT text_id FROM texts WHERE text = lines.{column}) "
+                   f"WHERE {column} != ''")
+        db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
     # An order time spelled as its key spells it is the key's to give (_stored_time).
     db.execute(f"UPDATE lines SET ordered_at = NULL WHERE ordered_at = {_plain_time('ordered_key')}")
     # shipments without its rowid: rebuilt under a new name, then renamed (its children keep naming 'shipments').
@@ -1224,19 +1227,19 @@ class Ledger:
         keys = {(line.channel, line.line_key) for line in lines}
         for ch in {line.channel for line in lines}:      # only this file's lines: a big ledger costs nothing here
             wanted = sorted(k for c, k in keys if c == ch)
-            for row in self._lookup(f"SELECT line_key, state, claim, last_file_id, state_from, purged_at IS NOT NULL, "
+            for row in self._lookup(f"SELECT line_key, state, claim, last_file_id, state_from_id, purged_at IS NOT NULL, "
                                     f"lines.recipient_id, {compared} FROM lines {_with_recipient()} "
                                     f"WHERE lines.channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
                 existing[(ch, row[0])] = (row[1], row[2], tuple(row[7:]))
                 if row[6] is not None:
                     self._recipient_ids.setdefault(row[7 + _RECIPIENT_AT - 2:7 + _RECIPIENT_AT + 4], row[6])
-                since[(ch, row[0])] = (row[4], bool(row[5]))
+                since[(ch, row[0])] = (self._text(row[4]), bool(row[5]))
                 report.previous_files.add(self._text(row[3]))
         claimed = {(ch, k) for ch in {line.channel for line in lines}
                    for (k,) in self.db.execute("SELECT line_key FROM claims WHERE channel = ?", (ch,))}
         stamp = self.now()
         seen = self._text_id(stamp)     # first_seen: one moment for every line of this call, stored once
-        file_no = self._text_id(file_id)
+        file_no, file_from = self._text_id(file_id), self._text_id(file_time)
         inserts, updates = [], []
         stored_raw: dict[tuple[str, str], str | None] = {}      # export rows this call stores, to write after the lines
 
@@ -1260,7 +1263,8 @@ class Ledger:
             if old is None:
                 move = first_state(line.status_class)
                 inserts.append(self._db_row(values) + (move.state, move.hold_reason, order_time_key(line.ordered_at),
-                                                       file_no, file_time, order_time_key(line.ship_by), seen, stamp))
+                                                       file_no, file_from, self._text_id(order_time_key(line.ship_by)),
+                                                       seen, stamp))
                 existing[key] = (move.state, "", fields)
                 if raw is not None:
                     stored_raw[key] = raw
@@ -1289,12 +1293,12 @@ class Ledger:
                     if raw is not None:
                         stored_raw[key] = raw
                     updates.append((f"UPDATE lines SET {set_all}, state = ?, hold_reason = ?, ordered_key = ?, "
-                                    "state_from = ?, ship_by = ?, purged_at = NULL, updated_at = ? "
+                                    "state_from_id = ?, ship_by_id = ?, purged_at = NULL, updated_at = ? "
                                     "WHERE channel = ? AND line_key = ?",
                                     self._db_row(values)[2:] + (move.state, move.hold_reason,
                                                                 order_time_key(line.ordered_at),
-                                                  file_time if move.state != state else state_from,
-                                                  order_time_key(line.ship_by), stamp) + key))
+                                                  file_from if move.state != state else self._text_id(state_from),
+                                                  self._text_id(order_time_key(line.ship_by)), stamp) + key))
                     report.updated += 1
                 else:
                     report.unchanged += 1
@@ -1333,7 +1337,7 @@ class Ledger:
         self._store_recipients()
         inserts.sort(key=lambda row: row[:2])      # in key order: the key index grows at its end, its pages full
         self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
-                            f"ordered_key, last_file_id, state_from, ship_by, first_seen_id, updated_at) "
+                            f"ordered_key, last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) "
                             f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
@@ -1366,9 +1370,10 @@ class Ledger:
     def _hold_vanished(self, channel: str, keys: list[str], since: str) -> None:
         """Hold these open lines as dropped by the channel; an export older than ``since`` does not reopen them."""
         stamp = self.now()
-        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from = ?, updated_at = ? "
+        since_id = self._text_id(since)
+        self.db.executemany("UPDATE lines SET state = ?, hold_reason = ?, state_from_id = ?, updated_at = ? "
                             "WHERE channel = ? AND line_key = ?",
-                            [(HELD, HOLD_VANISHED, since, stamp, channel, key) for key in keys])
+                            [(HELD, HOLD_VANISHED, since_id, stamp, channel, key) for key in keys])
 
     def _line(self, row: sqlite3.Row | tuple) -> OrderLine:
         """A line from the first _LINE_WIDTH columns of a row selected by _line_select."""
@@ -1485,10 +1490,10 @@ class Ledger:
                     before = self.db.total_changes
                     self.db.execute(
                         f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, ordered_key, "
-                        "last_file_id, state_from, ship_by, first_seen_id, updated_at) SELECT channel, ?, order_no, "
+                        "last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
                         "recipient_id, ?, '', ordered_at, NULL, ?, ?, "
-                        f"'{NEW}', '', ordered_key, NULL, '', '', ?, ? FROM lines WHERE channel = ? AND line_key = ? "
+                        f"'{NEW}', '', ordered_key, NULL, NULL, NULL, ?, ? FROM lines WHERE channel = ? AND line_key = ? "
                         "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row,
                          self._text_id(stamp), stamp, c.channel, c.line_key))
@@ -1746,8 +1751,8 @@ class Ledger:
         """Every live parcel sent to a supplier since ``since_day``: its deadline's inputs and when it was answered."""
         rows = self.db.execute(
             "SELECT b.supplier, s.shipment_id, b.day, "
-            "(SELECT MIN(l.ship_by) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
-            " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id AND l.ship_by != ''), "
+            "(SELECT MIN(t.text) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
+            " l.line_key = sl.line_key JOIN texts t ON t.text_id = l.ship_by_id WHERE sl.shipment_id = s.shipment_id), "
             "(SELECT MIN(l.ordered_key) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
             " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id), "
             "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s_r.name "
@@ -1857,9 +1862,10 @@ class Ledger:
 
     def open_deadlines(self) -> list[OpenDeadline]:
         """Order keys and deadlines of every line not yet on a waybill."""
-        rows = self.db.execute(f"SELECT channel, line_key, order_no, ship_by, ordered_key FROM lines "
+        rows = self.db.execute(f"SELECT channel, line_key, order_no, ship_by_id, ordered_key FROM lines "
                                f"WHERE state IN ('{NEW}', '{HELD}')")
-        return [OpenDeadline(*r) for r in rows]
+        return [OpenDeadline(ch, key, order_no, self._text(ship_by), ordered) for ch, key, order_no, ship_by, ordered
+                in rows]
 
     def daily_counts(self, since_day: str) -> dict[str, DayCounts]:
         """{day: lines collected, put on a live waybill and uploaded that day} since ``since_day``."""

@@ -453,7 +453,7 @@ def test_a_v1_ledger_gets_the_api_tables_in_place(tmp_path):
     path = tmp_path / "v1.sqlite"
     old_ledger(path, 1).close()
     ledger = Ledger(path)
-    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     ledger.record_pushes([("smartstore", "1", "smartstore", "123", "sending", "")])
     assert ledger.push_states("smartstore", ["1"]) == {"1": PushState("sending", "", 1)}
 
