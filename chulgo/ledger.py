@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS export_rows (
     FOREIGN KEY (channel, line_key) REFERENCES lines) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id INTEGER PRIMARY KEY, day TEXT NOT NULL, seq INTEGER NOT NULL, courier TEXT NOT NULL,
-    created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '');
+    created_at TEXT NOT NULL, reissue_of INTEGER, files TEXT NOT NULL DEFAULT '[]', supplier TEXT NOT NULL DEFAULT '',
+    parcels INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS recipients (
     recipient_id INTEGER PRIMARY KEY, name TEXT, phone TEXT, phone2 TEXT, zip TEXT, address TEXT, message TEXT);
 CREATE TABLE IF NOT EXISTS shipments (
@@ -490,7 +491,8 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
 
 def _migrate_to_6(db: sqlite3.Connection) -> None:
     """v5 → v6: a recipient once (a parcel's lines and the parcel named it up to six times), parcels kept by their
-    id alone (no second key), a line's keys shared by a collect or file by number, its order time not twice."""
+    id alone (no second key), a line's keys shared by a collect or file by number, its order time not twice, each
+    batch's count of live parcels."""
     _create(db, "recipients")
     recipient = ", ".join(RECIPIENT_COLUMNS)
     kept = " OR ".join(f"{c} IS NOT NULL" for c in RECIPIENT_COLUMNS)         # purged: every field NULL
@@ -523,6 +525,9 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE shipments_v6 RENAME TO shipments")
     db.execute("DROP INDEX recipients_v5")
     _create(db, "shipments_batch")
+    db.execute("ALTER TABLE batches ADD COLUMN parcels INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE batches SET parcels = (SELECT COUNT(*) FROM shipments s WHERE s.batch_id = batches.batch_id "
+               "AND s.voided_at IS NULL)")
 
 
 MIGRATIONS = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4, 5: _migrate_to_5,
@@ -1569,9 +1574,9 @@ class Ledger:
 
     # Tracked = live parcels less those still waiting (lines 'batched': found through the state index, so old
     # batches cost a count, not a look at every parcel's tracking).
-    _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, b.supplier, "
-                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL), "
-                     "(SELECT COUNT(*) FROM shipments s WHERE s.batch_id = b.batch_id AND s.voided_at IS NULL) - "
+    # A batch's live parcels are counted as they are made and voided (a peak batch has tens of thousands).
+    _BATCH_SELECT = ("SELECT b.batch_id, b.day, b.seq, b.courier, b.files, b.reissue_of, b.supplier, b.parcels, "
+                     "b.parcels - "
                      f"(SELECT COUNT(DISTINCT l.shipment_id) FROM lines l JOIN shipments s ON s.shipment_id = l.shipment_id "
                      f" WHERE l.state = '{BATCHED}' AND s.batch_id = b.batch_id AND s.voided_at IS NULL) FROM batches b ")
 
@@ -1609,6 +1614,8 @@ class Ledger:
         self._store_recipients()
         self.db.executemany("INSERT INTO shipments(shipment_id, batch_id, courier, recipient_id) VALUES (?, ?, ?, ?)",
                             rows)
+        self.db.executemany("UPDATE batches SET parcels = parcels + ? WHERE batch_id = ?",
+                            [(n, b) for b, n in Counter(s.batch_id for s in shipments).items()])
         self.db.executemany("INSERT INTO shipment_lines (shipment_id, channel, line_key, item_set) VALUES (?, ?, ?, ?)",
                             links)
         stamp = self.now()
@@ -1675,6 +1682,9 @@ class Ledger:
         channel cancelled or held them meanwhile)."""
         self._unship_counts(shipment_ids)
         stamp = self.now()
+        live = Counter(b for (b,) in self._lookup("SELECT batch_id FROM shipments WHERE voided_at IS NULL AND "
+                                                  "shipment_id IN ({in})", sorted(set(shipment_ids))))
+        self.db.executemany("UPDATE batches SET parcels = parcels - ? WHERE batch_id = ?", [(n, b) for b, n in live.items()])
         self.db.executemany("UPDATE shipments SET voided_at = ? WHERE shipment_id = ?", [(stamp, i) for i in shipment_ids])
         self._unship(shipment_ids)
         self.db.executemany(

@@ -271,10 +271,12 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
     assert tracked.line_key == "B-2-OPT-2" and tracked.raw == tuple(raw)
     # Stock: a v3 line's shipped move is reversed once when its parcel is voided (a re-issue of the untracked one).
     assert ledger.stock()["SKU-A"].on_hand == 6
+    assert (ledger.batch(1).parcels, ledger.batch(1).tracked) == (3, 2)      # counted once, kept from here on
     with ledger.transaction():
         ledger.void_shipments(["OLD-3"])
         ledger.void_shipments(["OLD-3"])
     assert ledger.stock()["SKU-A"].on_hand == 8
+    assert (ledger.batch(1).parcels, ledger.batch(1).tracked) == (2, 2)      # voided once, counted off once
     assert {o.line.line_key for o in ledger.open_lines("new")} == {"B-4-OPT-4", "B-5-OPT-5"}   # free again
     counted = dict(ledger.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
     assert ledger.count_by_state() == counted == {"invoiced": 1, "confirmed": 1, "tracked": 1, "new": 2}
