@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS shipment_lines (
     item_set INTEGER NOT NULL REFERENCES item_sets, PRIMARY KEY (shipment_id, channel, line_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tracking (
     courier TEXT NOT NULL, tracking_no TEXT NOT NULL, shipment_id TEXT NOT NULL REFERENCES shipments,
-    source_id INTEGER REFERENCES texts, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no)) WITHOUT ROWID;
+    source_id INTEGER REFERENCES texts, read_id INTEGER NOT NULL REFERENCES texts, PRIMARY KEY (courier, tracking_no))
+    WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tracking_shipment ON tracking(shipment_id);
 CREATE TABLE IF NOT EXISTS unmatched_tracking (
     courier TEXT NOT NULL, tracking_no TEXT NOT NULL, name TEXT, phone TEXT, address TEXT,
@@ -381,6 +382,9 @@ def _migrate_to_3(db: sqlite3.Connection) -> None:
 
 
 V5_OBJECTS = ("texts", "uploads", "uploads_day", "item_sets", "export_rows", "state_counts")
+_TRACKING_V5 = """CREATE TABLE tracking (
+    courier TEXT NOT NULL, tracking_no TEXT NOT NULL, shipment_id TEXT NOT NULL REFERENCES shipments,
+    source_id INTEGER REFERENCES texts, read_at TEXT NOT NULL, PRIMARY KEY (courier, tracking_no)) WITHOUT ROWID"""
 
 
 def _created(statement: str) -> str:
@@ -481,7 +485,8 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
         db.execute("INSERT OR IGNORE INTO texts (text) SELECT DISTINCT source FROM tracking WHERE source IS NOT NULL")
         db.execute("DROP INDEX IF EXISTS tracking_shipment")
         db.execute("ALTER TABLE tracking RENAME TO tracking_v3")
-        _create(db, "tracking", "tracking_shipment")
+        db.execute(_TRACKING_V5)
+        _create(db, "tracking_shipment")
         db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) SELECT courier, "
                    "tracking_no, shipment_id, (SELECT text_id FROM texts WHERE text = t.source), read_at FROM tracking_v3 t")
         db.execute("DROP TABLE tracking_v3")
@@ -491,8 +496,8 @@ def _migrate_to_5(db: sqlite3.Connection) -> None:
 
 def _migrate_to_6(db: sqlite3.Connection) -> None:
     """v5 → v6: a recipient once (a parcel's lines and the parcel named it up to six times), parcels kept by their
-    id alone (no second key), a line's keys shared by a collect or file by number, its order time not twice, each
-    batch's count of live parcels."""
+    id alone (no second key), a line's keys shared by a collect or file by number (and a tracking number's moment),
+    its order time not twice, each batch's count of live parcels."""
     _create(db, "recipients")
     recipient = ", ".join(RECIPIENT_COLUMNS)
     kept = " OR ".join(f"{c} IS NOT NULL" for c in RECIPIENT_COLUMNS)         # purged: every field NULL
@@ -513,6 +518,11 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
         db.execute(f"UPDATE lines SET {column}_id = (SELECT text_id FROM texts WHERE text = lines.{column}) "
                    f"WHERE {column} != ''")
         db.execute(f"ALTER TABLE lines DROP COLUMN {column}")
+    # When a tracking number was read: one moment per tracking run, by number.
+    db.execute("ALTER TABLE tracking ADD COLUMN read_id INTEGER NOT NULL DEFAULT 0 REFERENCES texts")
+    db.execute("INSERT OR IGNORE INTO texts (text) SELECT DISTINCT read_at FROM tracking")
+    db.execute("UPDATE tracking SET read_id = (SELECT text_id FROM texts WHERE text = tracking.read_at)")
+    db.execute("ALTER TABLE tracking DROP COLUMN read_at")
     # An order time spelled as its key spells it is the key's to give (_stored_time).
     db.execute(f"UPDATE lines SET ordered_at = NULL WHERE ordered_at = {_plain_time('ordered_key')}")
     # shipments without its rowid: rebuilt under a new name, then renamed (its children keep naming 'shipments').
@@ -1727,8 +1737,9 @@ class Ledger:
     def attach_tracking(self, attachments: list[tuple[str, str, str, str]]) -> None:
         """Attach (courier, tracking no, parcel id, source file) rows; their lines become 'tracked'."""
         stamp = self.now()
-        self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_at) "
-                            "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), stamp)
+        read = self._text_id(stamp)
+        self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_id) "
+                            "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), read)
                                                        for c, no, sid, src in attachments])
         self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
                             [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
@@ -1765,7 +1776,8 @@ class Ledger:
             " l.line_key = sl.line_key JOIN texts t ON t.text_id = l.ship_by_id WHERE sl.shipment_id = s.shipment_id), "
             "(SELECT MIN(l.ordered_key) FROM shipment_lines sl JOIN lines l ON l.channel = sl.channel AND "
             " l.line_key = sl.line_key WHERE sl.shipment_id = s.shipment_id), "
-            "(SELECT MIN(t.read_at) FROM tracking t WHERE t.shipment_id = s.shipment_id), s_r.name "
+            "(SELECT MIN(m.text) FROM tracking t JOIN texts m ON m.text_id = t.read_id "
+            " WHERE t.shipment_id = s.shipment_id), s_r.name "
             f"FROM shipments s JOIN batches b ON b.batch_id = s.batch_id {_with_recipient('s')} WHERE s.batch_id IN "
             "(SELECT batch_id FROM batches WHERE supplier != '' AND day >= ?) AND s.voided_at IS NULL "
             "ORDER BY b.day, s.shipment_id", (since_day,))
@@ -1790,9 +1802,10 @@ class Ledger:
         """Tracked lines not yet in an invoice upload, with every tracking number of their parcel. A line is `split`
         when its channel bundle went out in more than one box (several numbers, or its bundle in several parcels)."""
         q = ("SELECT l.channel, l.line_key, l.order_no, CASE s.courier WHEN '' THEN (SELECT t.courier FROM tracking t "
-             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at LIMIT 1) ELSE s.courier END, l.layout_id, r.raw, "
-             "(SELECT group_concat(tracking_no, ' ') FROM (SELECT tracking_no FROM tracking t "
-             " WHERE t.shipment_id = l.shipment_id ORDER BY read_at, tracking_no)), "
+             " JOIN texts m ON m.text_id = t.read_id WHERE t.shipment_id = l.shipment_id ORDER BY m.text LIMIT 1) "
+             "ELSE s.courier END, l.layout_id, r.raw, "
+             "(SELECT group_concat(tracking_no, ' ') FROM (SELECT t.tracking_no FROM tracking t "
+             " JOIN texts m ON m.text_id = t.read_id WHERE t.shipment_id = l.shipment_id ORDER BY m.text, t.tracking_no)), "
              "(SELECT COUNT(DISTINCT o.shipment_id) FROM lines o WHERE o.channel = l.channel "
              " AND o.bundle_key = l.bundle_key AND o.shipment_id IS NOT NULL), "
              "CASE WHEN l.line_key LIKE '%#교환' THEN substr(l.line_key, 1, length(l.line_key) - 3) END, "

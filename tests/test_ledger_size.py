@@ -267,6 +267,8 @@ def test_an_older_ledger_is_reshaped_in_place_and_reads_back_as_it_was(version, 
     [parcel_line] = ledger.shipments_by_id(["OLD-2"])[0].lines
     assert (parcel_line.product_name, parcel_line.items) == ("바지", (Item("SKU-A", 2, "티셔츠 A", "A-1", "880"),))
     assert ledger.tracking_owners("cj", ["600000000002"]) == {"600000000002": "OLD-2"}
+    assert sorted(ledger.db.execute("SELECT t.tracking_no, m.text FROM tracking t JOIN texts m ON m.text_id = t.read_id")
+                  ) == [("600000000001", "2026-11-20T18:00:00"), ("600000000002", "2026-11-20T18:00:00")]
     [tracked] = ledger.lines_to_invoice()
     assert tracked.line_key == "B-2-OPT-2" and tracked.raw == tuple(raw)
     # Stock: a v3 line's shipped move is reversed once when its parcel is voided (a re-issue of the untracked one).

@@ -194,8 +194,9 @@ def test_a_trusted_supplier_by_history_is_said_so_when_its_order_sheet_is_writte
             ledger.db.execute("INSERT INTO recipients (recipient_id, name) VALUES (?, '김하나')", (1000 + i,))
             ledger.db.execute("INSERT INTO shipments (shipment_id, batch_id, courier, recipient_id) VALUES (?, ?, '', "
                               "?)", (f"OLD-{i}", batch.batch_id, 1000 + i))
-            ledger.db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, read_at) VALUES ('cj', ?, ?, ?)",
-                              (f"60000000000{i}", f"OLD-{i}", f"2026-10-0{i + 1}T18:00:00"))
+            read = ledger.db.execute("INSERT INTO texts (text) VALUES (?)", (f"2026-10-0{i + 1}T18:00:00",)).lastrowid
+            ledger.db.execute("INSERT INTO tracking (courier, tracking_no, shipment_id, read_id) VALUES ('cj', ?, ?, ?)",
+                              (f"60000000000{i}", f"OLD-{i}", read))
     ledger.db.close()
     code, out = cli(ws, "ship")
     assert "믿을 수 있는 공급사라" in out
