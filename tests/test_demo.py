@@ -31,7 +31,8 @@ def test_demo_runs_a_whole_day_over_nine_channels_and_two_couriers(tmp_path):
     invoiced = {ch for (ch,) in ledger_rows(target, "SELECT DISTINCT channel FROM lines WHERE state = 'invoiced'")}
     assert invoiced == {"smartstore", "coupang", "cafe24", "11st", "esm", "toss", "ohouse", "lotteon", "kakao-gift"}
     assert ledger_rows(target, "SELECT COUNT(*) FROM lines WHERE state = 'returned'") == [(1,)]
-    assert ledger_rows(target, "SELECT channel FROM lines WHERE state = 'new' AND address = ''") == [("kakao-gift",)]
+    assert ledger_rows(target, "SELECT l.channel FROM lines l JOIN recipients r ON r.recipient_id = "
+                              "l.recipient_id WHERE l.state = 'new' AND r.address = ''") == [("kakao-gift",)]
     assert "배송지 대기(선물하기) 1줄" in proc.stdout
     assert not list((target / "inbox").iterdir()), "every input was read and archived"
 
