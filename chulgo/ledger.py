@@ -100,12 +100,10 @@ CREATE VIEW IF NOT EXISTS invoices AS
     SELECT l.channel, l.line_key, u.day, u.seq, u.file, u.written_at, u.uploaded_at, u.upload_id
     FROM lines l JOIN uploads u ON u.upload_id = l.upload_id;
 CREATE TABLE IF NOT EXISTS state_counts (state TEXT PRIMARY KEY, lines INTEGER NOT NULL DEFAULT 0);
-CREATE TRIGGER IF NOT EXISTS state_counts_insert AFTER INSERT ON lines
-    BEGIN INSERT INTO state_counts VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET lines = lines + 1; END;
 CREATE TRIGGER IF NOT EXISTS state_counts_move AFTER UPDATE OF state ON lines WHEN NEW.state != OLD.state
     BEGIN
-        UPDATE state_counts SET lines = lines - 1 WHERE state = OLD.state;
-        INSERT INTO state_counts VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET lines = lines + 1;
+        UPDATE state_counts SET lines = lines + (state = NEW.state) - (state = OLD.state)
+            WHERE state IN (OLD.state, NEW.state);
     END;
 CREATE TRIGGER IF NOT EXISTS state_counts_delete AFTER DELETE ON lines
     BEGIN UPDATE state_counts SET lines = lines - 1 WHERE state = OLD.state; END;
@@ -535,6 +533,9 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE shipments_v6 RENAME TO shipments")
     db.execute("DROP INDEX recipients_v5")
     _create(db, "shipments_batch")
+    # Lines added are counted by the code that adds them (Ledger._count_added); a move is one statement.
+    db.execute("DROP TRIGGER IF EXISTS state_counts_insert")
+    db.execute("DROP TRIGGER IF EXISTS state_counts_move")
     db.execute("ALTER TABLE batches ADD COLUMN parcels INTEGER NOT NULL DEFAULT 0")
     db.execute("UPDATE batches SET parcels = (SELECT COUNT(*) FROM shipments s WHERE s.batch_id = batches.batch_id "
                "AND s.voided_at IS NULL)")
@@ -992,7 +993,8 @@ class Ledger:
             db.execute("PRAGMA foreign_keys=ON")
 
     def _seed(self, parcel_code: str) -> None:
-        """The state table, the transitions the trigger allows, and this workspace's parcel code."""
+        """The state table (and a count of lines for each state), the transitions the trigger allows, and this
+        workspace's parcel code."""
         db = self.db
         for statement in statements(SCHEMA):
             db.execute(statement)
@@ -1000,6 +1002,7 @@ class Ledger:
         db.executemany("INSERT INTO line_states VALUES (?, ?) ON CONFLICT(state) DO UPDATE SET name = excluded.name",
                        STATE_NAMES.items())
         db.executemany("INSERT INTO state_transitions VALUES (?, ?)", sorted(TRANSITIONS))
+        db.execute("INSERT INTO state_counts (state) SELECT state FROM line_states WHERE true ON CONFLICT DO NOTHING")
         code = parcel_code or "".join(random.SystemRandom().choice(PARCEL_CODE_ALPHABET) for _ in range(3))
         db.execute("INSERT INTO meta VALUES ('parcel_code', ?) ON CONFLICT DO NOTHING", (code,))
 
@@ -1212,6 +1215,12 @@ class Ledger:
         row = tuple(values[:_RECIPIENT_AT]) + (self._recipient_id(values[_RECIPIENT_AT:end]),) + tuple(values[end:])
         return row[:_ORDERED_AT] + (_stored_time(row[_ORDERED_AT]),) + row[_ORDERED_AT + 1:]
 
+    def _count_added(self, states: Counter) -> None:
+        """Lines just added, per state, into state_counts (moves and deletes are counted by triggers; a trigger per
+        added line cost a peak day's collect a second)."""
+        self.db.executemany("UPDATE state_counts SET lines = lines + ? WHERE state = ?",
+                            [(n, state) for state, n in states.items()])
+
     def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
         """The line's LINE_COLUMNS values as stored (texts by number; the recipient's fields as they are, see
         _db_row), and its export row as stored (None: none kept)."""
@@ -1354,6 +1363,7 @@ class Ledger:
         self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
                             f"ordered_key, last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) "
                             f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
+        self._count_added(Counter(row[len(DB_LINE_COLUMNS)] for row in inserts))
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
@@ -1503,7 +1513,7 @@ class Ledger:
                 if c.kind == "exchange" and (known is None or known[0] is None):
                     new_key = f"{c.line_key}#교환"
                     before = self.db.total_changes
-                    self.db.execute(
+                    added = self.db.execute(
                         f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, ordered_key, "
                         "last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) SELECT channel, ?, order_no, "
                         "bundle_key || '#교환', product_code, option_code, product_name_id, option_text_id, quantity, "
@@ -1511,7 +1521,8 @@ class Ledger:
                         f"'{NEW}', '', ordered_key, NULL, NULL, NULL, ?, ? FROM lines WHERE channel = ? AND line_key = ? "
                         "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row,
-                         self._text_id(stamp), stamp, c.channel, c.line_key))
+                         self._text_id(stamp), stamp, c.channel, c.line_key)).rowcount
+                    self._count_added(Counter({NEW: added}))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
                     self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
                                     f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))

@@ -194,6 +194,7 @@ def test_an_allowed_move_through_its_method(move: Move):
     assert shop.state() == move.start
     move.drive(shop)
     assert shop.state() == move.end
+    assert shop.ledger.count_by_state() == _counted(shop), "the kept counts follow every move"
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -201,6 +202,12 @@ def test_every_state_is_reached_through_the_methods(state: str):
     shop = Shop()
     REACH[state](shop)
     assert shop.state() == state
+    assert shop.ledger.count_by_state() == _counted(shop)
+
+
+def _counted(shop) -> dict[str, int]:
+    """Lines per state, counted line by line (what the kept state_counts must say)."""
+    return dict(shop.ledger.db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"))
 
 
 def test_a_held_line_remembers_why():
