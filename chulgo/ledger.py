@@ -271,7 +271,8 @@ LINE_COLUMNS = ("channel", "line_key", "order_no", "bundle_key", "product_code",
                 "option_text", "quantity", "name", "phone", "phone2", "zip", "address", "message", "status",
                 "status_class", "ordered_at", "layout_id", "source_id", "source_row")
 COMPARED = LINE_COLUMNS[2:18]          # what a newer export may change, order_no … ordered_at
-# Repeated texts of a line stored by number (texts): a shop's product names, option texts and statuses are few.
+# Repeated texts of a line stored by number (texts): a shop's product names, option texts and statuses are few. So
+# are the moments and keys a whole run or file shares (first_seen_id, state_from_id, ship_by_id, tracking's read_id).
 TEXT_COLUMNS = {"product_name": "product_name_id", "option_text": "option_text_id", "status": "status_id"}
 
 
@@ -283,6 +284,7 @@ _RECIPIENT_AT = LINE_COLUMNS.index("name")
 DB_LINE_COLUMNS = tuple(TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[:_RECIPIENT_AT]) + ("recipient_id",) + tuple(
     TEXT_COLUMNS.get(c, c) for c in LINE_COLUMNS[_RECIPIENT_AT + len(RECIPIENT_COLUMNS):])
 _ORDERED_AT = DB_LINE_COLUMNS.index("ordered_at")
+_RECIPIENT_IN_COMPARED = COMPARED.index("name")
 
 
 def _stored(column: str, alias: str = "lines") -> str:
@@ -1255,8 +1257,9 @@ class Ledger:
                                     f"lines.recipient_id, {compared} FROM lines {_with_recipient()} "
                                     f"WHERE lines.channel = ? AND line_key IN ({{in}})", wanted, (ch,)):
                 existing[(ch, row[0])] = (row[1], row[2], tuple(row[7:]))
-                if row[6] is not None:
-                    self._recipient_ids.setdefault(row[7 + _RECIPIENT_AT - 2:7 + _RECIPIENT_AT + 4], row[6])
+                if row[6] is not None:          # a new line to the same recipient shares its row
+                    self._recipient_ids.setdefault(tuple(row[7 + _RECIPIENT_IN_COMPARED:][:len(RECIPIENT_COLUMNS)]),
+                                                   row[6])
                 since[(ch, row[0])] = (self._text(row[4]), bool(row[5]))
                 report.previous_files.add(self._text(row[3]))
         claimed = {(ch, k) for ch in {line.channel for line in lines}
@@ -1424,7 +1427,8 @@ class Ledger:
         return [OpenLine(line(r), r[n], text(r[n + 1])) for r in self.db.execute(q, states)]
 
     def count_by_state(self) -> dict[str, int]:
-        """Lines per state, kept by triggers (a ledger of a million lines is not counted on every status)."""
+        """Lines per state, kept as lines are added (_count_added) and move (triggers): a ledger of a million lines
+        is not counted on every status."""
         return dict(self.db.execute("SELECT state, lines FROM state_counts WHERE lines > 0"))
 
     def claims_after_print(self) -> list[ClaimedLine]:
