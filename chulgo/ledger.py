@@ -924,7 +924,7 @@ class Ledger:
             self._open_schema(parcel_code)
         except sqlite3.DatabaseError as e:
             raise ChulgoError(f"장부 파일 {path}을(를) 열 수 없습니다 ({e}). 다른 프로그램이 쓰고 있지 않은지 확인하세요.") from None
-        self._layouts: dict[str, int] = {}
+        self._layouts: dict[Layout, int] = {}
         self._layout_cache: dict[int, Layout] = {}
         self._text_ids: dict[str, int] = {}
         self._texts: dict[int, str] = {}
@@ -1140,13 +1140,14 @@ class Ledger:
     # -- lines -------------------------------------------------------------------------------------------
 
     def _layout_id(self, layout: Layout | None) -> int | None:
+        """The number of an export's layout (every line of a file has the same one: looked up once)."""
         if layout is None:
             return None
-        body = json.dumps([layout.sheet, layout.before, layout.header, layout.after], ensure_ascii=False)
-        if body not in self._layouts:
+        if layout not in self._layouts:
+            body = json.dumps([layout.sheet, layout.before, layout.header, layout.after], ensure_ascii=False)
             self.db.execute("INSERT INTO layouts(body) VALUES (?) ON CONFLICT DO NOTHING", (body,))
-            self._layouts[body] = self.db.execute("SELECT layout_id FROM layouts WHERE body = ?", (body,)).fetchone()[0]
-        return self._layouts[body]
+            self._layouts[layout] = self.db.execute("SELECT layout_id FROM layouts WHERE body = ?", (body,)).fetchone()[0]
+        return self._layouts[layout]
 
     def _layout(self, layout_id: int | None) -> Layout | None:
         if layout_id is None:
