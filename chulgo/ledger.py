@@ -1234,7 +1234,7 @@ class Ledger:
         stored = tuple(self._text_id(v) if c in TEXT_COLUMNS else v for c, v in zip(COMPARED, compared))
         return ((line.channel, line.line_key) + stored +
                 (self._layout_id(line.layout), self._text_id(line.source), line.source_row),
-                _raw_text(line.raw, _raw_fields(line.line_key, compared)))
+                _raw_text(line.raw, _raw_fields(line.line_key, compared)) if line.raw else None)
 
     def _compared(self, stored: Sequence) -> tuple:
         """COMPARED values as the line has them, from their stored form (texts by number)."""
