@@ -35,6 +35,11 @@ from chulgo.states import (BATCHED, CANCELLED, CLOSED, CONFIRMED, HELD, HOLD_VAN
 SCHEMA_VERSION = 6      # PRAGMA user_version; MIGRATIONS below bring an older ledger up to it
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
+# The day's three moves of every line, made a statement at a time by add_shipments, attach_tracking and mark_invoiced,
+# which count them (Ledger._recount); the trigger counts every other move a line at a time (on a peak day it cost
+# each of those steps half a second).
+BULK_MOVES = ((NEW, BATCHED), (BATCHED, TRACKED), (TRACKED, INVOICED))
+_BULK_MOVES = " OR ".join(f"(OLD.state = '{a}' AND NEW.state = '{b}')" for a, b in BULK_MOVES)
 _FIRST_STATES = ", ".join(f"'{s}'" for s in (NEW, HELD, CANCELLED, CLOSED))
 
 SCHEMA = f"""
@@ -101,6 +106,7 @@ CREATE VIEW IF NOT EXISTS invoices AS
     FROM lines l JOIN uploads u ON u.upload_id = l.upload_id;
 CREATE TABLE IF NOT EXISTS state_counts (state TEXT PRIMARY KEY, lines INTEGER NOT NULL DEFAULT 0);
 CREATE TRIGGER IF NOT EXISTS state_counts_move AFTER UPDATE OF state ON lines WHEN NEW.state != OLD.state
+    AND NOT ({_BULK_MOVES})
     BEGIN
         UPDATE state_counts SET lines = lines + (state = NEW.state) - (state = OLD.state)
             WHERE state IN (OLD.state, NEW.state);
@@ -535,7 +541,7 @@ def _migrate_to_6(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE shipments_v6 RENAME TO shipments")
     db.execute("DROP INDEX recipients_v5")
     _create(db, "shipments_batch")
-    # Lines added are counted by the code that adds them (Ledger._count_added); a move is one statement.
+    # Lines added, and the day's bulk moves, are counted by the code that makes them (Ledger._recount).
     db.execute("DROP TRIGGER IF EXISTS state_counts_insert")
     db.execute("DROP TRIGGER IF EXISTS state_counts_move")
     db.execute("ALTER TABLE batches ADD COLUMN parcels INTEGER NOT NULL DEFAULT 0")
@@ -1218,11 +1224,14 @@ class Ledger:
         row = tuple(values[:_RECIPIENT_AT]) + (self._recipient_id(values[_RECIPIENT_AT:end]),) + tuple(values[end:])
         return row[:_ORDERED_AT] + (_stored_time(row[_ORDERED_AT]),) + row[_ORDERED_AT + 1:]
 
-    def _count_added(self, states: Counter) -> None:
-        """Lines just added, per state, into state_counts (moves and deletes are counted by triggers; a trigger per
-        added line cost a peak day's collect a second)."""
+    def _recount(self, change: Counter) -> None:
+        """Add {state: ±lines} to state_counts: lines just added, or moved by one of BULK_MOVES (every other move
+        and a delete are counted by triggers; a trigger per added line cost a peak day's collect a second)."""
         self.db.executemany("UPDATE state_counts SET lines = lines + ? WHERE state = ?",
-                            [(n, state) for state, n in states.items()])
+                            [(n, state) for state, n in change.items() if n])
+
+    def _recount_move(self, move: tuple[str, str], lines: int) -> None:
+        self._recount(Counter({move[0]: -lines, move[1]: lines}))
 
     def _values(self, line: OrderLine) -> tuple[tuple, str | None]:
         """The line's LINE_COLUMNS values as stored (texts by number; the recipient's fields as they are, see
@@ -1367,7 +1376,7 @@ class Ledger:
         self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
                             f"ordered_key, last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) "
                             f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
-        self._count_added(Counter(row[len(DB_LINE_COLUMNS)] for row in inserts))
+        self._recount(Counter(row[len(DB_LINE_COLUMNS)] for row in inserts))
         self._count("collected", ((stamp[:10], ch, n) for ch, n in Counter(row[0] for row in inserts).items()))
         for sql, params in updates:
             self.db.execute(sql, params)
@@ -1527,7 +1536,7 @@ class Ledger:
                         "ON CONFLICT DO NOTHING",
                         (new_key, self._text_id("교환 재발송"), self._text_id(c.source), c.source_row,
                          self._text_id(stamp), stamp, c.channel, c.line_key)).rowcount
-                    self._count_added(Counter({NEW: added}))
+                    self._recount(Counter({NEW: added}))
                     # Asked again after a withdrawal: the replacement cancelled then goes out after all (once).
                     self.db.execute(f"UPDATE lines SET state = '{NEW}', claim = '', updated_at = ? WHERE channel = ? "
                                     f"AND line_key = ? AND state = '{CANCELLED}'", (stamp, c.channel, new_key))
@@ -1650,6 +1659,7 @@ class Ledger:
         self._count("shipped", self._per_batch_day([(s.batch_id, line.channel) for s in shipments for line in s.lines]))
         cur = self.db.executemany(f"UPDATE lines SET state = '{BATCHED}', shipment_id = ?, updated_at = ? "
                                   f"WHERE channel = ? AND line_key = ? AND state = '{NEW}'", moves)
+        self._recount_move((NEW, BATCHED), cur.rowcount)
         if cur.rowcount != len(moves):
             raise ChulgoError("이미 송장에 오른 줄을 다시 올리려 했습니다. 아무것도 저장하지 않았습니다. --debug 로 다시 실행해 알려 주세요.")
 
@@ -1757,8 +1767,9 @@ class Ledger:
         self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_id) "
                             "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), read)
                                                        for c, no, sid, src in attachments])
-        self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
-                            [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)])
+        moved = self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
+                                    [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)]).rowcount
+        self._recount_move((BATCHED, TRACKED), moved)
         if self.db.execute("SELECT 1 FROM unmatched_tracking LIMIT 1").fetchone():
             self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
                                 [(a[0], a[1]) for a in attachments])
@@ -1853,6 +1864,7 @@ class Ledger:
             done = self.db.executemany("UPDATE lines SET state = 'invoiced', upload_id = ?, updated_at = ? "
                                        "WHERE channel = ? AND line_key = ? AND state = 'tracked'",
                                        [(upload_id, stamp, line.channel, line.line_key) for line in group]).rowcount
+            self._recount_move((TRACKED, INVOICED), done)
             self.db.execute("UPDATE uploads SET line_count = ? WHERE upload_id = ?", (done, upload_id))
             self.db.executemany("DELETE FROM export_rows WHERE channel = ? AND line_key = ?",
                                 [(line.channel, line.line_key) for line in group])
