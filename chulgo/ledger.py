@@ -934,7 +934,7 @@ class Ledger:
         self._layout_cache: dict[int, Layout] = {}
         self._text_ids: dict[str, int] = {}
         self._texts: dict[int, str] = {}
-        self._item_sets: dict[str, int] = {}
+        self._item_sets: dict[tuple[Item, ...], int] = {}
         self._item_set_items: dict[int, tuple[Item, ...]] = {}
         self._recipient_ids: dict[tuple, int] = {}      # this transaction's recipients by their fields
         self._new_recipients: list[tuple] = []          # made by _recipient_id, written by _store_recipients
@@ -1183,11 +1183,12 @@ class Ledger:
 
     def _item_set(self, items: Iterable[Item]) -> int:
         """The number of a line's parcel items as stored (lines of one option and quantity share one set)."""
-        text = _items_json(items)
-        if text not in self._item_sets:
+        items = tuple(items)
+        if items not in self._item_sets:
+            text = _items_json(items)
             self.db.execute("INSERT INTO item_sets (items) VALUES (?) ON CONFLICT DO NOTHING", (text,))
-            self._item_sets[text] = self.db.execute("SELECT item_set FROM item_sets WHERE items = ?", (text,)).fetchone()[0]
-        return self._item_sets[text]
+            self._item_sets[items] = self.db.execute("SELECT item_set FROM item_sets WHERE items = ?", (text,)).fetchone()[0]
+        return self._item_sets[items]
 
     def _items(self, item_set: int) -> tuple[Item, ...]:
         if item_set not in self._item_set_items:
@@ -1637,13 +1638,14 @@ class Ledger:
         supplier's parcels (``moves_stock`` False) take nothing from our shelf."""
         rows, links, moves = [], [], []
         taken: Counter = Counter()
+        stamp = self.now()
         for s in shipments:
             r = s.recipient
             rows.append((s.shipment_id, s.batch_id, s.courier,
                          self._recipient_id((r.name, r.phone, r.phone2, r.zip, r.address, r.message))))
             for line in s.lines:
                 links.append((s.shipment_id, line.channel, line.line_key, self._item_set(line.items)))
-                moves.append((s.shipment_id, self.now(), line.channel, line.line_key))
+                moves.append((s.shipment_id, stamp, line.channel, line.line_key))
                 for it in line.items if moves_stock else ():
                     taken[(_batch_ref(s.batch_id), it.sku)] += it.quantity
         self._store_recipients()
@@ -1653,7 +1655,6 @@ class Ledger:
                             [(n, b) for b, n in Counter(s.batch_id for s in shipments).items()])
         self.db.executemany("INSERT INTO shipment_lines (shipment_id, channel, line_key, item_set) VALUES (?, ?, ?, ?)",
                             links)
-        stamp = self.now()
         self.db.executemany("INSERT INTO stock_moves (sku, qty, kind, ref, at) VALUES (?, ?, 'shipped', ?, ?)",
                             [(sku, -n, ref, stamp) for (ref, sku), n in taken.items()])
         self._count("shipped", self._per_batch_day([(s.batch_id, line.channel) for s in shipments for line in s.lines]))
