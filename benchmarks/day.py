@@ -254,13 +254,14 @@ def print_table(d: Day) -> None:
     print(f"  {'total':<10}{d.total:>9.2f}{'':>10}{d.total / d.lines * 1e6:>9.0f}")
     print(f"  floor {d.floor:.2f}s (read {d.read:.2f} + write {d.write:.2f} with rustpy-xlsxwriter); "
           f"ratio ours/floor {d.total / d.floor:.1f}x; the same write with XlsxWriter {d.write_xlsxwriter:.2f}s")
+    print(f"  ledger after the day: {d.ledger_mib * 2**20 / 1e6:.1f} MB ({d.ledger_mib:.1f} MiB)")
 
 
 def summary(d: Day, start: float) -> str:
     steps = ", ".join(f"{s.name} {s.wall:.1f}s/{s.peak_mib:.0f}MiB" for s in d.steps)
     return (f"lines={d.lines}: {steps}; total {d.total:.1f}s; floor {d.floor:.1f}s "
             f"(read {d.read:.1f} + write {d.write:.1f}); ratio {d.total / d.floor:.1f}x; "
-            f"XlsxWriter write {d.write_xlsxwriter:.1f}s; start {start:.2f}s")
+            f"XlsxWriter write {d.write_xlsxwriter:.1f}s; start {start:.2f}s; ledger {d.ledger_mib * 2**20 / 1e6:.1f} MB")
 
 
 ORDER_IDS = {"smartstore": ("상품주문번호", "주문번호", "배송비 묶음번호"), "coupang": ("묶음배송번호", "주문번호"),
