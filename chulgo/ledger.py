@@ -1868,7 +1868,7 @@ class Ledger:
             self._recount_move((TRACKED, INVOICED), done)
             self.db.execute("UPDATE uploads SET line_count = ? WHERE upload_id = ?", (done, upload_id))
             self.db.executemany("DELETE FROM export_rows WHERE channel = ? AND line_key = ?",
-                                [(line.channel, line.line_key) for line in group])
+                                [(line.channel, line.line_key) for line in group if line.raw])     # kept ones only
 
     def settle_cancellations(self, keys: list[str]) -> list[LineId]:
         """The seller settled these lines (a line key, order number or our parcel id): a printed line the channel
