@@ -1430,10 +1430,10 @@ class Ledger:
                          text(source_id), source_row or 0)
 
     def open_lines(self, *states: str) -> list[OpenLine]:
-        """Lines in ``states`` with their hold reason and when they were first collected, oldest first, without their
-        raw export row."""
+        """Lines in ``states`` with their hold reason and when they were first collected, oldest order first (by the
+        order time, whatever its channel's spelling), without their raw export row."""
         q = (f"SELECT {_line_select(raw=False)}, hold_reason, first_seen_id FROM lines {_with_recipient()} "
-             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY {_stored('ordered_at')}, channel, line_key")
+             f"WHERE state IN ({', '.join('?' * len(states))}) ORDER BY ordered_key, channel, line_key")
         line, text, n = self._line, self._text, _LINE_WIDTH
         return [OpenLine(line(r), r[n], text(r[n + 1])) for r in self.db.execute(q, states)]
 
