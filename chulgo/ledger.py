@@ -1768,8 +1768,10 @@ class Ledger:
         self.db.executemany("INSERT INTO tracking (courier, tracking_no, shipment_id, source_id, read_id) "
                             "VALUES (?, ?, ?, ?, ?)", [(c, no, sid, self._text_id(src), read)
                                                        for c, no, sid, src in attachments])
-        moved = self.db.executemany(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE {_on_parcel(BATCHED)}",
-                                    [(stamp, sid, sid) for sid in dict.fromkeys(a[2] for a in attachments)]).rowcount
+        # One statement for the whole file: the lines waiting for a number (the state index) on these parcels.
+        parcels = json.dumps(list(dict.fromkeys(a[2] for a in attachments)), ensure_ascii=False)
+        moved = self.db.execute(f"UPDATE lines SET state = '{TRACKED}', updated_at = ? WHERE state = '{BATCHED}' "
+                                "AND shipment_id IN (SELECT value FROM json_each(?))", (stamp, parcels)).rowcount
         self._recount_move((BATCHED, TRACKED), moved)
         if self.db.execute("SELECT 1 FROM unmatched_tracking LIMIT 1").fetchone():
             self.db.executemany("DELETE FROM unmatched_tracking WHERE courier = ? AND tracking_no = ?",
