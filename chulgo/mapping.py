@@ -118,6 +118,7 @@ class MappingBook:
     _index: _CatalogueIndex | None = field(default=None, repr=False)          # for suggestion()
     _sku_keys: dict[str, str] | None = field(default=None, repr=False)        # SKU as typed loosely -> SKU
     _rules_memo: dict[tuple, list[Rule] | None] = field(default_factory=dict, repr=False)
+    _items_memo: dict[tuple, list[Item]] = field(default_factory=dict, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------------
 
@@ -143,14 +144,19 @@ class MappingBook:
         return None
 
     def items_for(self, line: OrderLine) -> list[Item] | None:
-        """What to pick for a line (sets expanded, 수량 multiplied), or None when it is unmapped."""
-        rules = self.rules_for(line)
-        if rules is None:
-            return None
-        items: list[Item] = []
-        for rule in rules:
-            items += self._expand(rule.sku, line.quantity * rule.quantity, depth=0)
-        return items
+        """What to pick for a line (sets expanded, 수량 multiplied), or None when it is unmapped. Remembered per
+        listing and quantity, as ``rules_for`` is (each call gets its own list)."""
+        key = (line.channel, line.option_code, line.product_code, line.product_name, line.option_text, line.quantity)
+        items = self._items_memo.get(key)
+        if items is None:
+            rules = self.rules_for(line)
+            if rules is None:
+                return None
+            items = []
+            for rule in rules:
+                items += self._expand(rule.sku, line.quantity * rule.quantity, depth=0)
+            self._items_memo[key] = items
+        return list(items)
 
     def _expand(self, sku: str, quantity: int, depth: int) -> list[Item]:
         if sku in self.sets and depth < 5:
