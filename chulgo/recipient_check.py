@@ -95,7 +95,9 @@ def check_recipient(recipient: Recipient) -> list[tuple[str, str, str]]:
 def cut_message(text: str, limit: int) -> tuple[str, bool]:
     """The delivery message on one line (whitespace, newlines and control characters become single spaces),
     at most ``limit`` characters, ending with `…` when cut. Returns (text, was_cut)."""
-    one_line = _SPACES.sub(" ", text).strip()
+    # A printable text has no whitespace but " " (every other whitespace and control character is unprintable):
+    # then only runs of spaces would change.
+    one_line = text.strip() if text.isprintable() and "  " not in text else _SPACES.sub(" ", text).strip()
     if len(one_line) <= limit:
         return one_line, False
     if limit <= 0:
