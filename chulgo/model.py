@@ -5,7 +5,7 @@ Every id, phone, zip and tracking number is a ``str``: nothing here is ever a fl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from itertools import islice
 from pathlib import Path
@@ -79,19 +79,23 @@ class RawTable:
     sheet: str
     rows: list[list[str]]          # every row of the sheet, cells as text (a streamed sheet: its first rows)
     header_row: int = -1           # 0-based index into rows; -1 = not located yet
-    stream: Callable[[], Iterator[list[str]]] | None = field(default=None, compare=False, repr=False)
+    stream: Callable[[Collection[int] | None], Iterator[list[str]]] | None = field(default=None, compare=False,
+                                                                               repr=False)
 
     @property
     def header(self) -> list[str]:
         return self.rows[self.header_row] if self.header_row >= 0 else []
 
-    def rows_from(self, start: int) -> Iterator[tuple[int, list[str]]]:
-        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row."""
+    def rows_from(self, start: int, columns: Collection[int] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row.
+        ``columns``: the only cells the caller reads (0-based), when it says so; a streamed sheet then makes text of
+        those alone and leaves "" in the others — but a row with no text in any of them comes whole, so a row reads
+        as blank exactly when all its cells are."""
         if self.stream is None:
             for i in range(start, len(self.rows)):
                 yield i, self.rows[i]
         else:
-            yield from islice(enumerate(self.stream()), start, None)
+            yield from islice(enumerate(self.stream(columns)), start, None)
 
     def release(self) -> None:
         """Let go of a streamed sheet's parsed cells once its rows are read (reading again parses it anew)."""

@@ -12,7 +12,7 @@ from chulgo.normalise import digits, repair_phone
 from chulgo.recipient_check import cut_message, phone_problem
 from chulgo.settings import Seller
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import TemplateCheck, column_getter, spec_names
+from chulgo.template import TemplateCheck, column_getter, column_positions, fields_reader, spec_names
 
 RESULT_FIELDS = ("tracking_no", "shipment_ref", "name", "phone", "address")
 MESSAGE_MAX = 100                  # the delivery message's length when a template names no message_max
@@ -123,14 +123,12 @@ class TemplateCourier:
                           table.sheet, table.header_row + 1, spec_names(self.result["tracking_no"]))
             return
 
-        def value(f: str, row: list[str]) -> str:
-            g = get.get(f)
-            return g(row) if g else ""
-
-        for i, row in table.rows_from(table.header_row + 1):
+        specs = [self.result.get(f) for f in RESULT_FIELDS]
+        read_fields = fields_reader(specs, header)
+        for i, row in table.rows_from(table.header_row + 1, column_positions([s for s in specs if s], header)):
             if not any(row):
                 continue
-            raw_no = value("tracking_no", row)
+            raw_no, shipment_ref, name, phone, address = read_fields(row)
             number = digits(raw_no)
             if not number:
                 yield Problem("no_tracking", "운송장번호가 비어 있습니다.", table.file.name, table.sheet, i + 1,
@@ -140,8 +138,7 @@ class TemplateCourier:
                 yield Problem("bad_tracking", f"{self.name} 운송장번호는 {wrong}", table.file.name,
                               table.sheet, i + 1, spec_names(self.result["tracking_no"]), raw_no)
                 continue
-            yield TrackingResult(self.id, number, value("shipment_ref", row), value("name", row),
-                                 repair_phone(value("phone", row)), value("address", row), table.file.name, i + 1)
+            yield TrackingResult(self.id, number, shipment_ref, name, repair_phone(phone), address, table.file.name, i + 1)
 
 
 def _check_waybill(check: TemplateCheck, waybill: dict, where: str) -> None:
