@@ -173,6 +173,8 @@ def push_tracking(ctx: Context) -> set[tuple[str, str]]:
     by_channel: dict[str, list[ChannelApi]] = {}
     for api in ctx.api_accounts:
         by_channel.setdefault(api.channel, []).append(api)
+    if not by_channel:
+        return set()                # no API channel: the tracked lines are not read twice (invoice reads them)
     # An exchange's replacement is entered in the channel's 교환 screen, never sent as an order's dispatch.
     lines = [line for line in ctx.ledger.lines_to_invoice() if line.channel in by_channel and not line.exchange_of]
     if not lines:
