@@ -42,6 +42,8 @@ def cell_text(value: object) -> str:
     """
     if type(value) is str:
         return value.strip()
+    if type(value) is float and value.is_integer() and abs(value) < FLOAT_EXACT_LIMIT:
+        return str(int(value))       # the commonest number: a whole one (the full rules below say the same)
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
