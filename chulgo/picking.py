@@ -240,6 +240,12 @@ def parcel_contents(s: Shipment) -> Parcel:
     """The parcel as a packer needs it: each SKU once (quantities summed), a set's components under its listing
     name. A SKU found in a set and elsewhere in the same parcel is listed once, outside the sets, with where its
     units come from in 비고."""
+    if len(s.lines) == 1 and len(s.lines[0].items) == 1:     # most parcels: one line of one SKU, nothing to sum
+        line = s.lines[0]
+        it = line.items[0]
+        words = _gift_words((line.product_name, line.option_text))
+        return Parcel(s, [PackRow(it.sku, it.name or it.sku, it.location, it.quantity, "사은품" if words else "")],
+                      orders=1, gifts=list(words))
     qty: dict[str, int] = {}
     item: dict[str, Item] = {}
     sources: dict[str, dict[tuple[str, str] | None, int]] = {}
