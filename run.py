@@ -128,28 +128,40 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_job(ctx: Context, args: argparse.Namespace) -> None:
-    from jobs.collect import collect
-    from jobs.daily import daily
-    from jobs.invoice import invoice
-    from jobs.purge import purge
-    from jobs.ship import ship
-    from jobs.status import status
-    from jobs.tracking import tracking
-    from jobs.cancelled import cancelled
-    from jobs.uploaded import uploaded
-
+    """The command's job; only its own module is imported (each step is a process of its own: every module it
+    does not need is start-up time on every run)."""
     if args.command == "ship":
+        from jobs.ship import ship
         ship(ctx, args.courier, args.reprint)
     elif args.command == "returns":
         from jobs.returns import returns
         returns(ctx, args.action, args.keys)
     elif args.command == "uploaded":
+        from jobs.uploaded import uploaded
         uploaded(ctx, " ".join(args.what))
     elif args.command == "cancelled":
+        from jobs.cancelled import cancelled
         cancelled(ctx, args.keys)
+    elif args.command == "daily":
+        from jobs.daily import daily
+        daily(ctx)
+    elif args.command == "collect":
+        from jobs.collect import collect
+        collect(ctx)
+    elif args.command == "tracking":
+        from jobs.tracking import tracking
+        tracking(ctx)
+    elif args.command == "invoice":
+        from jobs.invoice import invoice
+        invoice(ctx)
+    elif args.command == "status":
+        from jobs.status import status
+        status(ctx)
+    elif args.command == "purge":
+        from jobs.purge import purge
+        purge(ctx)
     else:
-        {"daily": daily, "collect": collect, "tracking": tracking, "invoice": invoice, "status": status,
-         "purge": purge}[args.command](ctx)
+        raise KeyError(args.command)
 
 
 STEP_KEPT = "멈춘 단계가 장부에 쓰던 것은 모두 취소했고, 앞서 끝난 단계는 그대로 둡니다 — 다시 실행하면 이어서 합니다."
@@ -224,8 +236,10 @@ def _after_run(ctx: Context | None, command: str, code: int, error: str, started
     from chulgo.notify import notify, run_message
     from chulgo.runlog import write_run_log
     try:
-        from chulgo.api.accounts import known_secrets
-        secrets = [ctx.settings.password(c) for c in ctx.channels] + known_secrets(ctx.settings)
+        secrets = [ctx.settings.password(c) for c in ctx.channels]
+        if ctx.settings.apis:     # API secrets: only a workspace with API accounts loads httpx and keyring for them
+            from chulgo.api.accounts import known_secrets
+            secrets += known_secrets(ctx.settings)
     except Exception:  # noqa: BLE001 — the settings may be what failed
         secrets = []
     write_run_log(ctx.workspace / "data" / "logs", ctx.today, command, code, ctx.report.text(ctx.workspace), started,

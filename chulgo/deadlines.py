@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:     # imported when a business day is first asked for: most runs never ask
+    import holidays
 
 DEFAULT_SHIP_DAYS = 2      # business days after the order when the channel gives no deadline
 
@@ -15,6 +17,8 @@ DEFAULT_SHIP_DAYS = 2      # business days after the order when the channel give
 @lru_cache(maxsize=8)
 def korean_holidays(year: int) -> holidays.HolidayBase:
     """Korean public holidays around ``year`` (substitute and lunar ones included), named in Korean."""
+    import holidays
+
     return holidays.country_holidays("KR", years=[year - 1, year, year + 1], language="ko")
 
 

@@ -42,6 +42,8 @@ def cell_text(value: object) -> str:
     """
     if type(value) is str:
         return value.strip()
+    if type(value) is float and value.is_integer() and abs(value) < FLOAT_EXACT_LIMIT:
+        return str(int(value))       # the commonest number: a whole one (the full rules below say the same)
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -164,18 +166,28 @@ class SheetStream:
     def head(self, nrows: int) -> list[list[str]]:
         return [_text_row(row) for row in self._parsed().to_python(skip_empty_area=False, nrows=nrows)]
 
-    def __call__(self) -> Iterator[list[str]]:
+    def __call__(self, columns: Collection[int] | None = None) -> Iterator[list[str]]:
+        """Every row; ``columns``: only these cells become text, "" in the others, unless none of them has text
+        (then the whole row: see ``RawTable.rows_from``)."""
         sheet = self._parsed()
         end = sheet.end
         if end is None:
             return
         width = end[1] + 1
+        wanted = None if columns is None else sorted(i for i in set(columns) if 0 <= i < width)
+        blank = [""] * width
         # iter_rows gives the empty rows above the data but not the empty columns left of it: those are added.
         for row in sheet.iter_rows():
-            cells = _text_row(row)
-            if len(cells) < width:
-                cells[:0] = [""] * (width - len(cells))
-            yield cells
+            if len(row) < width:
+                row = blank[: width - len(row)] + row
+            if wanted is None:
+                yield _text_row(row)
+                continue
+            cells = blank.copy()
+            for i in wanted:
+                c = row[i]
+                cells[i] = c.strip() if type(c) is str else cell_text(c)
+            yield cells if any(cells) else _text_row(row)
 
     def release(self) -> None:
         self._sheet = None

@@ -19,17 +19,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
+from typing import TYPE_CHECKING
+
 import python_calamine
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
 from rapidfuzz import fuzz, process
 
 from chulgo.files import cell_text, find_header_row, normalise_header
 from chulgo.model import ChulgoError, Item, OrderLine, Problem
 from chulgo.sheets import Sheet, display_width, is_open_in_excel, write_workbook
+
+if TYPE_CHECKING:     # openpyxl is imported where 미매핑 is rewritten: a step that leaves it alone never loads it
+    import openpyxl
 
 PRODUCT_COLUMNS = ("SKU", "상품명", "바코드", "로케이션", "재고", "안전재고", "공급사")
 MAPPING_COLUMNS = ("채널", "채널상품코드", "채널옵션코드", "채널상품명", "채널옵션", "SKU", "수량")
@@ -118,6 +118,7 @@ class MappingBook:
     _index: _CatalogueIndex | None = field(default=None, repr=False)          # for suggestion()
     _sku_keys: dict[str, str] | None = field(default=None, repr=False)        # SKU as typed loosely -> SKU
     _rules_memo: dict[tuple, list[Rule] | None] = field(default_factory=dict, repr=False)
+    _items_memo: dict[tuple, list[Item]] = field(default_factory=dict, repr=False)
 
     # -- matching ---------------------------------------------------------------------------------------
 
@@ -143,14 +144,19 @@ class MappingBook:
         return None
 
     def items_for(self, line: OrderLine) -> list[Item] | None:
-        """What to pick for a line (sets expanded, 수량 multiplied), or None when it is unmapped."""
-        rules = self.rules_for(line)
-        if rules is None:
-            return None
-        items: list[Item] = []
-        for rule in rules:
-            items += self._expand(rule.sku, line.quantity * rule.quantity, depth=0)
-        return items
+        """What to pick for a line (sets expanded, 수량 multiplied), or None when it is unmapped. Remembered per
+        listing and quantity, as ``rules_for`` is (each call gets its own list)."""
+        key = (line.channel, line.option_code, line.product_code, line.product_name, line.option_text, line.quantity)
+        items = self._items_memo.get(key)
+        if items is None:
+            rules = self.rules_for(line)
+            if rules is None:
+                return None
+            items = []
+            for rule in rules:
+                items += self._expand(rule.sku, line.quantity * rule.quantity, depth=0)
+            self._items_memo[key] = items
+        return list(items)
 
     def _expand(self, sku: str, quantity: int, depth: int) -> list[Item]:
         if sku in self.sets and depth < 5:
@@ -724,10 +730,10 @@ SKU_LIST_NAME = "SKU_LIST"              # defined name for 상품's SKU column, 
 UNMAPPED_FIRST_ROW = 3                  # row 1: the instruction, row 2: the header, then one listing per row
 INSTRUCTION = ("▶ 노란 SKU 칸에 보낼 상품의 SKU를 고르세요(▼ 목록, 추천SKU 참고 — 옵션까지 확인). "
                "수량은 주문 1개에 보낼 개수입니다. 저장한 뒤 다시 실행하면 매핑으로 옮겨지고 주문이 출고됩니다.")
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INPUT_HEADER_FILL = PatternFill("solid", fgColor="FFD966")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
+_HEADER_FILL = "DDEBF7"               # fill colours (openpyxl PatternFill "solid")
+_INPUT_HEADER_FILL = "FFD966"
+_INPUT_FILL = "FFF2CC"
+_PROBLEM_FILL = "FFC7CE"
 _UNMAPPED_WIDTHS = {"채널": (8, 12), "채널상품코드": (12, 18), "채널옵션코드": (12, 18), "채널상품명": (20, 40),
                     "채널옵션": (14, 30), "SKU": (22, 22), "수량": (7, 7), "주문수": (8, 8), "예시주문번호": (14, 22),
                     "추천SKU": (16, 22), "추천 신뢰도": (11, 11), "추천 이유": (24, 60)}
@@ -746,13 +752,20 @@ def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], prob
     The dropdown refers to 상품 through a defined name: Excel keeps a list that names another sheet directly only in
     an extension openpyxl drops (the next rewrite would then refuse the workbook), but a defined name it keeps plainly.
     """
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     header_row = UNMAPPED_FIRST_ROW - 1
     last = len(rows) + header_row
     sku_col = UNMAPPED_COLUMNS.index("SKU") + 1
+    fills = {colour: PatternFill("solid", fgColor=colour)
+             for colour in (_HEADER_FILL, _INPUT_HEADER_FILL, _INPUT_FILL, _PROBLEM_FILL)}
     for col, name in enumerate(UNMAPPED_COLUMNS, start=1):
         cell = ws.cell(row=header_row, column=col)
         cell.font = Font(bold=True)
-        cell.fill = _INPUT_HEADER_FILL if col == sku_col else _HEADER_FILL
+        cell.fill = fills[_INPUT_HEADER_FILL if col == sku_col else _HEADER_FILL]
         low, high = _UNMAPPED_WIDTHS.get(name, (10, 30))
         data = max((display_width(r[col - 1]) for r in rows[:300] if col - 1 < len(r)), default=0)
         ws.column_dimensions[get_column_letter(col)].width = max(low, min(high, max(data, display_width(name)) + 2))
@@ -760,7 +773,7 @@ def _dress_unmapped(wb: openpyxl.Workbook, ws, rows: list[tuple[str, ...]], prob
     note.font = Font(bold=True, color="C00000")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(UNMAPPED_COLUMNS))
     for row in range(UNMAPPED_FIRST_ROW, last + 1):
-        ws.cell(row=row, column=sku_col).fill = _PROBLEM_FILL if row in problem_rows else _INPUT_FILL
+        ws.cell(row=row, column=sku_col).fill = fills[_PROBLEM_FILL if row in problem_rows else _INPUT_FILL]
     ws.freeze_panes = f"A{UNMAPPED_FIRST_ROW}"
     ws.data_validations.dataValidation = []
     if "상품" not in wb.sheetnames:
@@ -841,6 +854,8 @@ def _open_for_rewrite(path: Path) -> tuple[openpyxl.Workbook | None, str, str]:
     found = [what for pattern, what in UNKEPT_PARTS if any(re.match(pattern, part) for part in parts)]
     wb = None
     if not found:
+        import openpyxl
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -9,21 +9,25 @@ from chulgo.model import Recipient, Shipment, TrackingResult
 from chulgo.normalise import address_key, digits
 
 
+_SPACE = re.compile(r"\s+")
+_MASK = re.compile(r"\*+")
+
+
 def _phone_fits(result_phone: str, parcel_phones: list[str]) -> bool:
     """Masked (`010-12**-5678`) or zero-less phones: the digits the courier kept must sit in ours."""
     if not result_phone:
         return True
-    visible = [d for d in re.split(r"\*+", result_phone) if digits(d)]
+    visible = [kept for kept in map(digits, _MASK.split(result_phone)) if kept]
     for phone in parcel_phones:
         ours = digits(phone)
-        if ours and all(digits(part) in ours for part in visible):
+        if ours and all(kept in ours for kept in visible):
             return True
     return False
 
 
 def _name_fits(result_name: str, parcel_name: str) -> bool:
     """Names compared without spaces; a masked name (`홍*동`, `홍**`) fits when its visible letters sit in place."""
-    a, b = re.sub(r"\s+", "", result_name), re.sub(r"\s+", "", parcel_name)
+    a, b = _SPACE.sub("", result_name), _SPACE.sub("", parcel_name)
     if "*" not in a:
         return a == b
     return re.fullmatch("".join("." if ch == "*" else re.escape(ch) for ch in a), b) is not None
@@ -47,7 +51,6 @@ def _address_fits(result_address: str, parcel_address: str) -> bool:
 
 
 NO_FIT = "이름·연락처·주소가 맞는 송장이 없습니다"
-_SPACE = re.compile(r"\s+")
 
 
 class Candidates:

@@ -5,10 +5,37 @@ Every id, phone, zip and tracking number is a ``str``: nothing here is ever a fl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import MISSING, dataclass, field, fields
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """Give a frozen slots dataclass an ``__init__`` that fills each slot through its descriptor: the same signature
+    and defaults, the instance as frozen as before, built in about half the time. A frozen dataclass's own
+    ``__init__`` goes through ``object.__setattr__`` field by field, and a peak day builds millions of these values
+    (every line, recipient, parcel line and item, in every step). Put it above ``@dataclass``."""
+    params, body, env = [], [], {}
+    for f in fields(cls):
+        if f.default_factory is not MISSING or not f.init:
+            raise TypeError(f"quick_init: {cls.__name__}.{f.name} needs the dataclass's own __init__")
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            env[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        body.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(body)}", env)
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+    return cls
 
 
 class ChulgoError(Exception):
@@ -52,19 +79,23 @@ class RawTable:
     sheet: str
     rows: list[list[str]]          # every row of the sheet, cells as text (a streamed sheet: its first rows)
     header_row: int = -1           # 0-based index into rows; -1 = not located yet
-    stream: Callable[[], Iterator[list[str]]] | None = field(default=None, compare=False, repr=False)
+    stream: Callable[[Collection[int] | None], Iterator[list[str]]] | None = field(default=None, compare=False,
+                                                                               repr=False)
 
     @property
     def header(self) -> list[str]:
         return self.rows[self.header_row] if self.header_row >= 0 else []
 
-    def rows_from(self, start: int) -> Iterator[tuple[int, list[str]]]:
-        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row."""
+    def rows_from(self, start: int, columns: Collection[int] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(0-based index, row) of every row from ``start`` on: a streamed sheet is read row by row.
+        ``columns``: the only cells the caller reads (0-based), when it says so; a streamed sheet then makes text of
+        those alone and leaves "" in the others — but a row with no text in any of them comes whole, so a row reads
+        as blank exactly when all its cells are."""
         if self.stream is None:
             for i in range(start, len(self.rows)):
                 yield i, self.rows[i]
         else:
-            yield from islice(enumerate(self.stream()), start, None)
+            yield from islice(enumerate(self.stream(columns)), start, None)
 
     def release(self) -> None:
         """Let go of a streamed sheet's parsed cells once its rows are read (reading again parses it anew)."""
@@ -83,6 +114,7 @@ class Layout:
     after: tuple[tuple[str, ...], ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Recipient:
     name: str
@@ -93,6 +125,7 @@ class Recipient:
     message: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """One line of one channel export (a 상품주문번호, a 묶음배송번호+옵션ID, a 품목별 주문번호)."""
@@ -117,6 +150,7 @@ class OrderLine:
     ship_by: str = ""               # the channel's own 발송기한 / 출고예정일, as given ('' = none)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Item:
     """One SKU to pick, after mapping and set expansion."""
@@ -128,6 +162,7 @@ class Item:
     barcode: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ParcelLine:
     channel: str
@@ -139,6 +174,7 @@ class ParcelLine:
     items: tuple[Item, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Shipment:
     """One parcel: one waybill, one or more channel lines to one recipient."""
@@ -160,6 +196,7 @@ class Shipment:
         return list(merged.values())
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TrackingResult:
     """One row of a courier's result file."""
@@ -176,6 +213,7 @@ class TrackingResult:
     #                                 ('' — chulgo.suppliers.SUPPLIER_PARCELS) names the courier the supplier used
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
     """A tracked line ready for its channel's invoice upload."""

@@ -58,6 +58,8 @@ def repair_phone(text: str) -> str:
     """A phone as text; restores the leading 0 a numeric cell lost (1012345678 -> 01012345678), but only when
     the 0 makes a valid number: an 8-digit 대표번호 (15881234) is kept as it is."""
     text = text.strip()
+    if not text or text[0] == "0":           # nothing lost (most numbers): no digits to count
+        return text
     d = digits(text)
     if (d and d == text and not d.startswith("0") and 8 <= len(d) <= 11
             and not is_phone_digits(d) and is_phone_digits("0" + d)):

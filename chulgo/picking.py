@@ -10,6 +10,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from chulgo.mapping import Product
@@ -84,7 +85,13 @@ def short_address(address: str, limit: int = 34) -> str:
 
 def gift_words(*texts: str) -> list[str]:
     """사은품 / 증정 / 선물 said in a product name or option (선물세트 is a product, not a gift)."""
-    return list(dict.fromkeys(m[0] for t in texts for m in GIFT.finditer(t or "")))
+    return list(_gift_words(texts))
+
+
+@lru_cache(maxsize=4096)
+def _gift_words(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """gift_words, remembered: a day's parcels repeat a few hundred listings."""
+    return tuple(dict.fromkeys(m[0] for t in texts for m in GIFT.finditer(t or "")))
 
 
 # ---------------------------------------------------------------------------------------------- Code128 image
@@ -233,17 +240,26 @@ def parcel_contents(s: Shipment) -> Parcel:
     """The parcel as a packer needs it: each SKU once (quantities summed), a set's components under its listing
     name. A SKU found in a set and elsewhere in the same parcel is listed once, outside the sets, with where its
     units come from in 비고."""
+    if len(s.lines) == 1 and len(s.lines[0].items) == 1:     # most parcels: one line of one SKU, nothing to sum
+        line = s.lines[0]
+        it = line.items[0]
+        words = _gift_words((line.product_name, line.option_text))
+        return Parcel(s, [PackRow(it.sku, it.name or it.sku, it.location, it.quantity, "사은품" if words else "")],
+                      orders=1, gifts=list(words))
     qty: dict[str, int] = {}
     item: dict[str, Item] = {}
     sources: dict[str, dict[tuple[str, str] | None, int]] = {}
     groups: dict[tuple[str, str], int] = {}          # set listing -> listing quantity
     gifts: list[str] = []
+    gift_skus: set[str] = set()
     for line in s.lines:
         group = (line.product_name, line.option_text) if len(line.items) > 1 else None
         if group is not None:
             groups[group] = groups.get(group, 0) + line.quantity
-        words = gift_words(line.product_name, line.option_text)
-        gifts.extend(w for w in words if w not in gifts)
+        words = _gift_words((line.product_name, line.option_text))
+        if words:
+            gifts.extend(w for w in words if w not in gifts)
+            gift_skus.update(it.sku for it in line.items)
         for it in line.items:
             qty[it.sku] = qty.get(it.sku, 0) + it.quantity
             item.setdefault(it.sku, it)
@@ -251,7 +267,6 @@ def parcel_contents(s: Shipment) -> Parcel:
             src[group] = src.get(group, 0) + it.quantity
     loose = [k for k in qty if len(sources[k]) > 1 or None in sources[k]]
     parcel = Parcel(s, orders=len({(line.channel, line.order_no) for line in s.lines}), gifts=gifts)
-    gift_skus = {it.sku for line in s.lines if gift_words(line.product_name, line.option_text) for it in line.items}
 
     def row(sku: str, indent: str = "") -> PackRow:
         it = item[sku]

@@ -7,8 +7,6 @@ import sys
 from collections.abc import Iterable, Iterator, Sized
 from typing import TypeVar
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 T = TypeVar("T")
 
 
@@ -18,6 +16,8 @@ def shown(items: Iterable[T], label: str, *, at_least: int = 2) -> Iterator[T]:
     if not many or not sys.stdout.isatty():
         yield from items
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # a terminal only
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task(label, total=len(items))

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import chain
 
 from chulgo.channels import Channel
@@ -61,13 +62,22 @@ class OpenLines:
 def is_gift(rules: ShipRules, line: OrderLine) -> bool:
     """A gift order (its recipient enters the address later): a gift channel, or the 선물하기 placeholder phone."""
     channel = rules.channels.get(line.channel)
-    return getattr(channel, "gift_days", None) is not None or digits(line.recipient.phone) in PLACEHOLDER_PHONES
+    return getattr(channel, "gift_days", None) is not None or is_placeholder_phone(line.recipient.phone)
 
 
 def needs_address(line: OrderLine) -> bool:
     """A gift whose recipient has not entered the address (or only a placeholder phone) cannot ship yet."""
     r = line.recipient
-    return not r.address or not r.name or digits(r.phone) in PLACEHOLDER_PHONES
+    return not r.address or not r.name or is_placeholder_phone(r.phone)
+
+
+_PLACEHOLDER_ZEROS = min(p.count("0") for p in PLACEHOLDER_PHONES)
+
+
+def is_placeholder_phone(phone: str) -> bool:
+    """The phone is one of PLACEHOLDER_PHONES, however written (a real number has too few zeros to be one: asked
+    for every open line, so that is counted first)."""
+    return phone.count("0") >= _PLACEHOLDER_ZEROS and digits(phone) in PLACEHOLDER_PHONES
 
 
 def order_age(line: OrderLine, today: date) -> int | None:
@@ -86,17 +96,24 @@ def gift_deadline(rules: ShipRules, line: OrderLine) -> tuple[int | None, int]:
 
 def minutes_since_paid(line: OrderLine, now: datetime) -> int | None:
     """Minutes between the order's time (to the minute) and ``now``; None when the channel gave no time of day."""
-    key = order_time_key(line.ordered_at)
-    if len(key) < 12 or key[8:12] == "0000" and not re.search(r"\d{1,2}:\d{2}", line.ordered_at):
+    paid = _paid_at(line.ordered_at)
+    return None if paid is None else int((now - paid).total_seconds() // 60)
+
+
+@lru_cache(maxsize=65536)
+def _paid_at(ordered_at: str) -> datetime | None:
+    """The order's time to the minute; None when the channel gave no time of day. Remembered: a day's lines
+    share their order times by the thousand, and every open line is asked in every step."""
+    key = order_time_key(ordered_at)
+    if len(key) < 12 or key[8:12] == "0000" and not re.search(r"\d{1,2}:\d{2}", ordered_at):
         return None
     try:
-        paid = datetime(int(key[:4]), int(key[4:6]), int(key[6:8]), int(key[8:10]), int(key[10:12]))
+        return datetime(int(key[:4]), int(key[4:6]), int(key[6:8]), int(key[8:10]), int(key[10:12]))
     except ValueError:          # a field out of range: strptime, as ever, decides what the digits say
         try:
-            paid = datetime.strptime(key[:12], "%Y%m%d%H%M")
+            return datetime.strptime(key[:12], "%Y%m%d%H%M")
         except ValueError:
             return None
-    return int((now - paid).total_seconds() // 60)
 
 
 def ship_day(rules: ShipRules, first_seen: str) -> date:
@@ -193,19 +210,21 @@ def allocate_stock(ledger: Ledger, book: MappingBook, ready: list[tuple[OrderLin
     order = list(groups.values())
     if first:                                      # a re-issued batch's lines first, the rest in the same order
         order.sort(key=lambda g: not any((l.channel, l.line_key) in first for l, _ in g))
+    if not left:                                   # nothing counted: every group is covered
+        return [pair for group in order for pair in group]
     covered = []
     for group in order:
-        need = Counter()
+        need: dict[str, int] = {}                  # of the counted SKUs only: the others never hold a group back
         for _, items in group:
             for it in items:
-                need[it.sku] += it.quantity
-        if all(left.get(sku, n) >= n for sku, n in need.items()):
+                if it.sku in left:
+                    need[it.sku] = need.get(it.sku, 0) + it.quantity
+        if all(left[sku] >= n for sku, n in need.items()):
             for sku, n in need.items():
-                if sku in left:
-                    left[sku] -= n
+                left[sku] -= n
             covered += group
             continue
-        missing = {sku: n - max(left[sku], 0) for sku, n in need.items() if sku in left and left[sku] < n}
+        missing = {sku: n - max(left[sku], 0) for sku, n in need.items() if left[sku] < n}
         short = [(line, {sku: n for sku, n in missing.items() if any(it.sku == sku for it in items)})
                  for line, items in group if any(it.sku in missing for it in items)]
         out.short += short

@@ -11,6 +11,8 @@ from chulgo.model import Recipient
 from chulgo.normalise import PHONE_PREFIXES, digits, phone_prefix
 
 _PHONE_ALLOWED = re.compile(r"[0-9\-\s.()]+")
+# A mobile number as nearly every channel writes it: whole, so phone_problem has nothing to say (checked first).
+_PLAIN_MOBILE = re.compile(r"010-?[0-9]{4}-?[0-9]{4}")
 _HANGUL_OR_DIGIT = re.compile(r"[0-9\uac00-\ud7a3\u3131-\u318e]")
 _SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
 _WHITESPACE = re.compile(r"\s+")
@@ -22,6 +24,8 @@ def phone_problem(text: str) -> str:
 
     Separators `-`, spaces, dots and parentheses are allowed; masked numbers (`010-12**-5678`) are not."""
     text = text.strip()
+    if _PLAIN_MOBILE.fullmatch(text):
+        return ""
     if not text:
         return "번호가 비어 있습니다"
     if "*" in text:
@@ -69,7 +73,8 @@ def check_recipient(recipient: Recipient) -> list[tuple[str, str, str]]:
     problem = _address_problem(r.address)
     if problem:
         found.append(("address", r.address, problem))
-    p1, p2 = phone_problem(r.phone), phone_problem(r.phone2)
+    p1 = phone_problem(r.phone)
+    p2 = phone_problem(r.phone2) if p1 else ""          # the second number matters only when the first is no good
     if p1 and p2:
         if not r.phone.strip() and not r.phone2.strip():
             why = "전화번호가 없습니다"
@@ -90,7 +95,9 @@ def check_recipient(recipient: Recipient) -> list[tuple[str, str, str]]:
 def cut_message(text: str, limit: int) -> tuple[str, bool]:
     """The delivery message on one line (whitespace, newlines and control characters become single spaces),
     at most ``limit`` characters, ending with `…` when cut. Returns (text, was_cut)."""
-    one_line = _SPACES.sub(" ", text).strip()
+    # A printable text has no whitespace but " " (every other whitespace and control character is unprintable):
+    # then only runs of spaces would change.
+    one_line = text.strip() if text.isprintable() and "  " not in text else _SPACES.sub(" ", text).strip()
     if len(one_line) <= limit:
         return one_line, False
     if limit <= 0:

@@ -16,9 +16,12 @@ import warnings
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rustpy_xlsxwriter
-import xlsxwriter
+
+if TYPE_CHECKING:     # imported by the first workbook with a layout of its own: a run of plain tables never loads it
+    import xlsxwriter
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "constant_memory": True}     # rows go to disk as they are written: a peak day's files fit in memory
@@ -352,6 +355,8 @@ def _write_rustpy(tmp: Path, sheets: list[Sheet]) -> None:
 
 
 def _write_xlsxwriter(tmp: Path, sheets: list[Sheet]) -> None:
+    import xlsxwriter
+
     book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
     formats = {
         "text": book.add_format({"num_format": "@"}),

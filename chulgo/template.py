@@ -21,6 +21,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Collection, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from chulgo.files import normalise_header
@@ -292,32 +293,70 @@ class TemplateCheck:
         return entries
 
 
-def _one(spec: object, index: dict[str, int]) -> Getter | None:
-    if isinstance(spec, str):
-        i = index.get(normalise_header(spec))
-        if i is None:
-            return None
-        return lambda row, i=i: row[i] if i < len(row) else ""
-    if isinstance(spec, dict) and "join" in spec:
-        parts = [index[normalise_header(h)] for h in spec["join"] if normalise_header(h) in index]
-        if not parts:
-            return None
-        sep = spec.get("sep", " ")
-        return lambda row, parts=parts, sep=sep: sep.join(
-            v for v in (row[i] if i < len(row) else "" for i in parts) if v)
-    raise ChulgoError(f"템플릿의 열 지정 {spec!r}을(를) 이해할 수 없습니다 (\"머리글\", [\"대안1\", \"대안2\"], {{join=[...]}} 중 하나).")
+def _positions(candidate: object, index: dict[str, int]) -> tuple[str, list[int]] | None:
+    """Where one candidate of a spec reads from: its separator and the header positions it joins (one position for
+    a plain name); None when the file has none of its columns."""
+    if isinstance(candidate, str):
+        i = index.get(normalise_header(candidate))
+        return None if i is None else ("", [i])
+    if isinstance(candidate, dict) and "join" in candidate:
+        parts = [index[normalise_header(h)] for h in candidate["join"] if normalise_header(h) in index]
+        return (candidate.get("sep", " "), parts) if parts else None
+    raise ChulgoError(f"템플릿의 열 지정 {candidate!r}을(를) 이해할 수 없습니다 (\"머리글\", [\"대안1\", \"대안2\"], {{join=[...]}} 중 하나).")
+
+
+def _header_index(header: Sequence[str]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        index.setdefault(normalise_header(h), i)
+    return index
+
+
+def _resolve(spec: object, index: dict[str, int]) -> tuple[bool, str, list[int]] | None:
+    """(joined, separator, positions) of the first candidate of ``spec`` the file has; None if none."""
+    for candidate in spec if isinstance(spec, list) else [spec]:
+        found = _positions(candidate, index)
+        if found is not None:
+            return isinstance(candidate, dict), *found
+    return None
 
 
 def column_getter(spec: object, header: list[str]) -> Getter | None:
     """A function reading ``spec``'s value from a data row of a table with ``header``; None if absent."""
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        index.setdefault(normalise_header(h), i)
-    for candidate in spec if isinstance(spec, list) else [spec]:
-        getter = _one(candidate, index)
-        if getter is not None:
-            return getter
-    return None
+    found = _resolve(spec, _header_index(header))
+    if found is None:
+        return None
+    joined, sep, parts = found
+    if not joined:
+        return lambda row, i=parts[0]: row[i] if i < len(row) else ""
+    return lambda row, parts=parts, sep=sep: sep.join(v for v in (row[i] if i < len(row) else "" for i in parts) if v)
+
+
+def column_positions(specs: Sequence[object], header: Sequence[str]) -> set[int]:
+    """Every header position the column getters of ``specs`` read (the cells a reader of the table looks at)."""
+    index = _header_index(header)
+    return {i for spec in specs if (found := _resolve(spec, index)) for i in found[2]}
+
+
+def fields_reader(specs: Sequence[object | None], header: Sequence[str]) -> Callable[[list[str]], list[str]]:
+    """One function reading every spec's value from a data row at once, in the order of ``specs``, as each one's
+    ``column_getter`` would (a None spec, or one the file lacks, reads as ""): a row's fields are picked in one go,
+    for readers that take every row of a peak day's exports."""
+    index = _header_index(header)
+    found = [None if spec is None else _resolve(spec, index) for spec in specs]
+    width = max((i + 1 for f in found if f for i in f[2]), default=0)
+    picks = [f[2][0] if f and not f[0] else width for f in found]     # position `width`: the "" padding adds
+    joins = [(k, f[1], f[2]) for k, f in enumerate(found) if f and f[0]]
+    pick = itemgetter(*picks, width)     # one position more than there are specs: always a tuple
+    pad = [""] * (width + 1)
+
+    def read(row: list[str]) -> list[str]:
+        padded = row + pad if len(row) <= width else row[:width] + pad
+        values = list(pick(padded))[:-1]
+        for k, sep, parts in joins:
+            values[k] = sep.join(v for v in (padded[i] for i in parts) if v)
+        return values
+    return read
 
 
 def spec_names(spec: object) -> str:

@@ -119,3 +119,9 @@ def test_a_streamed_sheet_reads_the_same_rows_as_a_whole_one(tmp_path):
         s.release()
         assert [row for _, row in s.rows_from(0)] == w.rows
     assert whole[0].rows[2] == ["", "", "주문번호", "", "수량", ""] and whole[0].rows[4][3:5] == ["6234", "홍길동"]
+    # Only some columns asked for: those as text, "" in the others; a row with text in none of them comes whole
+    # (so a row reads as blank exactly when it is).
+    picked = [row for _, row in streamed[0].rows_from(0, {2, 4})]
+    assert picked[2] == ["", "", "주문번호", "", "수량", ""]
+    assert picked[4] == ["", "", "", "", "홍길동", ""] and picked[6] == whole[0].rows[6]
+    assert [any(row) for row in picked] == [any(row) for row in whole[0].rows]

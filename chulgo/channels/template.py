@@ -12,8 +12,8 @@ from chulgo.model import ChulgoError, InvoiceLine, Layout, OrderLine, Problem, R
 from chulgo.normalise import repair_phone, repair_zip
 from chulgo.sheets import Sheet, write_workbook
 from chulgo.stock import SOLDOUT_VALUES
-from chulgo.template import (REPO_TEMPLATES, Getter, TemplateCheck, column_getter, load_template, load_toml, spec_names,
-                             template_files)
+from chulgo.template import (REPO_TEMPLATES, Getter, TemplateCheck, column_getter, column_positions, fields_reader,
+                             load_template, load_toml, spec_names, template_files)
 
 FIELDS = ("line_key", "order_no", "bundle_key", "product_code", "option_code", "product_name", "option_text",
           "quantity", "recipient", "phone", "phone2", "zip", "address", "message", "ordered_at", "ship_by")
@@ -28,11 +28,6 @@ BY_HAND = "직접입력"          # the list of tracking numbers to type in wher
 RAW = "raw:"                  # an [invoice] value `raw:<머리글>`: that column of the line's own downloaded row
 TEMPLATE_KEYS = ("id", "name", "hook", "identify", "columns", "required", "skip", "status", "invoice", "soldout",
                  "gift", "lists_open_orders", "claims")
-
-
-def _no_value(row: list[str]) -> str:
-    """The value of a field the file has no column for."""
-    return ""
 
 
 def courier_names(workspace: Path | None) -> dict[str, dict[str, str]]:
@@ -178,18 +173,23 @@ class TemplateChannel:
             return
         status_get = [g for g in (column_getter(c, header) for c in self.status_columns) if g]
         skip_get = [(g, rx, col) for col, rx in self.skip.items() if (g := column_getter(col, header))]
-        rows = table.rows_from(hr + 1)
         layout = Layout(table.sheet, tuple(tuple(r) for r in table.rows[:hr]), tuple(header),
-                        tuple(tuple(r) for _, r in islice(rows, self.data_offset)))
+                        tuple(tuple(r) for _, r in islice(table.rows_from(hr + 1), self.data_offset)))
         width = len(header)
         keep = self.raw_columns()
         kept = None if keep is None else [i for i, h in enumerate(header) if normalise_header(h) in keep]
+        # The cells this reader looks at (a row kept whole: every cell).
+        used = None if kept is None else column_positions(
+            [self.columns[f] for f in FIELDS if f in self.columns] + self.status_columns + list(self.skip), header) \
+            | set(kept)
+        rows = table.rows_from(hr + 1 + self.data_offset, used)
         blank = [""] * width
         # Every field's value is taken once per row, in FIELDS order (a field the file lacks reads as "").
-        getters = [get.get(f) or _no_value for f in FIELDS]
+        read_fields = fields_reader([self.columns.get(f) for f in FIELDS], header)
         ids = [(k, f) for k, f in enumerate(FIELDS) if f in ID_FIELDS]
         needed = [(FIELDS.index(f), f) for f in self.required if f not in ("address", "recipient")]
         sheet = table.sheet
+        statuses: dict[tuple[str, ...], tuple[str, str]] = {}       # a day's rows repeat a few status combinations
 
         for i, row in rows:
             if not any(row):
@@ -197,7 +197,7 @@ class TemplateChannel:
             if skip_get and any(rx.search(g(row)) for g, rx, _ in skip_get):
                 continue
             excel_row = i + 1
-            v = [g(row) for g in getters]
+            v = read_fields(row)
             bad = ""
             for k, f in ids:
                 if "+" in v[k] and is_unrepairable(v[k]):     # `1.234e+15`: only a text with a + can be one
@@ -230,7 +230,10 @@ class TemplateChannel:
                 continue
             recipient = Recipient(name, repair_phone(phone), repair_phone(phone2), repair_zip(zip_),
                                   " ".join(address.split()), message)
-            status_class, status = self._status([g(row) for g in status_get])
+            values = tuple([g(row) for g in status_get])
+            if values not in statuses:
+                statuses[values] = self._status(list(values))
+            status_class, status = statuses[values]
             if kept is None:
                 raw = tuple(row[:width]) + ("",) * (width - len(row))
             elif kept:

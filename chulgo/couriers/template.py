@@ -12,15 +12,15 @@ from chulgo.normalise import digits, repair_phone
 from chulgo.recipient_check import cut_message, phone_problem
 from chulgo.settings import Seller
 from chulgo.sheets import Sheet, write_workbook
-from chulgo.template import TemplateCheck, column_getter, spec_names
+from chulgo.template import TemplateCheck, column_getter, column_positions, fields_reader, spec_names
 
 RESULT_FIELDS = ("tracking_no", "shipment_ref", "name", "phone", "address")
 MESSAGE_MAX = 100                  # the delivery message's length when a template names no message_max
 
 
-def items_text(shipment: Shipment, limit: int) -> str:
-    """What is in the parcel, as the label prints it: `티셔츠 빨강 L 2개 / 양말 1개`."""
-    text = " / ".join(f"{it.name or it.sku} {it.quantity}개" for it in shipment.items)
+def items_text(items: Sequence[Item], limit: int) -> str:
+    """What is in the parcel (``Shipment.items``), as the label prints it: `티셔츠 빨강 L 2개 / 양말 1개`."""
+    text = " / ".join(f"{it.name or it.sku} {it.quantity}개" for it in items)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -33,13 +33,15 @@ def tracking_number_problem(raw: str, lengths: Sequence[int]) -> str:
     return ""
 
 
-def waybill_values(s: Shipment, sender: Seller, message_max: int, item_text_max: int) -> dict[str, str]:
-    """Every value a waybill column can name, for one parcel."""
+def waybill_values(s: Shipment, sender: Seller, message_max: int, item_text_max: int,
+                   today: str | None = None) -> dict[str, str]:
+    """Every value a waybill column can name, for one parcel (``today``: the run's date, ISO; default today's)."""
     r = s.recipient
     # One valid number is enough: when the first is garbage or masked and the second is whole, lead with it.
     phone = r.phone if r.phone.strip() else r.phone2
     if phone_problem(r.phone) and not phone_problem(r.phone2):
         phone = r.phone2
+    items = s.items
     return {
         "shipment_id": s.shipment_id,
         "sender.name": sender.name, "sender.phone": sender.phone,
@@ -47,10 +49,10 @@ def waybill_values(s: Shipment, sender: Seller, message_max: int, item_text_max:
         "recipient.name": r.name, "recipient.phone": phone,
         "recipient.phone2": r.phone2, "recipient.zip": r.zip,
         "recipient.address": r.address, "recipient.message": cut_message(r.message, message_max)[0],
-        "items": items_text(s, item_text_max),
-        "item_count": str(sum(it.quantity for it in s.items)),
+        "items": items_text(items, item_text_max),
+        "item_count": str(sum(it.quantity for it in items)),
         "order_nos": ", ".join(dict.fromkeys(line.order_no for line in s.lines)),
-        "today": date.today().isoformat(),
+        "today": today or date.today().isoformat(),
     }
 
 
@@ -93,8 +95,9 @@ class TemplateCourier:
         """The courier's upload file: one row per parcel, our parcel id in the customer-order column."""
         cols = self.waybill["columns"]
         rows: list[list[str | int]] = [[c["header"] for c in cols]]
+        today = date.today().isoformat()
         for s in shipments:
-            values = waybill_values(s, sender, self.message_max, self.item_text_max)
+            values = waybill_values(s, sender, self.message_max, self.item_text_max, today)
             rows.append([str(c["text"]) if "text" in c else values[c["value"]] for c in cols])
         sheet = Sheet(self.waybill.get("sheet", "Sheet1"), rows, styled=False)
         return write_workbook(out_dir / f"{self.waybill.get('file', self.name + '_송장요청')}_{stem}.xlsx", [sheet])
@@ -120,14 +123,12 @@ class TemplateCourier:
                           table.sheet, table.header_row + 1, spec_names(self.result["tracking_no"]))
             return
 
-        def value(f: str, row: list[str]) -> str:
-            g = get.get(f)
-            return g(row) if g else ""
-
-        for i, row in table.rows_from(table.header_row + 1):
+        specs = [self.result.get(f) for f in RESULT_FIELDS]
+        read_fields = fields_reader(specs, header)
+        for i, row in table.rows_from(table.header_row + 1, column_positions([s for s in specs if s], header)):
             if not any(row):
                 continue
-            raw_no = value("tracking_no", row)
+            raw_no, shipment_ref, name, phone, address = read_fields(row)
             number = digits(raw_no)
             if not number:
                 yield Problem("no_tracking", "운송장번호가 비어 있습니다.", table.file.name, table.sheet, i + 1,
@@ -137,8 +138,7 @@ class TemplateCourier:
                 yield Problem("bad_tracking", f"{self.name} 운송장번호는 {wrong}", table.file.name,
                               table.sheet, i + 1, spec_names(self.result["tracking_no"]), raw_no)
                 continue
-            yield TrackingResult(self.id, number, value("shipment_ref", row), value("name", row),
-                                 repair_phone(value("phone", row)), value("address", row), table.file.name, i + 1)
+            yield TrackingResult(self.id, number, shipment_ref, name, repair_phone(phone), address, table.file.name, i + 1)
 
 
 def _check_waybill(check: TemplateCheck, waybill: dict, where: str) -> None:
