@@ -1373,7 +1373,6 @@ class Ledger:
                     report.unchanged += 1
             existing[key] = (move.state, move.claim, fields)     # as stored now
         self._store_recipients()
-        inserts.sort(key=lambda row: row[:2])      # in key order: the key index grows at its end, its pages full
         self.db.executemany(f"INSERT INTO lines ({', '.join(DB_LINE_COLUMNS)}, state, hold_reason, "
                             f"ordered_key, last_file_id, state_from_id, ship_by_id, first_seen_id, updated_at) "
                             f"VALUES ({', '.join('?' * (len(DB_LINE_COLUMNS) + 8))})", inserts)
