@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import gc
+import importlib
 import os
 import re
 import sys
@@ -127,41 +128,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# A command's extra arguments for its job (the others take the context alone).
+JOB_ARGS = {"ship": lambda a: (a.courier, a.reprint), "returns": lambda a: (a.action, a.keys),
+            "uploaded": lambda a: (" ".join(a.what),), "cancelled": lambda a: (a.keys,)}
+
+
 def run_job(ctx: Context, args: argparse.Namespace) -> None:
-    """The command's job; only its own module is imported (each step is a process of its own: every module it
-    does not need is start-up time on every run)."""
-    if args.command == "ship":
-        from jobs.ship import ship
-        ship(ctx, args.courier, args.reprint)
-    elif args.command == "returns":
-        from jobs.returns import returns
-        returns(ctx, args.action, args.keys)
-    elif args.command == "uploaded":
-        from jobs.uploaded import uploaded
-        uploaded(ctx, " ".join(args.what))
-    elif args.command == "cancelled":
-        from jobs.cancelled import cancelled
-        cancelled(ctx, args.keys)
-    elif args.command == "daily":
-        from jobs.daily import daily
-        daily(ctx)
-    elif args.command == "collect":
-        from jobs.collect import collect
-        collect(ctx)
-    elif args.command == "tracking":
-        from jobs.tracking import tracking
-        tracking(ctx)
-    elif args.command == "invoice":
-        from jobs.invoice import invoice
-        invoice(ctx)
-    elif args.command == "status":
-        from jobs.status import status
-        status(ctx)
-    elif args.command == "purge":
-        from jobs.purge import purge
-        purge(ctx)
-    else:
-        raise KeyError(args.command)
+    """The command's job, ``jobs/<command>.py``'s function of that name; only its own module is imported (each step
+    is a process of its own: every module it does not need is start-up time on every run)."""
+    job = getattr(importlib.import_module(f"jobs.{args.command}"), args.command)
+    job(ctx, *JOB_ARGS.get(args.command, lambda a: ())(args))
 
 
 STEP_KEPT = "멈춘 단계가 장부에 쓰던 것은 모두 취소했고, 앞서 끝난 단계는 그대로 둡니다 — 다시 실행하면 이어서 합니다."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from chulgo import samples
@@ -57,6 +57,12 @@ def _first_parcel_id(waybill: Path) -> str:
     return rows[1][col] if len(rows) > 1 else ""
 
 
+def _order_day(today: date) -> date:
+    """The day the made-up orders were placed: yesterday, so the demo ships them at any hour (today's orders carry
+    daytime order times: run just after midnight they would still be too fresh to ship)."""
+    return today - timedelta(days=1)
+
+
 def _step(title: str, ctx: Context) -> None:
     print(f"\n■ {title}")
     text = ctx.report.text(ctx.workspace)
@@ -70,8 +76,9 @@ def demo(directory: Path, lines: int = 40, seed: int = 7, api: bool = False) -> 
     started = time.perf_counter()
     prepare(directory)
     today = date.today()
-    day = samples.generate_day(seed=seed, lines=lines, day=today, dropship=DROPSHIP)
-    more = {cid: samples.generate_channel_rows(cid, seed, 4, day=today, gifts_without_address=int(cid == "kakao-gift"))
+    ordered = _order_day(today)
+    day = samples.generate_day(seed=seed, lines=lines, day=ordered, dropship=DROPSHIP)
+    more = {cid: samples.generate_channel_rows(cid, seed, 4, day=ordered, gifts_without_address=int(cid == "kakao-gift"))
             for cid in MORE_CHANNELS}
     day = dataclasses.replace(day, mappings=day.mappings + [m for _, maps in more.values() for m in maps])
     inbox = directory / "inbox"
@@ -173,8 +180,7 @@ def demo_api(directory: Path, lines: int = 40, seed: int = 7) -> int:
     from jobs.login import login
 
     started = time.perf_counter()
-    today = date.today()
-    day = samples.generate_day(seed=seed, lines=lines, day=today)
+    day = samples.generate_day(seed=seed, lines=lines, day=_order_day(date.today()))
     naver_secret = bcrypt.gensalt(4).decode()
     fakes = {
         "naver": FakeNaver("demo-naver-app", naver_secret, orders=naver_orders(day.smartstore)),
