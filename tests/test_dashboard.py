@@ -76,7 +76,9 @@ def test_an_upload_not_done_for_a_day_is_urgent(cli, ws, monkeypatch):
     assert _todos(_dashboard(ws))[0] == upload or _todos(_dashboard(ws))[0][2].endswith("FFC7CE"), "urgent first"
 
 
-def test_an_order_past_its_deadline_is_red_and_first(cli, tmp_path, day):
+def test_an_order_past_its_deadline_is_red_and_first(cli, tmp_path):
+    # Orders of yesterday: none of the others is late whatever the date the test runs on.
+    day = samples.generate_day(seed=11, lines=40, day=date.today() - timedelta(days=1))
     rows = [dict(r) for r in day.smartstore]
     late = next(r for r in rows if r.get("주문상태") != "취소")
     late["발송기한"] = (date.today() - timedelta(days=1)).isoformat()
